@@ -1,0 +1,372 @@
+//! The Agent API wire format (`POST /v1/agent`, Responses-style SSE): request body and the
+//! mapping of its events onto [`StreamEvent`]s.
+//!
+//! Parsing is deliberately lenient: events are dispatched on the JSON `type` (an `event:` line may
+//! or may not be present), unknown types and fields are ignored, and `null` is as good as absent.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::Error;
+use super::types::{ChatRequest, Cost, Finish, Role, Source, StreamEvent, Usage, AGENT_PRESETS};
+
+pub const PATH: &str = "/v1/agent";
+
+/// The request body. Only documented fields: the real API rejects unknown ones with 400.
+#[derive(Debug, Serialize)]
+pub struct AgentRequest<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<&'a str>,
+    pub input: Vec<InputItem<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<Vec<Tool>>,
+    pub stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_output_tokens: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputItem<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub role: Role,
+    pub content: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// `anthropic/*` models refuse requests without `max_output_tokens`.
+const ANTHROPIC_DEFAULT_MAX_OUTPUT: u32 = 8192;
+
+impl<'a> AgentRequest<'a> {
+    pub fn new(req: &'a ChatRequest) -> Self {
+        let is_preset = AGENT_PRESETS.contains(&req.model.as_str());
+        let max_output_tokens = req.max_output_tokens.or_else(|| {
+            req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT)
+        });
+        AgentRequest {
+            model: (!is_preset).then_some(req.model.as_str()),
+            preset: is_preset.then_some(req.model.as_str()),
+            input: req
+                .messages
+                .iter()
+                .map(|m| InputItem { kind: "message", role: m.role, content: &m.content })
+                .collect(),
+            instructions: req.instructions.as_deref(),
+            // A bare model does not search unless asked to; presets bring their own tools.
+            tools: (!is_preset).then(|| vec![Tool { kind: "web_search" }]),
+            stream: true,
+            max_output_tokens,
+        }
+    }
+}
+
+/// Turns Agent API SSE payloads into events; one per request.
+#[derive(Debug, Default)]
+pub struct AgentMapper {
+    /// Bytes of answer text already emitted, to tell whether `output_text.done` adds anything.
+    emitted_text: usize,
+    sources_sent: bool,
+}
+
+impl AgentMapper {
+    /// True once any part of the answer text has been emitted.
+    pub fn has_text(&self) -> bool {
+        self.emitted_text > 0
+    }
+
+    /// Maps one SSE `data` payload. Returns `Some` when the event ends the answer.
+    pub fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+        let value: Value = match serde_json::from_str(data) {
+            Ok(v) => v,
+            Err(err) => {
+                log::warn!("agent: skipping unreadable event ({err}); {} bytes", data.len());
+                return None;
+            }
+        };
+        let kind = value.get("type").and_then(Value::as_str).unwrap_or_default();
+        if let Some(failure) = failed_response(&value) {
+            return Some(Err(failure));
+        }
+        match kind {
+            "response.output_text.delta" => {
+                if let Some(delta) = str_at(&value, "/delta").filter(|d| !d.is_empty()) {
+                    self.emitted_text += delta.len();
+                    out.push(StreamEvent::Delta { text: delta.to_owned() });
+                }
+            }
+            "response.output_text.done" => {
+                // Some servers send only the final text; never duplicate what deltas delivered.
+                if let Some(text) = str_at(&value, "/text") {
+                    if self.emitted_text == 0 && !text.is_empty() {
+                        self.emitted_text = text.len();
+                        out.push(StreamEvent::Delta { text: text.to_owned() });
+                    }
+                }
+            }
+            "response.reasoning.search_queries" => {
+                if let Some(thought) = str_at(&value, "/thought").filter(|t| !t.trim().is_empty()) {
+                    out.push(StreamEvent::Reasoning { text: format!("{}\n", thought.trim_end()) });
+                }
+                let queries = string_list(value.get("queries"));
+                if !queries.is_empty() {
+                    out.push(StreamEvent::Searching { queries });
+                }
+            }
+            // Reasoning text deltas: the exact type name is unconfirmed, so accept the known spellings.
+            "response.reasoning_text.delta" | "response.reasoning.delta" | "response.reasoning_summary_text.delta" => {
+                if let Some(delta) = str_at(&value, "/delta").filter(|d| !d.is_empty()) {
+                    out.push(StreamEvent::Reasoning { text: delta.to_owned() });
+                }
+            }
+            "response.reasoning.search_results" => {
+                // Interim results; the `search_results` output item below is authoritative.
+                if !self.sources_sent {
+                    self.push_sources(value.get("results"), out);
+                }
+            }
+            "response.output_item.done" | "response.output_item.added" => {
+                let item = value.get("item");
+                if item.and_then(|i| i.get("type")).and_then(Value::as_str) == Some("search_results") {
+                    if self.push_sources(item.and_then(|i| i.get("results")), out) {
+                        self.sources_sent = true;
+                    }
+                }
+            }
+            "response.completed" => return Some(self.finish(&value, Finish::Stop, out)),
+            "response.incomplete" => return Some(self.finish(&value, Finish::Length, out)),
+            "response.cancelled" => {
+                return Some(Err(Error::Failed { message: "the server cancelled the answer".into() }))
+            }
+            "response.failed" | "error" => return Some(Err(error_event(&value))),
+            _ => {}
+        }
+        None
+    }
+
+    fn push_sources(&mut self, results: Option<&Value>, out: &mut Vec<StreamEvent>) -> bool {
+        let sources = parse_results(results);
+        if sources.is_empty() {
+            return false;
+        }
+        out.push(StreamEvent::Sources { sources });
+        true
+    }
+
+    fn finish(&mut self, value: &Value, finish: Finish, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
+        let response = value.get("response").unwrap_or(&Value::Null);
+        if !self.sources_sent {
+            // Some answers carry their sources only in the final output list.
+            if let Some(items) = response.get("output").and_then(Value::as_array) {
+                for item in items {
+                    if item.get("type").and_then(Value::as_str) == Some("search_results")
+                        && self.push_sources(item.get("results"), out)
+                    {
+                        self.sources_sent = true;
+                    }
+                }
+            }
+        }
+        if let Some(usage) = response.get("usage").and_then(parse_usage) {
+            out.push(StreamEvent::Usage(usage));
+        }
+        Ok(finish)
+    }
+}
+
+/// An event whose embedded response says `status: failed` ends the answer, whatever its type.
+fn failed_response(value: &Value) -> Option<Error> {
+    let status = str_at(value, "/response/status").or_else(|| str_at(value, "/status"))?;
+    (status == "failed").then(|| error_event(value))
+}
+
+fn error_event(value: &Value) -> Error {
+    let message = ["/response/error/message", "/error/message", "/message", "/error"]
+        .iter()
+        .find_map(|p| str_at(value, p))
+        .unwrap_or("the answer failed without a reason")
+        .to_owned();
+    let code = ["/response/error/code", "/error/code", "/code"]
+        .iter()
+        .find_map(|p| value.pointer(p))
+        .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| c.to_string()));
+    match code.as_deref() {
+        Some("rate_limit_exceeded") | Some("429") => Error::RateLimited { retry_after: None, message },
+        Some("invalid_api_key") | Some("401") | Some("insufficient_quota") => {
+            Error::Auth { status: 401, body: message }
+        }
+        _ => Error::Failed { message },
+    }
+}
+
+fn parse_results(results: Option<&Value>) -> Vec<Source> {
+    let Some(list) = results.and_then(Value::as_array) else { return Vec::new() };
+    list.iter()
+        .enumerate()
+        .filter_map(|(pos, r)| {
+            let url = str_at(r, "/url")?.to_owned();
+            // `[n]` refers to the result whose id is n; fall back to position when ids are missing.
+            let index = r.get("id").and_then(Value::as_u64).unwrap_or(pos as u64 + 1) as u32;
+            let title = str_at(r, "/title").unwrap_or_default().to_owned();
+            let snippet = str_at(r, "/snippet").unwrap_or_default().to_owned();
+            let date = str_at(r, "/date").or_else(|| str_at(r, "/last_updated")).map(str::to_owned);
+            Some(Source::new(index, url, title, snippet, date))
+        })
+        .collect()
+}
+
+fn parse_usage(usage: &Value) -> Option<Usage> {
+    if !usage.is_object() {
+        return None;
+    }
+    let num = |p: &str| usage.pointer(p).and_then(Value::as_u64);
+    let float = |p: &str| usage.pointer(p).and_then(Value::as_f64);
+    let input_tokens = num("/input_tokens").unwrap_or(0);
+    let output_tokens = num("/output_tokens").unwrap_or(0);
+    let cost = float("/cost/total_cost").map(|total| Cost {
+        total,
+        currency: str_at(usage, "/cost/currency").unwrap_or("USD").to_owned(),
+        input_cost: float("/cost/input_cost"),
+        output_cost: float("/cost/output_cost"),
+        request_cost: float("/cost/tool_calls_cost"),
+        computed: false,
+    });
+    Some(Usage {
+        input_tokens,
+        output_tokens,
+        total_tokens: num("/total_tokens").unwrap_or(input_tokens + output_tokens),
+        reasoning_tokens: num("/output_tokens_details/reasoning_tokens"),
+        searches: num("/tool_calls_details/search_web/invocation"),
+        cost,
+    })
+}
+
+fn str_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::Message;
+    use serde_json::json;
+
+    fn request(model: &str) -> ChatRequest {
+        ChatRequest {
+            model: model.into(),
+            messages: vec![Message::user("Hi"), Message::assistant("Hello"), Message::user("Everest?")],
+            instructions: None,
+            max_output_tokens: None,
+        }
+    }
+
+    #[test]
+    fn preset_request_has_only_documented_fields() {
+        let body = serde_json::to_value(AgentRequest::new(&request("fast"))).unwrap();
+        assert_eq!(
+            body,
+            json!({"preset": "fast", "stream": true, "input": [
+                {"type": "message", "role": "user", "content": "Hi"},
+                {"type": "message", "role": "assistant", "content": "Hello"},
+                {"type": "message", "role": "user", "content": "Everest?"}]})
+        );
+    }
+
+    #[test]
+    fn model_request_asks_for_web_search_and_anthropic_gets_max_tokens() {
+        let body = serde_json::to_value(AgentRequest::new(&request("anthropic/claude-sonnet-4-6"))).unwrap();
+        assert_eq!(body["model"], "anthropic/claude-sonnet-4-6");
+        assert_eq!(body["tools"], json!([{"type": "web_search"}]));
+        assert_eq!(body["max_output_tokens"], 8192);
+        assert!(body.get("preset").is_none());
+    }
+
+    fn run(events: &[Value]) -> (Vec<StreamEvent>, Option<Result<Finish, Error>>) {
+        let mut mapper = AgentMapper::default();
+        let mut out = Vec::new();
+        for ev in events {
+            if let Some(end) = mapper.on_data(&ev.to_string(), &mut out) {
+                return (out, Some(end));
+            }
+        }
+        (out, None)
+    }
+
+    #[test]
+    fn maps_a_cited_answer() {
+        let (out, end) = run(&[
+            json!({"type": "response.created", "response": {"status": "in_progress", "usage": null}}),
+            json!({"type": "response.reasoning.search_queries", "queries": ["everest height"], "thought": null}),
+            json!({"type": "response.output_item.done", "item": {"type": "search_results", "results": [
+                {"id": 1, "url": "https://en.wikipedia.org/wiki/Mount_Everest", "title": "Mount Everest", "snippet": "s", "date": null, "last_updated": "2026-01-02", "source": "web"}]}}),
+            json!({"type": "response.output_text.delta", "delta": "8,849 m [", "sequence_number": 7}),
+            json!({"type": "response.output_text.delta", "delta": "1]", "sequence_number": 12, "extra": {"x": 1}}),
+            json!({"type": "response.output_text.done", "text": "8,849 m [1]"}),
+            json!({"type": "response.completed", "response": {"status": "completed", "usage": {
+                "input_tokens": 10, "output_tokens": 5, "total_tokens": 15,
+                "cost": {"currency": "USD", "input_cost": 0.0000025, "output_cost": 0.0000125, "tool_calls_cost": 0.005, "total_cost": 0.005015},
+                "tool_calls_details": {"search_web": {"invocation": 1, "cost_usd": 0.005}}}}}),
+        ]);
+        assert_eq!(end.unwrap().unwrap(), Finish::Stop);
+        assert_eq!(out[0], StreamEvent::Searching { queries: vec!["everest height".into()] });
+        let StreamEvent::Sources { sources } = &out[1] else { panic!("{out:?}") };
+        assert_eq!(sources[0].index, 1);
+        assert_eq!(sources[0].date.as_deref(), Some("2026-01-02"));
+        let text: String = out
+            .iter()
+            .filter_map(|e| match e { StreamEvent::Delta { text } => Some(text.as_str()), _ => None })
+            .collect();
+        assert_eq!(text, "8,849 m [1]");
+        let StreamEvent::Usage(usage) = out.last().unwrap() else { panic!() };
+        assert_eq!(usage.searches, Some(1));
+        assert_eq!(usage.cost.as_ref().unwrap().total, 0.005015);
+        assert!(!usage.cost.as_ref().unwrap().computed);
+    }
+
+    #[test]
+    fn done_text_is_used_only_when_no_deltas_came() {
+        let (out, _) = run(&[json!({"type": "response.output_text.done", "text": "whole"})]);
+        assert_eq!(out, vec![StreamEvent::Delta { text: "whole".into() }]);
+    }
+
+    #[test]
+    fn http_200_with_failed_status_is_an_error() {
+        let (_, end) = run(&[json!({"type": "response.failed", "response": {"status": "failed",
+            "error": {"code": "server_error", "message": "The model failed to generate a response."}}})]);
+        let err = end.unwrap().unwrap_err();
+        assert_eq!(err.kind(), "server");
+        assert!(err.to_string().contains("The model failed"));
+    }
+
+    #[test]
+    fn incomplete_means_length() {
+        let (_, end) = run(&[json!({"type": "response.incomplete", "response": {"status": "incomplete",
+            "incomplete_details": {"reason": "max_output_tokens"}}})]);
+        assert_eq!(end.unwrap().unwrap(), Finish::Length);
+    }
+
+    #[test]
+    fn garbage_and_unknown_events_are_skipped() {
+        let mut mapper = AgentMapper::default();
+        let mut out = Vec::new();
+        assert!(mapper.on_data("{\"type\":\"response.output_text.delta\",\"delta\":", &mut out).is_none());
+        assert!(mapper.on_data("{\"type\":\"response.brand_new\"}", &mut out).is_none());
+        assert!(mapper.on_data("[]", &mut out).is_none());
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,211 @@
+//! Every way a request to an API provider can fail, each with a sentence a person can act on.
+//!
+//! The UI branches on [`Error::kind`], never on message text; the message is for humans.
+
+use serde::Serialize;
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Longest provider body kept for diagnostics; HTML error pages can be large.
+const MAX_BODY: usize = 2048;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("No API key is set. Open Settings and paste your Perplexity API key.")]
+    NoKey,
+    /// 401/403: the key is wrong, revoked, or the account has no credits left.
+    #[error("Perplexity rejected the API key: it may be mistyped, revoked, or the account may be out of credits. Open Settings to check or replace it.")]
+    Auth { status: u16, body: String },
+    #[error("Perplexity is rate-limiting requests ({message}). Wait a moment and try again.")]
+    RateLimited { retry_after: Option<u64>, message: String },
+    /// 400 and other non-retryable 4xx: the API's own words are the best explanation.
+    #[error("Perplexity refused the request: {message}")]
+    BadRequest { status: u16, message: String },
+    #[error("Perplexity had a problem answering (HTTP {status}: {message}). Try again in a moment.")]
+    Server { status: u16, message: String },
+    /// The API accepted the request but reported the answer as failed (HTTP 200 with `status: failed`).
+    #[error("Perplexity could not finish the answer: {message}")]
+    Failed { message: String },
+    #[error("Could not reach {host}: {message}. Check your internet connection or proxy settings.")]
+    Network { host: String, message: String },
+    #[error("{what} timed out. Check your connection and try again.")]
+    Timeout { what: String },
+    /// The stream died after part of the answer arrived; the partial text stays.
+    #[error("The connection dropped before the answer was finished ({message}). The partial answer is kept; press Retry to ask again.")]
+    Interrupted { message: String },
+    /// The provider answered with something we could not understand at all.
+    #[error("Perplexity sent a response Citewise could not read: {message}")]
+    Protocol { message: String, body: String },
+    #[error("Stopped.")]
+    Cancelled,
+}
+
+impl Error {
+    /// The stable identifier the UI reacts to.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::NoKey => "no_key",
+            Error::Auth { .. } => "auth",
+            Error::RateLimited { .. } => "rate_limit",
+            Error::BadRequest { .. } => "bad_request",
+            Error::Server { .. } | Error::Failed { .. } => "server",
+            Error::Network { .. } => "network",
+            Error::Timeout { .. } => "timeout",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Protocol { .. } => "protocol",
+            Error::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-success HTTP status from the response body, which may be
+    /// `{"error": {...}}`, FastAPI's `{"detail": ...}`, an HTML page, or nothing at all.
+    pub fn from_status(status: u16, retry_after: Option<u64>, body: &str) -> Error {
+        let body = truncate(body);
+        let message = provider_message(&body).unwrap_or_else(|| default_reason(status).to_owned());
+        match status {
+            401 | 403 => Error::Auth { status, body },
+            429 => Error::RateLimited { retry_after, message },
+            408 => Error::Timeout { what: "The request".into() },
+            500..=599 => Error::Server { status, message },
+            _ => Error::BadRequest { status, message },
+        }
+    }
+
+    /// Maps a transport failure from reqwest. `during_stream` separates "never connected" from
+    /// "dropped after part of the answer arrived".
+    pub fn from_transport(err: &reqwest::Error, host: &str, during_stream: bool) -> Error {
+        let message = root_cause(err);
+        if err.is_timeout() {
+            let what = if during_stream { "The answer stream" } else { "Connecting to Perplexity" };
+            return Error::Timeout { what: what.into() };
+        }
+        if during_stream {
+            return Error::Interrupted { message };
+        }
+        Error::Network { host: host.to_owned(), message }
+    }
+
+    /// The JSON shape that crosses IPC: `{kind, message, retryAfter}`.
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload { kind: self.kind(), message: self.to_string(), retry_after: self.retry_after() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorPayload {
+    pub kind: &'static str,
+    pub message: String,
+    pub retry_after: Option<u64>,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.payload().serialize(s)
+    }
+}
+
+fn truncate(body: &str) -> String {
+    if body.len() <= MAX_BODY {
+        return body.to_owned();
+    }
+    let mut end = MAX_BODY;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &body[..end])
+}
+
+/// Extracts the human message from the error body shapes Perplexity is known to send.
+fn provider_message(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    let candidate = value
+        .pointer("/error/message")
+        .or_else(|| value.get("detail").and_then(|d| d.get(0)).and_then(|d| d.get("msg")))
+        .or_else(|| value.get("detail"))
+        .or_else(|| value.get("message"))
+        .or_else(|| value.get("error"))?;
+    match candidate {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        serde_json::Value::Null => None,
+        other if !other.is_string() => Some(other.to_string()),
+        _ => None,
+    }
+}
+
+fn default_reason(status: u16) -> &'static str {
+    match status {
+        400 => "the request was invalid",
+        404 => "the endpoint was not found; check the API base URL",
+        408 => "the request timed out",
+        409 => "the request conflicted with another one",
+        413 => "the request was too large",
+        422 => "the request could not be processed",
+        429 => "too many requests",
+        500 => "internal server error",
+        502 => "bad gateway",
+        503 => "service unavailable",
+        504 => "gateway timeout",
+        _ => "unexpected status",
+    }
+}
+
+/// reqwest's top-level messages ("error sending request") hide the useful part; walk to the root.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause: &dyn std::error::Error = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_401_becomes_auth_with_actionable_message() {
+        let html = "<html><head><title>401 Authorization Required</title></head><body>openresty</body></html>";
+        let err = Error::from_status(401, None, html);
+        assert_eq!(err.kind(), "auth");
+        assert!(err.to_string().contains("out of credits"));
+        assert!(err.to_string().contains("Settings"));
+    }
+
+    #[test]
+    fn openai_style_error_message_is_surfaced() {
+        let body = r#"{"error":{"message":"Invalid model 'xyz'","type":"invalid_model","code":"invalid_model"}}"#;
+        let err = Error::from_status(400, None, body);
+        assert_eq!(err.kind(), "bad_request");
+        assert!(err.to_string().ends_with("Invalid model 'xyz'"), "{err}");
+    }
+
+    #[test]
+    fn fastapi_detail_and_numeric_codes_are_understood() {
+        let err = Error::from_status(500, None, r#"{"detail":"Internal Server Error"}"#);
+        assert_eq!(err.kind(), "server");
+        assert!(err.to_string().contains("Internal Server Error"));
+        let err = Error::from_status(422, None, r#"{"detail":[{"loc":["body"],"msg":"field required"}]}"#);
+        assert!(err.to_string().contains("field required"), "{err}");
+    }
+
+    #[test]
+    fn rate_limit_keeps_retry_after() {
+        let err = Error::from_status(429, Some(7), r#"{"error":{"message":"Rate limit exceeded","code":429}}"#);
+        assert_eq!(err.payload(), ErrorPayload { kind: "rate_limit", message: err.to_string(), retry_after: Some(7) });
+    }
+
+    #[test]
+    fn huge_bodies_are_truncated_on_a_char_boundary() {
+        let body = "é".repeat(MAX_BODY);
+        let Error::Auth { body, .. } = Error::from_status(401, None, &body) else { panic!() };
+        assert!(body.len() <= MAX_BODY + "…".len());
+    }
+}

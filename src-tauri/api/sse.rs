@@ -1,0 +1,115 @@
+//! Server-sent events over a reqwest byte stream, parsed by `eventsource-stream` (which copes with
+//! frames and lines split across reads, CRLF, comments and optional `event:` lines).
+//!
+//! What this adds is the policy for bad input: invalid UTF-8 is replaced (U+FFFD) before parsing,
+//! so a garbage frame is skipped instead of stalling the stream, and an undecodable frame is
+//! never fatal, while a transport failure ends the stream.
+
+use eventsource_stream::{EventStreamError, Eventsource};
+use futures_util::{Stream, StreamExt};
+
+#[derive(Debug)]
+pub enum Frame {
+    /// The `data` of one event (multi-line data already joined).
+    Data(String),
+    /// A frame that could not be decoded (invalid UTF-8, bad syntax) and was dropped.
+    Skipped(String),
+    /// The connection failed; nothing more will come.
+    Transport(reqwest::Error),
+}
+
+/// Splits a response body into SSE frames. `[DONE]` sentinels are passed through as data: the
+/// format mappers decide what they mean.
+pub fn frames(
+    body: impl Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
+) -> impl Stream<Item = Frame> + Send {
+    let repaired = body.scan(Vec::new(), |carry: &mut Vec<u8>, chunk| {
+        let out = chunk.map(|bytes| bytes::Bytes::from(repair_utf8(carry, &bytes).into_bytes()));
+        std::future::ready(Some(out))
+    });
+    // eventsource-stream keeps invalid bytes buffered forever (it cannot tell them from a
+    // character split across reads), which would swallow the rest of the answer.
+    repaired.eventsource().filter_map(|item| async move {
+        match item {
+            Ok(event) if event.data.is_empty() => None,
+            Ok(event) => Some(Frame::Data(event.data)),
+            Err(EventStreamError::Transport(err)) => Some(Frame::Transport(err)),
+            Err(other) => Some(Frame::Skipped(other.to_string())),
+        }
+    })
+}
+
+/// Decodes `chunk` after the bytes `carry` held back from the previous one. A character cut at
+/// the end of the chunk is held back for the next call; invalid sequences become U+FFFD.
+pub fn repair_utf8(carry: &mut Vec<u8>, chunk: &[u8]) -> String {
+    carry.extend_from_slice(chunk);
+    let bytes = std::mem::take(carry);
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(err) => {
+                let (valid, after) = rest.split_at(err.valid_up_to());
+                // `valid_up_to` guarantees this prefix is valid UTF-8.
+                out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                match err.error_len() {
+                    Some(bad) => {
+                        out.push(char::REPLACEMENT_CHARACTER);
+                        rest = &after[bad..];
+                    }
+                    None => {
+                        carry.extend_from_slice(after);
+                        return out;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn characters_split_across_chunks_are_rejoined() {
+        let text = "Everest – 8,849 m ° 🏔";
+        let bytes = text.as_bytes();
+        for cut in 0..=bytes.len() {
+            let mut carry = Vec::new();
+            let mut out = repair_utf8(&mut carry, &bytes[..cut]);
+            out.push_str(&repair_utf8(&mut carry, &bytes[cut..]));
+            assert_eq!(out, text, "cut at {cut}");
+            assert!(carry.is_empty());
+        }
+    }
+
+    #[test]
+    fn invalid_bytes_are_replaced_and_do_not_stall_what_follows() {
+        let mut carry = Vec::new();
+        let out = repair_utf8(&mut carry, b"data: \xff\xfe garbage\n\n");
+        assert_eq!(out, "data: \u{FFFD}\u{FFFD} garbage\n\n");
+        assert_eq!(repair_utf8(&mut carry, b"data: ok\n\n"), "data: ok\n\n");
+    }
+
+    #[tokio::test]
+    async fn a_garbage_frame_is_skipped_and_later_frames_still_arrive() {
+        let chunks: Vec<reqwest::Result<bytes::Bytes>> = vec![
+            Ok(bytes::Bytes::from_static(b"data: one\r\n\r\n: keep-alive\n\ndata: \xff\xfe\n\nevent: x\ndata: tw")),
+            Ok(bytes::Bytes::from_static(b"o\n\n")),
+        ];
+        let frames: Vec<Frame> = frames(futures_util::stream::iter(chunks)).collect().await;
+        let data: Vec<String> = frames
+            .into_iter()
+            .filter_map(|f| match f {
+                Frame::Data(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(data, ["one", "\u{FFFD}\u{FFFD}", "two"]);
+    }
+}

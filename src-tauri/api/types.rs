@@ -1,0 +1,148 @@
+//! Provider-neutral request and event types: what the rest of the app speaks, whichever wire
+//! format answered.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+impl Message {
+    pub fn user(content: impl Into<String>) -> Self {
+        Message { role: Role::User, content: content.into() }
+    }
+    pub fn assistant(content: impl Into<String>) -> Self {
+        Message { role: Role::Assistant, content: content.into() }
+    }
+}
+
+/// Agent API presets: the server picks the model and search depth.
+pub const AGENT_PRESETS: [&str; 5] = ["fast", "low", "medium", "high", "xhigh"];
+
+/// One question to a provider, with the conversation so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    /// A preset name (`fast`…`xhigh`) or a model id (`perplexity/sonar`, `openai/gpt-5.4`, …).
+    pub model: String,
+    /// Earlier turns and the new question, oldest first; the last one is the user's question.
+    pub messages: Vec<Message>,
+    pub instructions: Option<String>,
+    pub max_output_tokens: Option<u32>,
+}
+
+/// One web source an answer can cite as `[index]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub index: u32,
+    pub url: String,
+    pub title: String,
+    pub snippet: String,
+    pub date: Option<String>,
+    /// Host without `www.`, for compact display; empty when the URL has no host.
+    pub domain: String,
+}
+
+impl Source {
+    pub fn new(index: u32, url: String, title: String, snippet: String, date: Option<String>) -> Self {
+        let domain = url::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_owned()))
+            .unwrap_or_default();
+        Source { index, url, title, snippet, date, domain }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cost {
+    pub total: f64,
+    pub currency: String,
+    pub input_cost: Option<f64>,
+    pub output_cost: Option<f64>,
+    /// Per-request search fees (Sonar) or tool-call costs (Agent API).
+    pub request_cost: Option<f64>,
+    /// True when Citewise computed the cost from a price table rather than the API reporting it.
+    pub computed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub total_tokens: u64,
+    pub reasoning_tokens: Option<u64>,
+    pub searches: Option<u64>,
+    pub cost: Option<Cost>,
+}
+
+/// How an answer ended when it ended normally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Finish {
+    Stop,
+    /// Cut by the output-token limit (`incomplete` / `length`).
+    Length,
+    Cancelled,
+}
+
+/// What a streaming answer is made of. Serialized as `{event, data}` for the UI's channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum StreamEvent {
+    Delta { text: String },
+    Reasoning { text: String },
+    Searching { queries: Vec<String> },
+    Sources { sources: Vec<Source> },
+    Usage(Usage),
+    Retrying(Retrying),
+    Done { finish: Finish },
+    Error(super::ErrorPayload),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retrying {
+    pub attempt: u32,
+    pub wait_seconds: u64,
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_serialize_as_tagged_camel_case() {
+        let ev = StreamEvent::Delta { text: "hi".into() };
+        assert_eq!(serde_json::to_value(ev).unwrap(), json!({"event": "delta", "data": {"text": "hi"}}));
+        let ev = StreamEvent::Usage(Usage { input_tokens: 3, total_tokens: 3, ..Default::default() });
+        assert_eq!(
+            serde_json::to_value(ev).unwrap(),
+            json!({"event": "usage", "data": {"inputTokens": 3, "outputTokens": 0, "totalTokens": 3,
+                   "reasoningTokens": null, "searches": null, "cost": null}})
+        );
+        let ev = StreamEvent::Done { finish: Finish::Length };
+        assert_eq!(serde_json::to_value(ev).unwrap(), json!({"event": "done", "data": {"finish": "length"}}));
+    }
+
+    #[test]
+    fn source_domain_drops_www_and_tolerates_garbage() {
+        let s = Source::new(1, "https://www.britannica.com/place/Mount-Everest".into(), "t".into(), "s".into(), None);
+        assert_eq!(s.domain, "britannica.com");
+        let s = Source::new(2, "not a url".into(), "t".into(), "s".into(), None);
+        assert_eq!(s.domain, "");
+    }
+}

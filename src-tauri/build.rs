@@ -1,0 +1,15 @@
+//! Generates the Tauri context and the permission set of our own commands, so the capability
+//! files can grant exactly these and nothing else.
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(&[
+                "app_status",
+                "open_url",
+                "chat_send",
+                "chat_cancel",
+            ])),
+    )
+    .expect("failed to run tauri-build");
+}

@@ -1,0 +1,73 @@
+//! App-level facts for the UI, and opening links in the system browser.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::{AppError, Result};
+use crate::secrets::KeySource;
+use crate::state::{ApiState, DataDir};
+
+/// The default model for a new conversation: the quickest Agent API preset.
+pub const DEFAULT_MODEL: &str = "fast";
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    version: &'static str,
+    provider: &'static str,
+    base_url: String,
+    default_model: &'static str,
+    key_source: KeySource,
+    /// Enough for a person to recognise the key; the key itself never reaches the webview.
+    key_last4: Option<String>,
+    data_dir: String,
+}
+
+#[tauri::command]
+pub fn app_status(api: State<'_, ApiState>, data_dir: State<'_, DataDir>) -> AppStatus {
+    AppStatus {
+        version: env!("CARGO_PKG_VERSION"),
+        provider: "agent",
+        base_url: api.client.base_url().to_owned(),
+        default_model: DEFAULT_MODEL,
+        key_source: api.key_source,
+        key_last4: api.key.as_ref().map(|k| k.last4()),
+        data_dir: data_dir.0.display().to_string(),
+    }
+}
+
+/// Opens a web link in the system browser. The scheme is checked here again, whatever the UI
+/// did: model output and citation URLs are untrusted.
+#[tauri::command]
+pub fn open_url(url: String) -> Result<()> {
+    let parsed = web_url(&url)?;
+    open::that_detached(parsed.as_str()).map_err(|e| AppError::Browser(e.to_string()))
+}
+
+/// Accepts only absolute `http:`/`https:` URLs with a host.
+pub fn web_url(raw: &str) -> Result<url::Url> {
+    let parsed = url::Url::parse(raw.trim()).map_err(|_| AppError::BadUrl(shorten(raw)))?;
+    match parsed.scheme() {
+        "http" | "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(parsed),
+        _ => Err(AppError::BadUrl(shorten(raw))),
+    }
+}
+
+fn shorten(raw: &str) -> String {
+    raw.chars().take(80).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_links_open() {
+        assert!(web_url("https://en.wikipedia.org/wiki/Mount_Everest").is_ok());
+        assert!(web_url(" http://example.com/a?b=c#d ").is_ok());
+        for bad in ["javascript:alert(1)", "data:text/html,<script>", "vbscript:x", "file:///etc/passwd",
+                    "tauri://localhost", "//evil.com", "https://", "not a url", "JAVASCRIPT:alert(1)"] {
+            assert!(matches!(web_url(bad), Err(AppError::BadUrl(_))), "{bad} must be refused");
+        }
+    }
+}

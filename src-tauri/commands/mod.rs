@@ -1,0 +1,4 @@
+//! Thin `#[tauri::command]` wrappers, one file per area; the logic lives in plain modules.
+
+pub mod app;
+pub mod chat;

@@ -1,0 +1,92 @@
+//! Citewise: a desktop chat client for Perplexity's API.
+//!
+//! This file only wires the app together: state, commands and the main window. The logic lives in
+//! plain modules ([`api`], [`relay`], [`secrets`]) that know nothing of Tauri.
+
+pub mod api;
+mod commands;
+pub mod error;
+pub mod relay;
+pub mod secrets;
+pub mod state;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+use state::{ApiState, DataDir, InFlight};
+
+/// Environment variable that moves all of Citewise's data (tests use throwaway folders).
+pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
+
+pub fn run() {
+    builder(tauri::Builder::default())
+        .run(tauri::generate_context!())
+        .expect("error while running Citewise");
+}
+
+/// Everything but the context, generic over the runtime so tests can use the mock runtime.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .manage(Arc::new(InFlight::default()))
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_status,
+            commands::app::open_url,
+            commands::chat::chat_send,
+            commands::chat::chat_cancel,
+        ])
+        .setup(|app| {
+            let data_dir = data_dir(app.handle())?;
+            std::fs::create_dir_all(&data_dir)?;
+            app.manage(ApiState::from_env()?);
+            open_main_window(app.handle(), &data_dir)?;
+            app.manage(DataDir(data_dir));
+            Ok(())
+        })
+}
+
+fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => app.path().app_data_dir(),
+    }
+}
+
+fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path) -> tauri::Result<()> {
+    WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+        .title("Citewise")
+        .inner_size(1200.0, 820.0)
+        .min_inner_size(640.0, 480.0)
+        // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
+        .data_directory(data_dir.join("webview"))
+        // Links never navigate the app's window away; the UI opens them in the system browser.
+        .on_navigation(|url| is_app_url(url))
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages: `tauri://localhost` on Linux and macOS, `http(s)://tauri.localhost` on Windows.
+fn is_app_url(url: &url::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => url.path() == "blank",
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_itself_may_be_navigated_to() {
+        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/", "about:blank"] {
+            assert!(is_app_url(&url::Url::parse(ok).unwrap()), "{ok}");
+        }
+        for bad in ["https://en.wikipedia.org/", "http://localhost:1430/", "javascript:alert(1)", "file:///etc/passwd"] {
+            assert!(!is_app_url(&url::Url::parse(bad).unwrap()), "{bad}");
+        }
+    }
+}
