@@ -1,0 +1,50 @@
+# Citewise — the two commands of the README, and the pieces they are made of.
+#   make run    build and launch the app (installs what is missing first)
+#   make test   run every test layer (installs what is missing first)
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run demo test unit integration e2e build-debug setup-app setup-test mock icons clean
+
+run: setup-app
+	cargo run --release --features custom-protocol --bin citewise
+
+## Launch the app against the local Perplexity-compatible server (offline demo, no key needed).
+demo: setup-app
+	cargo build --release -p citewise -p citewise-mock --bins --features citewise/custom-protocol
+	scripts/demo.sh target/release
+
+test: setup-test unit integration e2e
+	@echo "All test layers passed."
+
+## Rust unit tests (app and mock server).
+unit:
+	cargo test --workspace --lib --bins
+
+## Rust integration tests of api/ against the local server.
+integration:
+	cargo test --workspace --test '*'
+
+## The real window under Xvfb, driven through WebDriver.
+e2e: build-debug
+	scripts/with-desktop.sh npm run --silent e2e
+
+build-debug:
+	cargo build -p citewise -p citewise-mock --bins
+
+## The local Perplexity-compatible server on port 8765 (Ctrl+C stops it).
+mock:
+	cargo run -p citewise-mock -- --port 8765
+
+icons:
+	scripts/icons.sh
+
+setup-app:
+	scripts/setup.sh app
+
+setup-test:
+	scripts/setup.sh test
+
+clean:
+	cargo clean

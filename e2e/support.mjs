@@ -1,0 +1,145 @@
+// Shared plumbing for the end-to-end tests: starts the local Perplexity-compatible server and
+// tauri-driver, opens a WebDriver session on the real Citewise window, and small wait helpers.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createServer } from 'node:net';
+import { Builder, By, until } from 'selenium-webdriver';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const APP = process.env.CITEWISE_APP || join(ROOT, 'target/debug/citewise');
+export const MOCK = process.env.CITEWISE_MOCK || join(ROOT, 'target/debug/citewise-mock');
+export const KEY = 'pplx-e2e-test-key-9876';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Spawns `cmd` and resolves once a line of its stdout/stderr matches `ready`. */
+function start(cmd, args, env, ready, timeoutMs = 30_000) {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${cmd} did not start in time:\n${seen}`)), timeoutMs);
+    const onData = (chunk) => {
+      seen += chunk;
+      if (process.env.E2E_VERBOSE) process.stderr.write(chunk);
+      const m = seen.match(ready);
+      if (m) {
+        clearTimeout(timer);
+        ok({ child, match: m });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${cmd} exited with ${code} before it was ready:\n${seen}`));
+    });
+  });
+}
+
+/** Starts the mock server on a free port; returns its base URL and a stop function. */
+export async function startMock() {
+  const { child, match } = await start(MOCK, ['--port', '0', '--key', KEY, '--seed', '42'], process.env,
+    /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+  const baseUrl = match[1];
+  return {
+    baseUrl,
+    async scenario(name) {
+      const r = await fetch(`${baseUrl}/__mock/scenario`, { method: 'POST', body: JSON.stringify({ name }) });
+      if (!r.ok) throw new Error(`scenario ${name}: ${r.status} ${await r.text()}`);
+    },
+    async fixture(name) {
+      const r = await fetch(`${baseUrl}/__mock/fixture/${name}`);
+      if (!r.ok) throw new Error(`fixture ${name}: ${r.status}`);
+      return r.json();
+    },
+    async requests() {
+      return (await fetch(`${baseUrl}/__mock/requests`)).json();
+    },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+/**
+ * Starts tauri-driver with the app's environment (the app inherits it) and opens a session on
+ * the real window. Returns the WebDriver plus a `close` that ends everything.
+ */
+export async function launchApp(mockUrl, extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'citewise-e2e-'));
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    PERPLEXITY_BASE_URL: mockUrl,
+    PERPLEXITY_API_KEY: KEY,
+    CITEWISE_DATA_DIR: dataDir,
+    ...extraEnv,
+  };
+  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)],
+    { env, stdio: ['ignore', process.env.E2E_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
+  // tauri-driver says nothing when it is ready; wait until its port answers.
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok, 20_000, 'tauri-driver');
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${port}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
+    .build();
+  await driver.wait(until.elementLocated(By.css('[data-testid="composer"]')), 30_000);
+  return {
+    driver,
+    dataDir,
+    async close() {
+      await driver.quit().catch(() => {});
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitUntil(fn, timeoutMs, what) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+/** Types a question into the composer and presses Enter. */
+export async function ask(driver, text) {
+  const composer = await driver.findElement(byTestId('composer'));
+  await composer.sendKeys(text, '\uE007');
+}
+
+/** The newest answer's text as a person reads it (markdown rendered, citation pills included). */
+export async function lastAnswerText(driver) {
+  const contents = await driver.findElements(byTestId('assistant-content'));
+  if (contents.length === 0) return '';
+  // innerText, not getText(): WebKitWebDriver's getText runs block elements together.
+  return driver.executeScript('return arguments[0].innerText', contents[contents.length - 1]);
+}
+
+/** Waits for the stop button to go away, i.e. the answer to end. */
+export async function waitForIdle(driver, timeoutMs = 30_000) {
+  await waitUntil(async () => (await driver.findElements(byTestId('stop'))).length === 0, timeoutMs, 'the answer to end');
+}
+
+/** Words of a markdown text with `[n]` markers and markdown punctuation removed. */
+export function words(markdown) {
+  return markdown
+    .replace(/\[\d+(?:\s*[,\-–]\s*\d+)*\]/g, ' ')
+    .match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+}
