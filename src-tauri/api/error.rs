@@ -31,7 +31,8 @@ pub enum Error {
     #[error("{what} timed out. Check your connection and try again.")]
     Timeout { what: String },
     /// The stream died after part of the answer arrived; the partial text stays.
-    #[error("The connection dropped before the answer was finished ({message}). The partial answer is kept; press Retry to ask again.")]
+    /// `message` is the technical cause, for the log; people get the plain sentence.
+    #[error("The connection dropped before the answer was finished. The partial answer is kept; press Retry to ask again.")]
     Interrupted { message: String },
     /// The provider answered with something we could not understand at all.
     #[error("Perplexity sent a response Citewise could not read: {message}")]

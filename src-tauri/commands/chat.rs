@@ -43,7 +43,7 @@ pub async fn chat_send(
             Ok(finish) => StreamEvent::Done { finish },
             Err(api::Error::Cancelled) => StreamEvent::Done { finish: Finish::Cancelled },
             Err(err) => {
-                log::warn!("request {} ended with {}: {err}", args.request_id, err.kind());
+                log::warn!("request {} ended with {}: {err:?}", args.request_id, err.kind());
                 StreamEvent::Error(err.payload())
             }
         });

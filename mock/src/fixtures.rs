@@ -1,0 +1,280 @@
+//! The canned answers: texts, sources, search queries, reasoning and usage per scenario.
+//!
+//! Owns the public [`Fixture`] data and the cost arithmetic, so a test can ask
+//! `fixture("cited")` for exactly what the stream will carry. Costs follow DESIGN §4:
+//! Agent answers are priced as `perplexity/sonar` (0.25 / 2.50 per 1M tokens + web_search
+//! 0.0025 per query); Sonar answers as `sonar` at low context (1 / 1 per 1M + 0.005 per
+//! request). The price does not depend on the model named in the request.
+
+use serde::{Deserialize, Serialize};
+
+use crate::generated;
+
+/// A scenario's canned answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fixture {
+    /// The full answer text, with `[n]` citation markers (no `<think>` block).
+    pub text: String,
+    pub sources: Vec<Source>,
+    /// Reasoning text (Agent `response.reasoning_text.delta`s / Sonar `<think>` content).
+    pub reasoning: Option<String>,
+    /// The search queries the answer reports.
+    pub queries: Vec<String>,
+    /// Token counts and the cost as the Agent API (`/v1/agent`) reports them.
+    pub usage: Usage,
+    /// `usage.cost.total_cost` as Sonar (`/chat/completions`) reports it for the same tokens.
+    pub sonar_total_cost: f64,
+}
+
+/// One search result; `id` is the `n` of `[n]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: u32,
+    pub url: String,
+    pub title: String,
+    pub snippet: String,
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub total_cost: f64,
+}
+
+/// The Agent API cost breakdown for a fixture, as `response.completed` reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AgentCost {
+    pub input: f64,
+    pub output: f64,
+    pub tools: f64,
+    pub total: f64,
+    pub searches: u64,
+}
+
+/// The Sonar cost breakdown for a fixture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct SonarCost {
+    pub input: f64,
+    pub output: f64,
+    pub request: f64,
+    pub total: f64,
+}
+
+/// Prices are stated to 6 decimals, as the API does; sums are rounded again.
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+pub(crate) fn agent_cost(input_tokens: u64, output_tokens: u64, searches: u64) -> AgentCost {
+    let input = round6(input_tokens as f64 * 0.25 / 1e6);
+    let output = round6(output_tokens as f64 * 2.50 / 1e6);
+    let tools = round6(searches as f64 * 0.0025);
+    AgentCost { input, output, tools, total: round6(input + output + tools), searches }
+}
+
+pub(crate) fn sonar_cost(input_tokens: u64, output_tokens: u64) -> SonarCost {
+    let input = round6(input_tokens as f64 / 1e6);
+    let output = round6(output_tokens as f64 / 1e6);
+    let request = 0.005;
+    SonarCost { input, output, request, total: round6(input + output + request) }
+}
+
+/// A rough tokenizer: one token per four characters, at least one.
+pub(crate) fn tokens_for(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4).max(1)
+}
+
+impl Fixture {
+    fn new(
+        text: String,
+        sources: Vec<Source>,
+        reasoning: Option<String>,
+        queries: Vec<String>,
+        input_tokens: u64,
+    ) -> Self {
+        let output_tokens = tokens_for(&text) + reasoning.as_deref().map_or(0, tokens_for);
+        Fixture::priced(text, sources, reasoning, queries, input_tokens, output_tokens)
+    }
+
+    fn priced(
+        text: String,
+        sources: Vec<Source>,
+        reasoning: Option<String>,
+        queries: Vec<String>,
+        input_tokens: u64,
+        output_tokens: u64,
+    ) -> Self {
+        let agent = agent_cost(input_tokens, output_tokens, queries.len() as u64);
+        let sonar = sonar_cost(input_tokens, output_tokens);
+        Fixture {
+            text,
+            sources,
+            reasoning,
+            queries,
+            usage: Usage { input_tokens, output_tokens, total_cost: agent.total },
+            sonar_total_cost: sonar.total,
+        }
+    }
+
+    pub(crate) fn agent_cost(&self) -> AgentCost {
+        agent_cost(self.usage.input_tokens, self.usage.output_tokens, self.queries.len() as u64)
+    }
+
+    pub(crate) fn sonar_cost(&self) -> SonarCost {
+        sonar_cost(self.usage.input_tokens, self.usage.output_tokens)
+    }
+}
+
+pub(crate) fn source(id: u32, url: &str, title: &str, snippet: &str, date: Option<&str>) -> Source {
+    Source { id, url: url.into(), title: title.into(), snippet: snippet.into(), date: date.map(Into::into) }
+}
+
+pub(crate) const CITED_TEXT: &str = "\
+**Mount Everest** is **8,848.86 m** (29,031.7 ft) above sea level – the height China and Nepal \
+announced together on 8 December 2020 [1][2]. Survey teams from both countries reached the summit \
+in 2019–2020 and combined GNSS readings with ground-penetrating radar to measure the snow cap [2][3].
+
+### Why the number changed
+- China's earlier figure, 8,844.43 m, measured bare rock without the snow and ice cap [1].
+- Nepal long used 8,848 m, from the Survey of India's 1955 measurement [3].
+- The 2015 Gorkha earthquake raised the question of whether the summit had moved [4].
+
+The peak sits on the Nepal–China border, where winter temperatures fall below −60 °C [4]. \
+Nepalis call it *Sagarmāthā*; in Tibetan it is *Chomolungma* [1]. For climbers it remains \
+« la récompense » of a lifetime 🏔️ [2][3][4].";
+
+pub(crate) const CITED_THOUGHT: &str = "The user asks for Everest's height; I should find the latest official survey.";
+
+const REASONING_TEXT: &str = "The user wants the height of Mount Everest. Several figures circulate: \
+8,848 m from the 1955 survey, 8,844.43 m from China's 2005 rock-height survey, and 8,848.86 m from \
+the joint 2020 announcement. The 2020 figure includes the snow cap and is the current official value, \
+so I should lead with it, explain why the older numbers differ, and cite the survey sources.";
+
+/// What Sonar puts inside `<think>` when a reasoning model answers a scenario without its own reasoning.
+pub(crate) const DEFAULT_THINK: &str = REASONING_TEXT;
+
+pub(crate) fn cited_sources() -> Vec<Source> {
+    vec![
+        source(
+            1,
+            "https://en.wikipedia.org/wiki/Mount_Everest",
+            "Mount Everest - Wikipedia",
+            "Mount Everest is Earth's highest mountain above sea level, located in the Mahalangur Himal \
+             sub-range of the Himalayas. Its elevation (snow height) of 8,848.86 m was most recently \
+             established in 2020 by the Chinese and Nepali authorities.",
+            Some("2025-01-14"),
+        ),
+        source(
+            2,
+            "https://www.britannica.com/place/Mount-Everest",
+            "Mount Everest | Height, Location, Map, Facts, Climbers, & Deaths | Britannica",
+            "Mount Everest, mountain on the crest of the Great Himalayas of southern Asia that lies on \
+             the border between Nepal and the Tibet Autonomous Region of China. At 29,032 feet (8,849 \
+             metres), it is the highest mountain in the world.",
+            Some("2025-02-20"),
+        ),
+        source(
+            3,
+            "https://www.nationalgeographic.com/science/article/mount-everest-has-a-new-official-height",
+            "Mount Everest is two feet taller, China and Nepal announce",
+            "After a year of surveys, the two countries agreed on a new official height of 8,848.86 \
+             metres – about 86 centimetres more than the figure Nepal has used since the 1950s.",
+            Some("2020-12-08"),
+        ),
+        source(
+            4,
+            "https://whc.unesco.org/en/list/120/",
+            "Sagarmatha National Park - UNESCO World Heritage Centre",
+            "Sagarmatha is an exceptional area with dramatic mountains, glaciers and deep valleys, \
+             dominated by Mount Everest, the highest peak in the world (8,848 m).",
+            None,
+        ),
+    ]
+}
+
+fn cited_queries() -> Vec<String> {
+    vec!["Mount Everest official height 2020".into(), "Everest height survey China Nepal snow cap".into()]
+}
+
+pub(crate) fn cited() -> Fixture {
+    Fixture::new(CITED_TEXT.into(), cited_sources(), None, cited_queries(), 1842)
+}
+
+pub(crate) fn reasoning() -> Fixture {
+    Fixture::new(CITED_TEXT.into(), cited_sources(), Some(REASONING_TEXT.into()), cited_queries(), 1842)
+}
+
+/// The cited answer cut off by `max_output_tokens`, mid-word.
+pub(crate) fn incomplete() -> Fixture {
+    let cut: String = CITED_TEXT.chars().take(CITED_TEXT.chars().count() * 3 / 5).collect();
+    Fixture::new(cut, cited_sources(), None, cited_queries(), 1842)
+}
+
+pub(crate) fn hostile() -> Fixture {
+    let text = "Here is what I found [1]. <script>alert(1)</script> Some pages embed images such as \
+<img src=x onerror=alert(1)> to run code when they load [2]. You can also [click](javascript:alert(1)) \
+for details, or read the one safe source [3].
+
+<iframe src=\"javascript:alert(2)\"></iframe> Markup like <b>bold</b> and `<i>code</i>` must show \
+as text, never as HTML [1][3].";
+    let sources = vec![
+        source(1, "javascript:alert(1)", "Totally normal page", "Nothing to see here.", Some("2025-03-01")),
+        source(
+            2,
+            "data:text/html,<script>alert(1)</script>",
+            "A data: URL",
+            "<script>alert('snippet')</script> A snippet with markup in it.",
+            None,
+        ),
+        source(
+            3,
+            "https://example.org/articles/safe-page",
+            "<b onmouseover=alert(1)>Evil</b>",
+            "An ordinary https page whose title carries an HTML payload.",
+            Some("2024-12-24"),
+        ),
+    ];
+    Fixture::new(text.into(), sources, None, vec!["xss test page".into()], 640)
+}
+
+pub(crate) fn huge() -> Fixture {
+    let queries = vec!["Himalaya geodesy survey methods".into(), "Everest height measurement history".into()];
+    Fixture::new(generated::huge_text(), generated::huge_sources(), None, queries, 2410)
+}
+
+pub(crate) fn timestamps() -> Fixture {
+    let sources = vec![cited_sources().swap_remove(0)];
+    let words = generated::timestamp_words();
+    let tokens = words.len() as u64; // one token per word here, not the usual chars / 4
+    Fixture::priced(words.concat(), sources, None, vec!["latency benchmark".into()], 120, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cited_costs_follow_design_prices() {
+        let f = cited();
+        let c = f.agent_cost();
+        assert_eq!(c.tools, 0.005);
+        assert_eq!(c.input, round6(1842.0 * 0.25e-6));
+        assert_eq!(f.usage.total_cost, c.total);
+        assert!((c.total - (c.input + c.output + c.tools)).abs() < 1e-9);
+        assert_eq!(f.sonar_total_cost, f.sonar_cost().total);
+        let words = CITED_TEXT.split_whitespace().count();
+        assert!((100..=150).contains(&words), "{words} words");
+        for marker in ["[1]", "[2][3]", "–", "é", "°", "🏔️"] {
+            assert!(CITED_TEXT.contains(marker), "{marker}");
+        }
+    }
+
+    #[test]
+    fn huge_is_about_twenty_thousand_tokens() {
+        let f = huge();
+        assert!((19_000..=22_000).contains(&f.usage.output_tokens), "{}", f.usage.output_tokens);
+        assert_eq!(f.text, huge().text, "deterministic");
+    }
+}

@@ -1,0 +1,78 @@
+//! The `citewise-mock` binary: parses flags, starts the server, prints the one line scripts
+//! wait for, and runs until Ctrl+C or SIGTERM.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use citewise_mock::{MockConfig, MockServer};
+
+const USAGE: &str = "usage: citewise-mock [--port 8765] [--key KEY] [--seed N] [--speed F]
+  --port  port on 127.0.0.1 (0 = any free port; default 8765)
+  --key   accept only this bearer token (default: any non-empty token)
+  --seed  seed for all randomness (default: from the clock, printed to stderr)
+  --speed multiplies scenario delays (1.0 normal, 0 = none, 2 = twice as slow)";
+
+fn parse(args: &[String]) -> Result<MockConfig, String> {
+    let mut cfg = MockConfig { port: 8765, ..MockConfig::default() };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => cfg.port = value()?.parse().map_err(|_| "--port takes a number 0–65535")?,
+            "--key" => cfg.api_key = Some(value()?.clone()),
+            "--seed" => cfg.seed = Some(value()?.parse().map_err(|_| "--seed takes an unsigned integer")?),
+            "--speed" => {
+                cfg.speed = value()?
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                    .ok_or("--speed takes a number ≥ 0")?
+            }
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(cfg)
+}
+
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let cfg = match parse(&args) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            eprintln!("citewise-mock: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match MockServer::start(cfg).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("citewise-mock: cannot listen: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("citewise-mock listening on {}", server.base_url());
+    let _ = std::io::stdout().flush();
+    terminated().await;
+    server.shutdown();
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,330 @@
+//! Scenarios: which behaviour a request gets, and how its answer is cut into deltas.
+//!
+//! Owns the scenario list, `#mock:<name>` selection, the sticky/once state, per-scenario
+//! timing and the HTTP errors the error scenarios answer with. The wire formats live in
+//! `agent.rs` and `sonar.rs`; both ask this module *what* to send.
+
+use crate::fixtures::{self, Fixture};
+use crate::http::Response;
+use crate::rng::Rng;
+use crate::sse::Pacing;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scenario {
+    Cited,
+    Slow,
+    Reasoning,
+    Auth401,
+    Rate429,
+    Rate429Once,
+    Server500,
+    Server503Once,
+    Bad400,
+    Drop,
+    Malformed,
+    Failed,
+    Incomplete,
+    Huge,
+    Hostile,
+    Timestamps,
+}
+
+impl Scenario {
+    pub(crate) const ALL: [Scenario; 16] = [
+        Scenario::Cited,
+        Scenario::Slow,
+        Scenario::Reasoning,
+        Scenario::Auth401,
+        Scenario::Rate429,
+        Scenario::Rate429Once,
+        Scenario::Server500,
+        Scenario::Server503Once,
+        Scenario::Bad400,
+        Scenario::Drop,
+        Scenario::Malformed,
+        Scenario::Failed,
+        Scenario::Incomplete,
+        Scenario::Huge,
+        Scenario::Hostile,
+        Scenario::Timestamps,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Scenario::Cited => "cited",
+            Scenario::Slow => "slow",
+            Scenario::Reasoning => "reasoning",
+            Scenario::Auth401 => "auth401",
+            Scenario::Rate429 => "rate429",
+            Scenario::Rate429Once => "rate429once",
+            Scenario::Server500 => "server500",
+            Scenario::Server503Once => "server503once",
+            Scenario::Bad400 => "bad400",
+            Scenario::Drop => "drop",
+            Scenario::Malformed => "malformed",
+            Scenario::Failed => "failed",
+            Scenario::Incomplete => "incomplete",
+            Scenario::Huge => "huge",
+            Scenario::Hostile => "hostile",
+            Scenario::Timestamps => "timestamps",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    fn is_once(self) -> bool {
+        matches!(self, Scenario::Rate429Once | Scenario::Server503Once)
+    }
+
+    /// The answer this scenario streams (`None` for scenarios that never produce text).
+    pub(crate) fn fixture(self) -> Option<Fixture> {
+        match self {
+            Scenario::Cited
+            | Scenario::Slow
+            | Scenario::Drop
+            | Scenario::Malformed
+            | Scenario::Rate429Once
+            | Scenario::Server503Once => Some(fixtures::cited()),
+            Scenario::Reasoning => Some(fixtures::reasoning()),
+            Scenario::Incomplete => Some(fixtures::incomplete()),
+            Scenario::Huge => Some(fixtures::huge()),
+            Scenario::Hostile => Some(fixtures::hostile()),
+            Scenario::Timestamps => Some(fixtures::timestamps()),
+            Scenario::Auth401 | Scenario::Rate429 | Scenario::Server500 | Scenario::Bad400 | Scenario::Failed => None,
+        }
+    }
+
+    /// The HTTP error this scenario answers with instead of an answer, if any.
+    /// (`auth401` is handled with authentication, before validation.)
+    pub(crate) fn http_error(self) -> Option<Response> {
+        let rate_limited = |retry_after: &str| {
+            Response::error_json(429, "Rate limit exceeded", "rate_limit_exceeded")
+                .with_header("Retry-After", retry_after)
+                .with_header("X-RateLimit-Limit", "50")
+                .with_header("X-RateLimit-Remaining", "0")
+        };
+        match self {
+            Scenario::Auth401 => Some(Response::unauthorized()),
+            Scenario::Rate429 => Some(rate_limited("2")),
+            Scenario::Rate429Once => Some(rate_limited("1")),
+            Scenario::Server500 => Some(Response::json(500, &serde_json::json!({"detail": "Internal Server Error"}))),
+            Scenario::Server503Once => Some(Response::json(503, &serde_json::json!({"detail": "Service Unavailable"}))),
+            Scenario::Bad400 => Some(Response::json(
+                400,
+                &serde_json::json!({"error": {"message": "Invalid model 'xyz'", "type": "invalid_model", "code": "invalid_model"}}),
+            )),
+            _ => None,
+        }
+    }
+
+    /// What happens to the stream just before text delta `i` of `deltas`.
+    pub(crate) fn disruption(self, i: usize, deltas: usize) -> Option<Disruption> {
+        match self {
+            Scenario::Drop if i == deltas / 2 => Some(Disruption::Drop),
+            Scenario::Malformed if i == deltas / 3 => Some(Disruption::BrokenFrame),
+            Scenario::Malformed if i == deltas * 2 / 3 => Some(Disruption::Garbage),
+            _ => None,
+        }
+    }
+
+    /// Pause between two text deltas at speed 1.0, in ms.
+    pub(crate) fn delta_delay_ms(self) -> f64 {
+        match self {
+            Scenario::Slow => 250.0,
+            Scenario::Huge => 0.0,
+            Scenario::Timestamps => 1.0, // scheduled, not slept: 1,000 tokens/s
+            _ => 10.0,
+        }
+    }
+
+    /// Delta sizes in characters (min, max).
+    pub(crate) fn delta_chars(self) -> (usize, usize) {
+        match self {
+            Scenario::Slow => (10, 16), // ~60 deltas × 250 ms ≈ 15 s
+            _ => (1, 12),
+        }
+    }
+
+    pub(crate) fn pacing(self) -> Pacing {
+        match self {
+            Scenario::Huge => Pacing::FAST,
+            Scenario::Timestamps => Pacing::PRECISE,
+            _ => Pacing::NORMAL,
+        }
+    }
+}
+
+/// Everything an answering handler needs for one request.
+pub(crate) struct Answer {
+    pub scenario: Scenario,
+    /// The streamed answer (`cited` stands in for scenarios that fail before any text).
+    pub fixture: Fixture,
+    /// The model to echo in responses.
+    pub model: String,
+    pub rng: Rng,
+    /// Multiplies scenario delays (0.0 = none).
+    pub speed: f64,
+}
+
+impl Answer {
+    pub(crate) fn new(scenario: Scenario, model: String, rng: Rng, speed: f64) -> Self {
+        let fixture = scenario.fixture().unwrap_or_else(fixtures::cited);
+        Answer { scenario, fixture, model, rng, speed }
+    }
+
+    /// The answer's text deltas.
+    pub(crate) fn deltas(&mut self, text: &str, forced: &[usize]) -> Vec<String> {
+        if self.scenario == Scenario::Timestamps {
+            return crate::generated::timestamp_words();
+        }
+        split_deltas(text, &mut self.rng, self.scenario.delta_chars(), forced)
+    }
+}
+
+/// Something a scenario does to the stream just before text delta `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Disruption {
+    /// Drop the connection (`drop`, halfway).
+    Drop,
+    /// Send a frame whose JSON stops mid-object (`malformed`, a third of the way).
+    BrokenFrame,
+    /// Send a frame of [`GARBAGE`] (`malformed`, two thirds of the way).
+    Garbage,
+}
+
+/// A frame of plain garbage — invalid UTF-8, no `data:` — for the `malformed` scenario.
+pub(crate) const GARBAGE: &[u8] = b"\xff\xfe\x00\x9c garbage \xc3\x28\x80 }{ \xed\xa0\x80";
+
+/// Finds the last `#mock:<name>` token in a message. `Some(Err(name))` for an unknown name.
+pub(crate) fn token(text: &str) -> Option<Result<Scenario, String>> {
+    let start = text.rfind("#mock:")? + "#mock:".len();
+    let name: String =
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    Some(Scenario::from_name(&name).ok_or(name))
+}
+
+/// The sticky scenario plus the memory of `…once` scenarios that already fired.
+#[derive(Debug)]
+pub(crate) struct ScenarioState {
+    sticky: Scenario,
+    fired: Option<Scenario>,
+}
+
+impl Default for ScenarioState {
+    fn default() -> Self {
+        ScenarioState { sticky: Scenario::Cited, fired: None }
+    }
+}
+
+impl ScenarioState {
+    pub(crate) fn sticky(&self) -> Scenario {
+        self.sticky
+    }
+
+    /// Sets the sticky scenario and re-arms the `…once` scenarios.
+    pub(crate) fn set_sticky(&mut self, s: Scenario) {
+        self.sticky = s;
+        self.fired = None;
+    }
+
+    /// The scenario a valid request gets. A `…once` scenario fails the first request of a run
+    /// of requests selecting it and answers like `cited` afterwards; selecting anything else
+    /// (or setting the sticky scenario) re-arms it.
+    pub(crate) fn begin(&mut self, requested: Option<Scenario>) -> Scenario {
+        let s = requested.unwrap_or(self.sticky);
+        if !s.is_once() {
+            self.fired = None;
+            return s;
+        }
+        if self.fired == Some(s) {
+            Scenario::Cited
+        } else {
+            self.fired = Some(s);
+            s
+        }
+    }
+}
+
+/// Cuts `text` into deltas of `min..=max` characters (never inside a character). Every byte
+/// offset in `forced` becomes a cut, and so does the inside of the first `[n]` marker, so
+/// clients always meet a split citation.
+pub(crate) fn split_deltas(text: &str, rng: &mut Rng, (min, max): (usize, usize), forced: &[usize]) -> Vec<String> {
+    let mut forced: Vec<usize> = forced.to_vec();
+    if let Some(pos) = text.find('[').filter(|&p| text[p + 1..].starts_with(|c: char| c.is_ascii_digit())) {
+        forced.push(pos + 1);
+    }
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    let mut want = rng.range(min.max(1), max.max(min).max(1));
+    for (offset, ch) in text.char_indices() {
+        if !piece.is_empty() && (piece.chars().count() >= want || forced.contains(&offset)) {
+            out.push(std::mem::take(&mut piece));
+            want = rng.range(min.max(1), max.max(min).max(1));
+        }
+        piece.push(ch);
+    }
+    if !piece.is_empty() {
+        out.push(piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scenario_name_round_trips() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Scenario::from_name("nope"), None);
+    }
+
+    #[test]
+    fn token_selects_scenario_from_message() {
+        assert_eq!(token("How high is Everest? #mock:slow"), Some(Ok(Scenario::Slow)));
+        assert_eq!(token("#mock:rate429once please"), Some(Ok(Scenario::Rate429Once)));
+        assert_eq!(token("a #mock:slow then #mock:drop."), Some(Ok(Scenario::Drop)));
+        assert_eq!(token("#mock:bogus"), Some(Err("bogus".into())));
+        assert_eq!(token("no token here, just #mock"), None);
+    }
+
+    #[test]
+    fn sticky_and_per_request_selection() {
+        let mut st = ScenarioState::default();
+        assert_eq!(st.begin(None), Scenario::Cited);
+        st.set_sticky(Scenario::Huge);
+        assert_eq!(st.begin(None), Scenario::Huge);
+        assert_eq!(st.begin(Some(Scenario::Hostile)), Scenario::Hostile);
+        assert_eq!(st.begin(None), Scenario::Huge, "a token does not change the sticky scenario");
+    }
+
+    #[test]
+    fn once_scenarios_fail_once_then_answer() {
+        let mut st = ScenarioState::default();
+        st.set_sticky(Scenario::Rate429Once);
+        assert_eq!(st.begin(None), Scenario::Rate429Once);
+        assert_eq!(st.begin(None), Scenario::Cited);
+        assert_eq!(st.begin(None), Scenario::Cited);
+        st.set_sticky(Scenario::Rate429Once);
+        assert_eq!(st.begin(None), Scenario::Rate429Once, "re-armed by selecting it again");
+        // Per request: the retry of the same message succeeds; another message re-arms.
+        assert_eq!(st.begin(Some(Scenario::Server503Once)), Scenario::Server503Once);
+        assert_eq!(st.begin(Some(Scenario::Server503Once)), Scenario::Cited);
+        assert_eq!(st.begin(Some(Scenario::Cited)), Scenario::Cited);
+        assert_eq!(st.begin(Some(Scenario::Server503Once)), Scenario::Server503Once);
+    }
+
+    #[test]
+    fn deltas_reassemble_and_split_a_marker() {
+        let mut rng = Rng::new(7);
+        let text = fixtures::CITED_TEXT;
+        let deltas = split_deltas(text, &mut rng, (1, 12), &[]);
+        assert_eq!(deltas.concat(), text);
+        assert!(deltas.iter().all(|d| (1..=12).contains(&d.chars().count())));
+        assert!(deltas.iter().any(|d| d.ends_with('[')), "a [n] marker is cut in half");
+    }
+}

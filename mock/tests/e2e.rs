@@ -1,0 +1,367 @@
+//! End-to-end tests over real sockets with a deliberately dumb HTTP/1.1 client (plain tokio
+//! `TcpStream`, no HTTP crate), so the bytes on the wire are exactly what we check.
+
+use std::time::{Duration, Instant};
+
+use citewise_mock::{fixture, MockConfig, MockServer};
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// Chunked body ended with the terminating `0` chunk.
+    complete: bool,
+    chunk_sizes: Vec<usize>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("JSON body")
+    }
+
+    /// The `data:` payloads parsed as JSON; unparsable frames and `[DONE]` are skipped.
+    fn events(&self) -> Vec<Value> {
+        let text = String::from_utf8_lossy(&self.body).replace("\r\n", "\n");
+        text.split("\n\n")
+            .filter_map(|frame| {
+                let data: Vec<&str> = frame.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                serde_json::from_str(&data.join("\n")).ok()
+            })
+            .collect()
+    }
+}
+
+async fn server(seed: u64) -> MockServer {
+    let cfg = MockConfig { seed: Some(seed), speed: 0.0, ..MockConfig::default() };
+    MockServer::start(cfg).await.expect("server starts")
+}
+
+async fn request(s: &MockServer, method: &str, path: &str, auth: Option<&str>, body: &str) -> Reply {
+    let mut stream = TcpStream::connect(s.base_url().trim_start_matches("http://")).await.expect("connect");
+    let auth = auth.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: mock\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(format!("{head}{body}").as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf)).await.expect("timely") {
+            Ok(0) | Err(_) => break, // a reset counts as the end, too
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    parse(&raw)
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    h.windows(n.len()).position(|w| w == n)
+}
+
+fn parse(raw: &[u8]) -> Reply {
+    let end = find(raw, b"\r\n\r\n").expect("response head") + 4;
+    let head = std::str::from_utf8(&raw[..end]).expect("ascii head");
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let mut reply = Reply { status, headers, body: Vec::new(), complete: false, chunk_sizes: Vec::new() };
+    let mut rest = &raw[end..];
+    if reply.header("transfer-encoding") != Some("chunked") {
+        reply.body = rest.to_vec();
+        reply.complete = true;
+        return reply;
+    }
+    while let Some(line_end) = find(rest, b"\r\n") {
+        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap(), 16).unwrap();
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            reply.complete = true;
+            break;
+        }
+        if rest.len() < size + 2 {
+            break; // truncated mid-chunk
+        }
+        reply.body.extend_from_slice(&rest[..size]);
+        reply.chunk_sizes.push(size);
+        assert_eq!(&rest[size..size + 2], b"\r\n");
+        rest = &rest[size + 2..];
+    }
+    reply
+}
+
+/// Some chunk boundary falls inside a multi-byte UTF-8 character.
+fn splits_a_character(r: &Reply) -> bool {
+    let mut offset = 0;
+    r.chunk_sizes.iter().any(|size| {
+        offset += size;
+        r.body.get(offset).is_some_and(|b| (0x80..0xC0).contains(b))
+    })
+}
+
+fn agent_body(question: &str, stream: bool) -> String {
+    json!({"model": "perplexity/sonar", "input": question, "stream": stream}).to_string()
+}
+
+fn sonar_body(model: &str, question: &str, stream: bool) -> String {
+    json!({"model": model, "stream": stream, "messages": [{"role": "user", "content": question}]}).to_string()
+}
+
+const TERMINAL: [&str; 5] =
+    ["response.completed", "response.failed", "response.incomplete", "response.cancelled", "error"];
+
+fn kind(e: &Value) -> &str {
+    e["type"].as_str().unwrap_or("")
+}
+
+fn agent_text(events: &[Value]) -> String {
+    events.iter().filter(|e| kind(e) == "response.output_text.delta").map(|e| e["delta"].as_str().unwrap()).collect()
+}
+
+fn sonar_text(events: &[Value]) -> String {
+    events.iter().filter_map(|e| e["choices"][0]["delta"]["content"].as_str()).collect()
+}
+
+#[tokio::test]
+async fn agent_cited_stream_reassembles_to_the_fixture() {
+    let s = server(1).await;
+    let r = request(&s, "POST", "/v1/agent", Some("pplx-test"), &agent_body("How high is Everest?", true)).await;
+    let f = fixture("cited").unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/event-stream"));
+    assert!(r.complete, "terminating chunk present");
+    let events = r.events();
+    assert!(r.chunk_sizes.len() > events.len(), "frames are split into several chunks");
+    assert!(splits_a_character(&r));
+    assert_eq!(agent_text(&events), f.text);
+    let terminal: Vec<&Value> = events.iter().filter(|e| TERMINAL.contains(&kind(e))).collect();
+    assert_eq!(terminal.len(), 1);
+    let last = events.last().unwrap();
+    assert_eq!(kind(last), "response.completed");
+    assert_eq!(last["response"]["usage"]["cost"]["total_cost"].as_f64(), Some(f.usage.total_cost));
+    assert_eq!(last["response"]["output"][1]["content"][0]["text"].as_str(), Some(f.text.as_str()));
+    let seqs: Vec<u64> = events.iter().map(|e| e["sequence_number"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+    let done = events.iter().find(|e| kind(e) == "response.output_item.done").unwrap();
+    let urls: Vec<&str> =
+        done["item"]["results"].as_array().unwrap().iter().map(|r| r["url"].as_str().unwrap()).collect();
+    assert_eq!(urls, f.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>());
+    assert!(!String::from_utf8_lossy(&r.body).contains("[DONE]"));
+}
+
+#[tokio::test]
+async fn sonar_cited_stream_reassembles_to_the_fixture() {
+    let s = server(2).await;
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "Everest?", true)).await;
+    let f = fixture("cited").unwrap();
+    assert!(r.complete);
+    let events = r.events();
+    assert_eq!(sonar_text(&events), f.text);
+    assert_eq!(events[0]["citations"], json!([]), "first chunk has no citations yet");
+    let last = events.last().unwrap();
+    assert_eq!(last["object"], "chat.completion.done");
+    assert_eq!(last["choices"][0]["finish_reason"], "stop");
+    assert_eq!(last["usage"]["cost"]["total_cost"].as_f64(), Some(f.sonar_total_cost));
+    assert_eq!(last["citations"].as_array().unwrap().len(), f.sources.len());
+    assert_eq!(events.iter().filter(|e| e["object"] == "chat.completion.done").count(), 1);
+}
+
+#[tokio::test]
+async fn drop_ends_without_terminating_chunk_or_terminal_event() {
+    let s = server(3).await;
+    let f = fixture("cited").unwrap();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("Everest? #mock:drop", true)).await;
+    assert!(!r.complete, "no 0-chunk");
+    let events = r.events();
+    assert!(events.iter().all(|e| !TERMINAL.contains(&kind(e))));
+    let text = agent_text(&events);
+    assert!(!text.is_empty() && text.len() < f.text.len() && f.text.starts_with(&text));
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x #mock:drop", true)).await;
+    assert!(!r.complete);
+    assert!(r.events().iter().all(|e| e["object"] != "chat.completion.done"));
+}
+
+#[tokio::test]
+async fn malformed_frames_do_not_break_the_rest() {
+    let s = server(4).await;
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:malformed", true)).await;
+    assert!(r.complete);
+    assert!(std::str::from_utf8(&r.body).is_err(), "contains invalid UTF-8");
+    let events = r.events();
+    assert_eq!(agent_text(&events), fixture("malformed").unwrap().text);
+    assert_eq!(events.iter().filter(|e| TERMINAL.contains(&kind(e))).count(), 1);
+}
+
+#[tokio::test]
+async fn reasoning_failed_and_incomplete() {
+    let s = server(5).await;
+    let f = fixture("reasoning").unwrap();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:reasoning", true)).await;
+    let events = r.events();
+    let thought: String = events
+        .iter()
+        .filter(|e| kind(e) == "response.reasoning_text.delta")
+        .map(|e| e["delta"].as_str().unwrap())
+        .collect();
+    assert_eq!(Some(thought), f.reasoning);
+    assert_eq!(agent_text(&events), f.text);
+
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar-reasoning-pro", "x", true)).await;
+    let content = sonar_text(&r.events());
+    assert!(content.starts_with("<think>") && content.ends_with(&fixture("cited").unwrap().text));
+
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:failed", true)).await;
+    let kinds: Vec<String> = r.events().iter().map(|e| kind(e).to_string()).collect();
+    assert_eq!(kinds, ["response.created", "response.in_progress", "response.failed"]);
+    assert!(r.complete);
+
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:incomplete", true)).await;
+    let events = r.events();
+    let last = events.last().unwrap();
+    assert_eq!(kind(last), "response.incomplete");
+    assert_eq!(last["response"]["incomplete_details"]["reason"], "max_output_tokens");
+    assert_eq!(agent_text(&events), fixture("incomplete").unwrap().text);
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x #mock:incomplete", true)).await;
+    assert_eq!(r.events().last().unwrap()["choices"][0]["finish_reason"], "length");
+}
+
+#[tokio::test]
+async fn auth_is_checked() {
+    let cfg = MockConfig { api_key: Some("pplx-right".into()), speed: 0.0, seed: Some(6), ..MockConfig::default() };
+    let s = MockServer::start(cfg).await.unwrap();
+    for auth in [None, Some("pplx-wrong")] {
+        let r = request(&s, "POST", "/v1/agent", auth, &agent_body("x", false)).await;
+        assert_eq!(r.status, 401);
+        assert_eq!(r.header("content-type"), Some("text/html"));
+        assert!(String::from_utf8_lossy(&r.body).contains("<title>401 Authorization Required</title>"));
+    }
+    let r = request(&s, "GET", "/v1/models", Some("pplx-right"), "").await;
+    assert_eq!(r.status, 200);
+    let ids: Vec<String> =
+        r.json()["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().into()).collect();
+    for id in ["perplexity/sonar", "openai/gpt-5.4", "anthropic/claude-sonnet-4-6"] {
+        assert!(ids.iter().any(|i| i == id));
+    }
+    let r = request(&s, "POST", "/v1/agent", Some("pplx-right"), &agent_body("x #mock:auth401", false)).await;
+    assert_eq!(r.status, 401);
+    let open = server(7).await;
+    assert_eq!(request(&open, "GET", "/v1/models", None, "").await.status, 401);
+    assert_eq!(request(&open, "GET", "/v1/models", Some("anything"), "").await.status, 200);
+}
+
+#[tokio::test]
+async fn invalid_requests_get_400() {
+    let s = server(8).await;
+    let body = json!({"model": "perplexity/sonar", "input": "x", "temperature": 1}).to_string();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &body).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json(),
+        json!({"error": {"message": "Unknown field: temperature", "type": "invalid_request_error", "code": 400}})
+    );
+    let body = json!({"model": "sonar", "messages": [{"role": "assistant", "content": "a"}, {"role": "user", "content": "b"}]});
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &body.to_string()).await;
+    assert_eq!((r.status, r.json()["error"]["type"].clone()), (400, json!("invalid_message")));
+    assert_eq!(request(&s, "POST", "/v1/agent", Some("k"), "{not json").await.status, 400);
+    assert_eq!(request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:nope", true)).await.status, 400);
+    assert_eq!(request(&s, "GET", "/nowhere", Some("k"), "").await.status, 404);
+}
+
+#[tokio::test]
+async fn error_scenarios_and_once_variants() {
+    let s = server(9).await;
+    s.set_scenario("rate429once");
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", false)).await;
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("1")));
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    assert_eq!(r.json()["error"]["type"], "rate_limit_exceeded");
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", false)).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["output"][1]["content"][0]["text"].as_str(), Some(fixture("cited").unwrap().text.as_str()));
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x #mock:rate429", true)).await;
+    assert_eq!((r.status, r.header("retry-after")), (429, Some("2")));
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:server500", true)).await;
+    assert_eq!((r.status, r.json()), (500, json!({"detail": "Internal Server Error"})));
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:bad400", true)).await;
+    assert_eq!((r.status, r.json()["error"]["code"].clone()), (400, json!("invalid_model")));
+    let first = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:server503once", true)).await;
+    let retry = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:server503once", true)).await;
+    assert_eq!((first.status, retry.status), (503, 200));
+}
+
+#[tokio::test]
+async fn control_endpoints() {
+    let s = server(10).await;
+    assert_eq!(request(&s, "GET", "/__mock/health", None, "").await.body, b"ok");
+    assert_eq!(request(&s, "POST", "/__mock/scenario", None, r#"{"name":"nope"}"#).await.status, 400);
+    assert_eq!(request(&s, "POST", "/__mock/scenario", None, r#"{"name":"hostile"}"#).await.status, 200);
+    let r = request(&s, "POST", "/chat/completions", Some("tok"), &sonar_body("sonar", "hi", false)).await;
+    assert!(r.json()["citations"].as_array().unwrap().contains(&json!("javascript:alert(1)")));
+    let r = request(&s, "GET", "/__mock/fixture/cited", None, "").await;
+    assert_eq!(r.json(), serde_json::to_value(fixture("cited").unwrap()).unwrap());
+    let recorded = request(&s, "GET", "/__mock/requests", None, "").await.json();
+    assert_eq!(recorded.as_array().unwrap().len(), 1, "control requests are not recorded");
+    assert_eq!(recorded[0]["path"], "/chat/completions");
+    let reqs = s.requests();
+    assert!(reqs[0].headers.iter().any(|(n, v)| n == "authorization" && v == "Bearer tok"));
+    assert!(reqs[0].body.contains("\"hi\""));
+}
+
+#[tokio::test]
+async fn huge_streams_fast_at_normal_speed() {
+    let cfg = MockConfig { seed: Some(11), ..MockConfig::default() };
+    let s = MockServer::start(cfg).await.unwrap();
+    let t = Instant::now();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:huge", true)).await;
+    assert!(t.elapsed() < Duration::from_secs(10), "took {:?}", t.elapsed());
+    assert_eq!(agent_text(&r.events()), fixture("huge").unwrap().text);
+    assert!(splits_a_character(&r));
+}
+
+#[tokio::test]
+async fn timestamps_carry_send_times() {
+    let cfg = MockConfig { seed: Some(12), speed: 0.1, ..MockConfig::default() };
+    let s = MockServer::start(cfg).await.unwrap();
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x #mock:timestamps", true)).await;
+    let events = r.events();
+    let times: Vec<f64> = events.iter().filter_map(|e| e["mock_sent_at_ms"].as_f64()).collect();
+    assert_eq!(times.len(), 5000);
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    assert_eq!(sonar_text(&events), fixture("timestamps").unwrap().text);
+}
+
+#[tokio::test]
+async fn same_seed_same_chunking() {
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let s = server(13).await;
+        runs.push(request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", true)).await.chunk_sizes);
+    }
+    assert_eq!(runs[0], runs[1]);
+}
+
+#[tokio::test]
+async fn slow_stream_survives_a_client_hang_up() {
+    let s = MockServer::start(MockConfig { seed: Some(14), ..MockConfig::default() }).await.unwrap();
+    let mut stream = TcpStream::connect(s.base_url().trim_start_matches("http://")).await.unwrap();
+    let body = agent_body("x #mock:slow", true);
+    let req =
+        format!("POST /v1/agent HTTP/1.1\r\nAuthorization: Bearer k\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = [0u8; 2048];
+    let n = stream.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    drop(stream); // Stop pressed
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(request(&s, "GET", "/__mock/health", None, "").await.status, 200);
+}
