@@ -12,8 +12,10 @@ use crate::secrets::{self, ApiKey, KeySource};
 /// Where the API is and which key to use.
 pub struct ApiState {
     pub client: api::Client,
+    pub endpoint: api::Endpoint,
     pub key: Option<ApiKey>,
     pub key_source: KeySource,
+    pub models: api::models::ModelCache,
 }
 
 impl ApiState {
@@ -25,7 +27,13 @@ impl ApiState {
             .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
         let key = secrets::key_from_env();
         let key_source = if key.is_some() { KeySource::Env } else { KeySource::None };
-        Ok(ApiState { client: api::Client::new(base_url.trim())?, key, key_source })
+        Ok(ApiState {
+            client: api::Client::new()?,
+            endpoint: api::Endpoint::new(api::Provider::Agent, &base_url),
+            key,
+            key_source,
+            models: Default::default(),
+        })
     }
 }
 

@@ -178,9 +178,10 @@ async fn cancel_stops_a_slow_stream_promptly() {
 async fn unreachable_server_is_a_network_error() {
     // Bind then drop a listener to get a port with nothing behind it.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let client = citewise::api::Client::new(&format!("http://127.0.0.1:{port}")).unwrap();
+    let client = citewise::api::Client::new().unwrap();
+    let endpoint = citewise::api::Endpoint::new(citewise::api::Provider::Agent, &format!("http://127.0.0.1:{port}"));
     let key = citewise::secrets::ApiKey::new(KEY).unwrap();
-    let end = client.stream_chat(&key, &question("fast", "Q"), &CancellationToken::new(), &mut |_| {}).await;
+    let end = client.stream_chat(&endpoint, &key, &question("fast", "Q"), &CancellationToken::new(), &mut |_| {}).await;
     let err = end.unwrap_err();
     assert_eq!(err.kind(), "network");
     assert!(err.to_string().contains("127.0.0.1"), "{err}");

@@ -8,7 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::error::Error;
-use super::types::{ChatRequest, Cost, Finish, Role, Source, StreamEvent, Usage, AGENT_PRESETS};
+use super::messages::normalize;
+use super::wire::{error_from_body, str_at, string_list};
+use super::types::{
+    ChatRequest, ContextSize, Cost, Effort, Finish, Recency, Role, SearchOptions, Source, StreamEvent, Usage,
+    UserLocation, AGENT_PRESETS,
+};
 
 pub const PATH: &str = "/v1/agent";
 
@@ -19,28 +24,53 @@ pub struct AgentRequest<'a> {
     pub model: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<&'a str>,
-    pub input: Vec<InputItem<'a>>,
+    pub input: Vec<InputItem>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<&'a str>,
+    pub instructions: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<Tool>>,
+    pub tools: Option<Vec<Tool<'a>>>,
     pub stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<Reasoning>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct InputItem<'a> {
+pub struct InputItem {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub role: Role,
-    pub content: &'a str,
+    pub content: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Tool {
+pub struct Reasoning {
+    pub effort: Effort,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Filters<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_context_size: Option<ContextSize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_location: Option<&'a UserLocation>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Filters<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub search_domain_filter: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_recency_filter: Option<Recency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_after_date_filter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_before_date_filter: Option<&'a str>,
 }
 
 /// `anthropic/*` models refuse requests without `max_output_tokens`.
@@ -48,25 +78,42 @@ const ANTHROPIC_DEFAULT_MAX_OUTPUT: u32 = 8192;
 
 impl<'a> AgentRequest<'a> {
     pub fn new(req: &'a ChatRequest) -> Self {
+        let opts = &req.options;
         let is_preset = AGENT_PRESETS.contains(&req.model.as_str());
-        let max_output_tokens = req.max_output_tokens.or_else(|| {
-            req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT)
-        });
+        let max_output_tokens = opts
+            .max_tokens
+            .or_else(|| req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT));
+        let mut messages = normalize(&req.messages, opts.system_prompt.as_deref());
+        let instructions = (messages.first().map(|m| m.role) == Some(Role::System)).then(|| messages.remove(0).content);
         AgentRequest {
             model: (!is_preset).then_some(req.model.as_str()),
             preset: is_preset.then_some(req.model.as_str()),
-            input: req
-                .messages
-                .iter()
-                .map(|m| InputItem { kind: "message", role: m.role, content: &m.content })
-                .collect(),
-            instructions: req.instructions.as_deref(),
-            // A bare model does not search unless asked to; presets bring their own tools.
-            tools: (!is_preset).then(|| vec![Tool { kind: "web_search" }]),
+            input: messages.into_iter().map(|m| InputItem { kind: "message", role: m.role, content: m.content }).collect(),
+            instructions,
+            tools: web_search_tool(&opts.search, is_preset).map(|t| vec![t]),
             stream: true,
             max_output_tokens,
+            reasoning: opts.reasoning_effort.map(|effort| Reasoning { effort }),
         }
     }
+}
+
+/// A bare model searches only when given the `web_search` tool. Presets bring their own tools,
+/// so for them the tool is sent only to carry filters; a preset cannot be told not to search.
+fn web_search_tool(search: &SearchOptions, is_preset: bool) -> Option<Tool<'_>> {
+    let tuned = search.has_filters() || search.context_size.is_some() || search.user_location.is_some();
+    let wanted = if is_preset { tuned } else { search.enabled };
+    wanted.then(|| Tool {
+        kind: "web_search",
+        filters: search.has_filters().then(|| Filters {
+            search_domain_filter: &search.domains,
+            search_recency_filter: search.recency,
+            search_after_date_filter: search.after_date.as_deref(),
+            search_before_date_filter: search.before_date.as_deref(),
+        }),
+        search_context_size: search.context_size,
+        user_location: search.user_location.as_ref(),
+    })
 }
 
 /// Turns Agent API SSE payloads into events; one per request.
@@ -83,8 +130,21 @@ impl AgentMapper {
         self.emitted_text > 0
     }
 
+    /// The body ended without a terminal event: the Agent API always sends one, so the answer
+    /// was cut off.
+    pub fn on_end(&mut self) -> Result<Finish, Error> {
+        if self.has_text() {
+            Err(Error::Interrupted { message: "the server closed the connection early".into() })
+        } else {
+            Err(Error::Protocol { message: "the stream ended before any answer arrived".into(), body: String::new() })
+        }
+    }
+
     /// Maps one SSE `data` payload. Returns `Some` when the event ends the answer.
     pub fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+        if data.trim() == "[DONE]" {
+            return Some(self.on_end());
+        }
         let value: Value = match serde_json::from_str(data) {
             Ok(v) => v,
             Err(err) => {
@@ -146,7 +206,7 @@ impl AgentMapper {
             "response.cancelled" => {
                 return Some(Err(Error::Failed { message: "the server cancelled the answer".into() }))
             }
-            "response.failed" | "error" => return Some(Err(error_event(&value))),
+            "response.failed" | "error" => return Some(Err(error_from_body(&value))),
             _ => {}
         }
         None
@@ -185,26 +245,7 @@ impl AgentMapper {
 /// An event whose embedded response says `status: failed` ends the answer, whatever its type.
 fn failed_response(value: &Value) -> Option<Error> {
     let status = str_at(value, "/response/status").or_else(|| str_at(value, "/status"))?;
-    (status == "failed").then(|| error_event(value))
-}
-
-fn error_event(value: &Value) -> Error {
-    let message = ["/response/error/message", "/error/message", "/message", "/error"]
-        .iter()
-        .find_map(|p| str_at(value, p))
-        .unwrap_or("the answer failed without a reason")
-        .to_owned();
-    let code = ["/response/error/code", "/error/code", "/code"]
-        .iter()
-        .find_map(|p| value.pointer(p))
-        .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| c.to_string()));
-    match code.as_deref() {
-        Some("rate_limit_exceeded") | Some("429") => Error::RateLimited { retry_after: None, message },
-        Some("invalid_api_key") | Some("401") | Some("insufficient_quota") => {
-            Error::Auth { status: 401, body: message }
-        }
-        _ => Error::Failed { message },
-    }
+    (status == "failed").then(|| error_from_body(value))
 }
 
 fn parse_results(results: Option<&Value>) -> Vec<Source> {
@@ -249,17 +290,6 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
     })
 }
 
-fn str_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
-    value.pointer(pointer).and_then(Value::as_str)
-}
-
-fn string_list(value: Option<&Value>) -> Vec<String> {
-    value
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,8 +300,7 @@ mod tests {
         ChatRequest {
             model: model.into(),
             messages: vec![Message::user("Hi"), Message::assistant("Hello"), Message::user("Everest?")],
-            instructions: None,
-            max_output_tokens: None,
+            ..Default::default()
         }
     }
 
@@ -285,6 +314,61 @@ mod tests {
                 {"type": "message", "role": "assistant", "content": "Hello"},
                 {"type": "message", "role": "user", "content": "Everest?"}]})
         );
+    }
+
+    #[test]
+    fn every_option_maps_to_its_documented_field() {
+        use crate::api::types::{ContextSize, Effort, Recency, RequestOptions, SearchOptions, UserLocation};
+        let mut req = request("openai/gpt-5.4");
+        req.options = RequestOptions {
+            system_prompt: Some("Be brief.".into()),
+            max_tokens: Some(500),
+            temperature: Some(0.3),
+            top_p: Some(0.9),
+            reasoning_effort: Some(Effort::High),
+            search: SearchOptions {
+                enabled: true,
+                domains: vec!["wikipedia.org".into(), "-reddit.com".into()],
+                recency: Some(Recency::Month),
+                after_date: Some("01/01/2025".into()),
+                before_date: None,
+                context_size: Some(ContextSize::High),
+                user_location: Some(UserLocation { country: Some("NP".into()), ..Default::default() }),
+            },
+            related_questions: true,
+            images: true,
+        };
+        let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "model": "openai/gpt-5.4",
+                "instructions": "Be brief.",
+                "input": [
+                    {"type": "message", "role": "user", "content": "Hi"},
+                    {"type": "message", "role": "assistant", "content": "Hello"},
+                    {"type": "message", "role": "user", "content": "Everest?"}],
+                "tools": [{"type": "web_search",
+                    "filters": {"search_domain_filter": ["wikipedia.org", "-reddit.com"],
+                                "search_recency_filter": "month", "search_after_date_filter": "01/01/2025"},
+                    "search_context_size": "high", "user_location": {"country": "NP"}}],
+                "stream": true,
+                "max_output_tokens": 500,
+                "reasoning": {"effort": "high"}
+            }),
+            "temperature, top_p, images and related questions are not Agent API fields"
+        );
+    }
+
+    #[test]
+    fn web_search_off_means_no_tool_and_presets_get_a_tool_only_for_filters() {
+        let mut req = request("perplexity/sonar");
+        req.options.search.enabled = false;
+        assert!(serde_json::to_value(AgentRequest::new(&req)).unwrap().get("tools").is_none());
+        let mut req = request("high");
+        req.options.search.recency = Some(crate::api::types::Recency::Day);
+        let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
+        assert_eq!(body["tools"], json!([{"type": "web_search", "filters": {"search_recency_filter": "day"}}]));
     }
 
     #[test]

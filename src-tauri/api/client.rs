@@ -1,48 +1,63 @@
 //! The one HTTP client every provider goes through: authentication, timeouts, retries of
-//! transient failures, cancellation, and driving an SSE body through a format mapper.
+//! transient failures, cancellation, and driving an SSE body through the right format mapper.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::agent::{self, AgentMapper, AgentRequest};
+use super::chat_completions::{self as chat, ChatCompletionRequest, ChatMapper, Flavor};
 use super::error::{Error, Result};
+use super::messages::validate;
 use super::sse::{self, Frame};
-use super::types::{ChatRequest, Finish, Retrying, StreamEvent};
+use super::types::{ChatRequest, Finish, Provider, Retrying, StreamEvent};
 use crate::secrets::ApiKey;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.perplexity.ai";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a stream may stay silent before it is declared dead. Search-heavy answers can pause
-/// for a while between the search and the first token.
+/// between the search and the first token; deep research pauses for minutes.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+const IDLE_TIMEOUT_DEEP: Duration = Duration::from_secs(600);
+/// After a finish reason, how long to wait for a trailing usage chunk or the end of the body.
+const FINISH_GRACE: Duration = Duration::from_secs(3);
+const MODELS_TIMEOUT: Duration = Duration::from_secs(20);
 /// Transient failures (408/409/429/5xx) are retried at most this many times.
 const MAX_RETRIES: u32 = 2;
 /// A `Retry-After` longer than this is reported instead of waited out.
 const MAX_RETRY_WAIT: u64 = 60;
 
-#[derive(Clone)]
-pub struct Client {
-    http: reqwest::Client,
-    base_url: String,
+/// Where requests go: which wire format, at which base URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub provider: Provider,
+    /// Without a trailing `/`: `https://api.perplexity.ai`, or for OpenAI-compatible endpoints the
+    /// base an OpenAI SDK would take (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
+    pub base_url: String,
 }
 
-impl Client {
-    /// `base_url` without the path, e.g. `https://api.perplexity.ai`; a trailing `/` is fine.
-    /// Proxies come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, as reqwest reads them.
-    pub fn new(base_url: &str) -> Result<Client> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("Citewise/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Network { host: base_url.to_owned(), message: e.to_string() })?;
-        Ok(Client { http, base_url: base_url.trim_end_matches('/').to_owned() })
+impl Endpoint {
+    pub fn new(provider: Provider, base_url: &str) -> Endpoint {
+        Endpoint { provider, base_url: base_url.trim().trim_end_matches('/').to_owned() }
     }
 
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    fn chat_url(&self) -> String {
+        let path = match self.provider {
+            Provider::Agent => agent::PATH,
+            Provider::Sonar | Provider::OpenAi => chat::PATH,
+        };
+        format!("{}{path}", self.base_url)
+    }
+
+    fn models_url(&self) -> String {
+        if self.provider == Provider::OpenAi && self.base_url.ends_with("/v1") {
+            format!("{}/models", self.base_url)
+        } else {
+            format!("{}/v1/models", self.base_url)
+        }
     }
 
     fn host(&self) -> String {
@@ -51,36 +66,122 @@ impl Client {
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| self.base_url.clone())
     }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+}
+
+/// Either format's mapper, behind one face for the stream driver.
+enum Mapper {
+    Agent(AgentMapper),
+    Chat(ChatMapper),
+}
+
+impl Mapper {
+    fn new(provider: Provider) -> Mapper {
+        match provider {
+            Provider::Agent => Mapper::Agent(AgentMapper::default()),
+            Provider::Sonar | Provider::OpenAi => Mapper::Chat(ChatMapper::default()),
+        }
+    }
+    fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish>> {
+        match self {
+            Mapper::Agent(m) => m.on_data(data, out),
+            Mapper::Chat(m) => m.on_data(data, out),
+        }
+    }
+    fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish> {
+        match self {
+            Mapper::Agent(m) => m.on_end(),
+            Mapper::Chat(m) => m.on_end(out),
+        }
+    }
+    fn has_text(&self) -> bool {
+        match self {
+            Mapper::Agent(m) => m.has_text(),
+            Mapper::Chat(m) => m.has_text(),
+        }
+    }
+    fn is_finishing(&self) -> bool {
+        matches!(self, Mapper::Chat(m) if m.is_finishing())
+    }
+}
+
+impl Client {
+    /// Proxies come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, as reqwest reads them; TLS is rustls.
+    pub fn new() -> Result<Client> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .user_agent(concat!("Citewise/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Network { host: "the network".into(), message: e.to_string() })?;
+        Ok(Client { http })
+    }
 
     /// Streams one answer: every event goes to `emit` as it arrives; the result says how the
-    /// answer ended. Nothing here retries once answer data has started to flow.
+    /// answer ended. Nothing is retried once answer data has started to flow.
     pub async fn stream_chat(
         &self,
+        endpoint: &Endpoint,
         key: &ApiKey,
         request: &ChatRequest,
         cancel: &CancellationToken,
         emit: &mut (dyn FnMut(StreamEvent) + Send),
     ) -> Result<Finish> {
-        let body = serde_json::to_vec(&AgentRequest::new(request))
-            .map_err(|e| Error::Protocol { message: e.to_string(), body: String::new() })?;
-        let url = format!("{}{}", self.base_url, agent::PATH);
-        let response = self.send_with_retries(&url, key, body, cancel, emit).await?;
-        self.read_stream(response, cancel, emit).await
+        validate(&request.messages, &request.options)?;
+        let body = match endpoint.provider {
+            Provider::Agent => serde_json::to_vec(&AgentRequest::new(request)),
+            Provider::Sonar => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::Sonar)),
+            Provider::OpenAi => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::OpenAi)),
+        }
+        .map_err(|e| Error::Protocol { message: e.to_string(), body: String::new() })?;
+        let mapper = Mapper::new(endpoint.provider);
+        let response = self.send_with_retries(endpoint, key, body, cancel, emit).await?;
+        read_stream(endpoint, response, mapper, idle_timeout(&request.model), cancel, emit).await
+    }
+
+    /// The model ids the endpoint offers (`GET /v1/models`).
+    pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<String>> {
+        let response = self
+            .http
+            .get(endpoint.models_url())
+            .headers(auth_headers(key)?)
+            .timeout(MODELS_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?;
+        let status = response.status().as_u16();
+        let retry_after = retry_after_secs(response.headers());
+        let text = response.text().await.map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?;
+        if !(200..300).contains(&status) {
+            return Err(Error::from_status(status, retry_after, &text));
+        }
+        let value: Value = serde_json::from_str(&text)
+            .map_err(|e| Error::Protocol { message: format!("the model list is not JSON ({e})"), body: text.clone() })?;
+        let ids: Vec<String> = value
+            .get("data")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(|m| m.get("id").and_then(Value::as_str)).map(str::to_owned).collect())
+            .unwrap_or_default();
+        Ok(ids)
     }
 
     async fn send_with_retries(
         &self,
-        url: &str,
+        endpoint: &Endpoint,
         key: &ApiKey,
         body: Vec<u8>,
         cancel: &CancellationToken,
         emit: &mut (dyn FnMut(StreamEvent) + Send),
     ) -> Result<reqwest::Response> {
+        let url = endpoint.chat_url();
         let mut attempt = 0;
         loop {
             let send = self
                 .http
-                .post(url)
+                .post(&url)
                 .headers(auth_headers(key)?)
                 .header(CONTENT_TYPE, "application/json")
                 .header(ACCEPT, "text/event-stream")
@@ -88,7 +189,7 @@ impl Client {
                 .send();
             let response = tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = send => r.map_err(|e| Error::from_transport(&e, &self.host(), false))?,
+                r = send => r.map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?,
             };
             let status = response.status().as_u16();
             if response.status().is_success() {
@@ -117,63 +218,89 @@ impl Client {
             }
         }
     }
+}
 
-    async fn read_stream(
-        &self,
-        response: reqwest::Response,
-        cancel: &CancellationToken,
-        emit: &mut (dyn FnMut(StreamEvent) + Send),
-    ) -> Result<Finish> {
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        if !content_type.starts_with("text/event-stream") {
-            let body = response.text().await.unwrap_or_default();
-            return Err(Error::Protocol {
-                message: format!("expected a stream of events, got “{content_type}”"),
-                body,
-            });
-        }
-        let frames = sse::frames(response.bytes_stream());
-        tokio::pin!(frames);
-        let mut mapper = AgentMapper::default();
-        let mut out = Vec::new();
-        loop {
-            let next = tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                next = tokio::time::timeout(IDLE_TIMEOUT, frames.next()) => next,
-            };
-            let frame = match next {
-                Err(_) if mapper.has_text() => {
-                    return Err(Error::Interrupted { message: "the server went silent".into() })
-                }
-                Err(_) => return Err(Error::Timeout { what: "Waiting for the answer".into() }),
-                Ok(None) if mapper.has_text() => {
-                    return Err(Error::Interrupted { message: "the server closed the connection early".into() })
-                }
-                Ok(None) => {
-                    return Err(Error::Protocol {
-                        message: "the stream ended before any answer arrived".into(),
-                        body: String::new(),
-                    })
-                }
-                Ok(Some(frame)) => frame,
-            };
-            match frame {
-                Frame::Data(data) => {
-                    let end = mapper.on_data(&data, &mut out);
-                    out.drain(..).for_each(&mut *emit);
-                    if let Some(end) = end {
-                        return end;
-                    }
-                }
-                Frame::Skipped(reason) => log::warn!("skipped an undecodable SSE frame: {reason}"),
-                Frame::Transport(err) => return Err(Error::from_transport(&err, &self.host(), true)),
+async fn read_stream(
+    endpoint: &Endpoint,
+    response: reqwest::Response,
+    mapper: Mapper,
+    idle: Duration,
+    cancel: &CancellationToken,
+    emit: &mut (dyn FnMut(StreamEvent) + Send),
+) -> Result<Finish> {
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if !content_type.starts_with("text/event-stream") {
+        let body = response.text().await.unwrap_or_default();
+        // Some servers answer a failed request with a 200 JSON body instead of a stream.
+        if let Ok(value) = serde_json::from_str::<Value>(&body) {
+            if value.get("error").is_some_and(|e| !e.is_null()) || super::wire::str_at(&value, "/status") == Some("failed") {
+                return Err(super::wire::error_from_body(&value));
             }
         }
+        return Err(Error::Protocol { message: format!("expected a stream of events, got “{content_type}”"), body });
+    }
+    drive(sse::frames(response.bytes_stream()), mapper, &endpoint.host(), idle, cancel, emit).await
+}
+
+/// Decodes a recorded response body as `provider` would stream it, without any HTTP: the same
+/// path live answers take, for tests and transcript fixtures.
+pub async fn replay(
+    provider: Provider,
+    body: impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
+    emit: &mut (dyn FnMut(StreamEvent) + Send),
+) -> Result<Finish> {
+    drive(sse::frames(body), Mapper::new(provider), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit).await
+}
+
+/// Feeds SSE frames through a mapper until the answer ends, one way or another.
+async fn drive(
+    frames: impl futures_util::Stream<Item = Frame>,
+    mut mapper: Mapper,
+    host: &str,
+    idle: Duration,
+    cancel: &CancellationToken,
+    emit: &mut (dyn FnMut(StreamEvent) + Send),
+) -> Result<Finish> {
+    tokio::pin!(frames);
+    let mut out = Vec::new();
+    loop {
+        let wait = if mapper.is_finishing() { FINISH_GRACE } else { idle };
+        let next = tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::Cancelled),
+            next = tokio::time::timeout(wait, frames.next()) => next,
+        };
+        let end = match next {
+            Err(_) if mapper.is_finishing() => Some(mapper.on_end(&mut out)),
+            Err(_) if mapper.has_text() => Some(Err(Error::Interrupted { message: "the server went silent".into() })),
+            Err(_) => Some(Err(Error::Timeout { what: "Waiting for the answer".into() })),
+            Ok(None) => Some(mapper.on_end(&mut out)),
+            Ok(Some(Frame::Data(data))) => mapper.on_data(&data, &mut out),
+            Ok(Some(Frame::Skipped(reason))) => {
+                log::warn!("skipped an undecodable SSE frame: {reason}");
+                None
+            }
+            // A cut after the finish reason loses nothing but perhaps the usage chunk.
+            Ok(Some(Frame::Transport(_))) if mapper.is_finishing() => Some(mapper.on_end(&mut out)),
+            Ok(Some(Frame::Transport(err))) => Some(Err(Error::from_transport(&err, host, true))),
+        };
+        out.drain(..).for_each(&mut *emit);
+        if let Some(end) = end {
+            return end;
+        }
+    }
+}
+
+/// Deep research and the deepest preset think for minutes between events.
+fn idle_timeout(model: &str) -> Duration {
+    if model.contains("deep-research") || model == "xhigh" {
+        IDLE_TIMEOUT_DEEP
+    } else {
+        IDLE_TIMEOUT
     }
 }
 
@@ -215,7 +342,22 @@ mod tests {
     }
 
     #[test]
-    fn base_url_trailing_slash_is_trimmed() {
-        assert_eq!(Client::new("http://127.0.0.1:9/").unwrap().base_url(), "http://127.0.0.1:9");
+    fn urls_per_provider() {
+        let agent = Endpoint::new(Provider::Agent, "https://api.perplexity.ai/");
+        assert_eq!(agent.chat_url(), "https://api.perplexity.ai/v1/agent");
+        assert_eq!(agent.models_url(), "https://api.perplexity.ai/v1/models");
+        let sonar = Endpoint::new(Provider::Sonar, "https://api.perplexity.ai");
+        assert_eq!(sonar.chat_url(), "https://api.perplexity.ai/chat/completions");
+        let openai = Endpoint::new(Provider::OpenAi, " https://api.openai.com/v1 ");
+        assert_eq!(openai.chat_url(), "https://api.openai.com/v1/chat/completions");
+        assert_eq!(openai.models_url(), "https://api.openai.com/v1/models");
+        let local = Endpoint::new(Provider::OpenAi, "http://127.0.0.1:8765");
+        assert_eq!(local.models_url(), "http://127.0.0.1:8765/v1/models");
+    }
+
+    #[test]
+    fn deep_research_waits_longer() {
+        assert_eq!(idle_timeout("sonar-deep-research"), IDLE_TIMEOUT_DEEP);
+        assert_eq!(idle_timeout("fast"), IDLE_TIMEOUT);
     }
 }

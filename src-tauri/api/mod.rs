@@ -1,12 +1,21 @@
 //! Perplexity API client with no GUI knowledge: a [`ChatRequest`] goes in, a stream of
-//! [`StreamEvent`]s comes out, whichever wire format answered.
+//! [`StreamEvent`]s comes out, whichever wire format answered (Agent API, Sonar chat
+//! completions, or any OpenAI-compatible endpoint).
 
 pub mod agent;
+pub mod chat_completions;
 mod client;
 mod error;
+pub mod messages;
+pub mod models;
 pub mod sse;
+pub mod think;
 mod types;
+mod wire;
 
-pub use client::{Client, DEFAULT_BASE_URL};
+pub use client::{replay, Client, Endpoint, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorPayload, Result};
-pub use types::{ChatRequest, Cost, Finish, Message, Retrying, Role, Source, StreamEvent, Usage, AGENT_PRESETS};
+pub use types::{
+    ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Provider, Recency, RequestOptions, Retrying, Role,
+    SearchOptions, Source, StreamEvent, Usage, UserLocation, AGENT_PRESETS,
+};

@@ -29,15 +29,131 @@ impl Message {
 /// Agent API presets: the server picks the model and search depth.
 pub const AGENT_PRESETS: [&str; 5] = ["fast", "low", "medium", "high", "xhigh"];
 
+/// Which wire format a request is sent in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// Perplexity Agent API, `POST /v1/agent` (current).
+    #[default]
+    Agent,
+    /// Perplexity Sonar chat completions, `POST /chat/completions` (the original API).
+    Sonar,
+    /// Any OpenAI-compatible endpoint (`/chat/completions` + `/models`), with its own key.
+    OpenAi,
+}
+
 /// One question to a provider, with the conversation so far.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatRequest {
-    /// A preset name (`fast`…`xhigh`) or a model id (`perplexity/sonar`, `openai/gpt-5.4`, …).
+    /// A preset name (`fast`…`xhigh`) or a model id (`perplexity/sonar`, `sonar-pro`, `gpt-4o`, …).
     pub model: String,
     /// Earlier turns and the new question, oldest first; the last one is the user's question.
     pub messages: Vec<Message>,
-    pub instructions: Option<String>,
-    pub max_output_tokens: Option<u32>,
+    pub options: RequestOptions,
+}
+
+/// Everything a person can tune about one request; each provider sends what its format accepts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RequestOptions {
+    pub system_prompt: Option<String>,
+    pub max_tokens: Option<u32>,
+    pub temperature: Option<f32>,
+    pub top_p: Option<f32>,
+    pub reasoning_effort: Option<Effort>,
+    pub search: SearchOptions,
+    /// Sonar only: ask for follow-up question suggestions.
+    pub related_questions: bool,
+    /// Sonar only: ask for images.
+    pub images: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SearchOptions {
+    pub enabled: bool,
+    /// At most 20 domains; a leading `-` excludes the domain (`-reddit.com`).
+    pub domains: Vec<String>,
+    pub recency: Option<Recency>,
+    /// `MM/DD/YYYY`, as the API expects.
+    pub after_date: Option<String>,
+    pub before_date: Option<String>,
+    pub context_size: Option<ContextSize>,
+    pub user_location: Option<UserLocation>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            enabled: true,
+            domains: Vec::new(),
+            recency: None,
+            after_date: None,
+            before_date: None,
+            context_size: None,
+            user_location: None,
+        }
+    }
+}
+
+impl SearchOptions {
+    /// True when any filter narrows the search.
+    pub fn has_filters(&self) -> bool {
+        !self.domains.is_empty() || self.recency.is_some() || self.after_date.is_some() || self.before_date.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effort {
+    Minimal,
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Recency {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContextSize {
+    Low,
+    Medium,
+    High,
+}
+
+/// Approximate location to localise search results; every part optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+}
+
+/// An image returned with an answer (Sonar `return_images`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    pub url: String,
+    pub origin_url: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// One web source an answer can cite as `[index]`.
@@ -105,6 +221,8 @@ pub enum StreamEvent {
     Reasoning { text: String },
     Searching { queries: Vec<String> },
     Sources { sources: Vec<Source> },
+    Images { images: Vec<Image> },
+    Related { questions: Vec<String> },
     Usage(Usage),
     Retrying(Retrying),
     Done { finish: Finish },

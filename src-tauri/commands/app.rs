@@ -28,7 +28,7 @@ pub fn app_status(api: State<'_, ApiState>, data_dir: State<'_, DataDir>) -> App
     AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         provider: "agent",
-        base_url: api.client.base_url().to_owned(),
+        base_url: api.endpoint.base_url.clone(),
         default_model: DEFAULT_MODEL,
         key_source: api.key_source,
         key_last4: api.key.as_ref().map(|k| k.last4()),

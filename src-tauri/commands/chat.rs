@@ -5,7 +5,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 use tokio::sync::mpsc;
 
-use crate::api::{self, ChatRequest, Finish, Message, StreamEvent};
+use crate::api::{self, ChatRequest, Finish, Message, RequestOptions, StreamEvent};
 use crate::error::{AppError, Result};
 use crate::relay::{relay, FRAME};
 use crate::state::{ApiState, InFlight};
@@ -16,6 +16,8 @@ pub struct ChatSendArgs {
     pub request_id: String,
     pub model: String,
     pub messages: Vec<Message>,
+    #[serde(default)]
+    pub options: RequestOptions,
 }
 
 /// Starts streaming an answer into `on_event` and returns at once; the answer's end arrives on
@@ -30,15 +32,16 @@ pub async fn chat_send(
     let key = api.key.clone().ok_or(api::Error::NoKey)?;
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
     let client = api.client.clone();
+    let endpoint = api.endpoint.clone();
     let inflight = inflight.inner().clone();
-    let request = ChatRequest { model: args.model, messages: args.messages, instructions: None, max_output_tokens: None };
+    let request = ChatRequest { model: args.model, messages: args.messages, options: args.options };
     tauri::async_runtime::spawn(async move {
         let (tx, rx) = mpsc::unbounded_channel();
         let forward = tokio::spawn(relay(rx, FRAME, cancel.clone(), move |ev| on_event.send(ev).is_ok()));
         let mut emit = |ev| {
             let _ = tx.send(ev);
         };
-        let end = client.stream_chat(&key, &request, &cancel, &mut emit).await;
+        let end = client.stream_chat(&endpoint, &key, &request, &cancel, &mut emit).await;
         emit(match end {
             Ok(finish) => StreamEvent::Done { finish },
             Err(api::Error::Cancelled) => StreamEvent::Done { finish: Finish::Cancelled },

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use citewise::api::{ChatRequest, Client, Finish, Message, Result, Source, StreamEvent, Usage};
+use citewise::api::{ChatRequest, Client, Endpoint, Finish, Message, Provider, Result, Source, StreamEvent, Usage};
 use citewise::secrets::ApiKey;
 use citewise_mock::{MockConfig, MockServer};
 use tokio_util::sync::CancellationToken;
@@ -19,7 +19,7 @@ pub async fn mock(scenario: &str) -> MockServer {
 }
 
 pub fn question(model: &str, text: &str) -> ChatRequest {
-    ChatRequest { model: model.into(), messages: vec![Message::user(text)], instructions: None, max_output_tokens: None }
+    ChatRequest { model: model.into(), messages: vec![Message::user(text)], ..Default::default() }
 }
 
 /// Everything one request produced.
@@ -60,6 +60,17 @@ impl Transcript {
             .unwrap_or_default()
     }
 
+    pub fn related(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                StreamEvent::Related { questions } => Some(questions.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
     pub fn usage(&self) -> Option<Usage> {
         self.events.iter().rev().find_map(|e| match e {
             StreamEvent::Usage(u) => Some(u.clone()),
@@ -78,9 +89,20 @@ pub async fn ask_with_cancel(
     request: &ChatRequest,
     cancel: &CancellationToken,
 ) -> (Transcript, Result<Finish>) {
-    let client = Client::new(&server.base_url()).unwrap();
+    ask_provider(server, Provider::Agent, key, request, cancel).await
+}
+
+pub async fn ask_provider(
+    server: &MockServer,
+    provider: Provider,
+    key: &str,
+    request: &ChatRequest,
+    cancel: &CancellationToken,
+) -> (Transcript, Result<Finish>) {
+    let client = Client::new().unwrap();
+    let endpoint = Endpoint::new(provider, &server.base_url());
     let key = ApiKey::new(key).unwrap();
     let mut transcript = Transcript::default();
-    let end = client.stream_chat(&key, request, cancel, &mut |ev| transcript.events.push(ev)).await;
+    let end = client.stream_chat(&endpoint, &key, request, cancel, &mut |ev| transcript.events.push(ev)).await;
     (transcript, end)
 }

@@ -1,0 +1,56 @@
+//! Small lenient readers shared by the wire-format mappers: a `null` is as good as absent, and a
+//! field of the wrong type is ignored rather than fatal.
+
+use serde_json::Value;
+
+use super::error::Error;
+
+pub fn str_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+pub fn string_list(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The error carried inside a stream (`error` events, `status: failed` responses, error chunks).
+pub fn error_from_body(value: &Value) -> Error {
+    let message = ["/response/error/message", "/error/message", "/message", "/error"]
+        .iter()
+        .find_map(|p| str_at(value, p))
+        .unwrap_or("the answer failed without a reason")
+        .to_owned();
+    let code = ["/response/error/code", "/error/code", "/code", "/error/type"]
+        .iter()
+        .find_map(|p| value.pointer(p).filter(|c| !c.is_null()))
+        .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| c.to_string()));
+    match code.as_deref() {
+        Some("rate_limit_exceeded" | "429") => Error::RateLimited { retry_after: None, message },
+        Some("invalid_api_key" | "401" | "403" | "insufficient_quota") => Error::Auth { status: 401, body: message },
+        Some("invalid_request_error" | "invalid_message" | "invalid_model" | "400") => {
+            Error::BadRequest { status: 400, message }
+        }
+        _ => Error::Failed { message },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn in_stream_errors_are_classified_by_code() {
+        let e = error_from_body(&json!({"error": {"message": "slow down", "code": 429}}));
+        assert_eq!(e.kind(), "rate_limit");
+        let e = error_from_body(&json!({"error": {"message": "bad key", "type": "invalid_api_key", "code": null}}));
+        assert_eq!(e.kind(), "auth");
+        let e = error_from_body(&json!({"type": "error", "message": "boom"}));
+        assert_eq!((e.kind(), e.to_string().contains("boom")), ("server", true));
+        let e = error_from_body(&json!({"error": "plain string"}));
+        assert!(e.to_string().contains("plain string"));
+    }
+}
