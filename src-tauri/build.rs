@@ -9,6 +9,9 @@ fn main() {
                 "open_url",
                 "chat_send",
                 "chat_cancel",
+                "settings_get",
+                "settings_update",
+                "models_list",
             ])),
     )
     .expect("failed to run tauri-build");

@@ -14,6 +14,8 @@ pub enum AppError {
     Browser(String),
     #[error("A request with id {0} is already running")]
     DuplicateRequest(String),
+    #[error("{0}")]
+    Settings(String),
 }
 
 impl AppError {
@@ -23,6 +25,7 @@ impl AppError {
             AppError::BadUrl(_) => "bad_url",
             AppError::Browser(_) => "browser",
             AppError::DuplicateRequest(_) => "bad_request",
+            AppError::Settings(_) => "settings",
         }
     }
 }

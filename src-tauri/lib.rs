@@ -8,6 +8,7 @@ mod commands;
 pub mod error;
 pub mod relay;
 pub mod secrets;
+pub mod settings;
 pub mod state;
 
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use state::{ApiState, DataDir, InFlight};
+use state::{ApiState, DataDir, InFlight, Notices, SettingsFile};
 
 /// Environment variable that moves all of Citewise's data (tests use throwaway folders).
 pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
@@ -29,17 +30,32 @@ pub fn run() {
 /// Everything but the context, generic over the runtime so tests can use the mock runtime.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::open_url,
             commands::chat::chat_send,
             commands::chat::chat_cancel,
+            commands::settings::settings_get,
+            commands::settings::settings_update,
+            commands::settings::models_list,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
             std::fs::create_dir_all(&data_dir)?;
-            app.manage(ApiState::from_env()?);
+            let file = SettingsFile(data_dir.join(settings::FILE_NAME));
+            let mut notices: Vec<String> = settings::quarantine_if_corrupt(&file.0).into_iter().collect();
+            let (settings, rejected) = commands::settings::load(app.handle(), &file);
+            if !rejected.is_empty() {
+                notices.push(format!(
+                    "Some settings could not be read and were reset to their defaults: {}.",
+                    rejected.join(", ")
+                ));
+            }
+            app.manage(ApiState::new(&settings)?);
+            app.manage(file);
+            app.manage(Notices(std::sync::Mutex::new(notices)));
             open_main_window(app.handle(), &data_dir)?;
             app.manage(DataDir(data_dir));
             Ok(())

@@ -16,6 +16,8 @@ pub enum KeySource {
 
 /// Name of the environment variable holding a session-only key.
 pub const ENV_KEY: &str = "PERPLEXITY_API_KEY";
+/// The session-only key for an OpenAI-compatible endpoint.
+pub const ENV_OPENAI_KEY: &str = "OPENAI_API_KEY";
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);

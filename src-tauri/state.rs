@@ -2,40 +2,84 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::api;
+use crate::api::{self, Provider};
 use crate::secrets::{self, ApiKey, KeySource};
+use crate::settings::Settings;
 
-/// Where the API is and which key to use.
+/// Where requests go and with which key; changes when settings do.
 pub struct ApiState {
     pub client: api::Client,
+    pub models: api::models::ModelCache,
+    config: RwLock<ApiConfig>,
+}
+
+struct ApiConfig {
+    provider: Provider,
+    perplexity_base_url: String,
+    openai_base_url: String,
+    perplexity_key: Option<ApiKey>,
+    openai_key: Option<ApiKey>,
+}
+
+/// What one request needs, taken at send time.
+pub struct Target {
     pub endpoint: api::Endpoint,
     pub key: Option<ApiKey>,
     pub key_source: KeySource,
-    pub models: api::models::ModelCache,
 }
 
 impl ApiState {
-    /// Reads `PERPLEXITY_BASE_URL` and `PERPLEXITY_API_KEY` from the environment.
-    pub fn from_env() -> api::Result<ApiState> {
-        let base_url = std::env::var("PERPLEXITY_BASE_URL")
+    /// Keys come from `PERPLEXITY_API_KEY` / `OPENAI_API_KEY` (session only); `PERPLEXITY_BASE_URL`
+    /// overrides the stored Perplexity address.
+    pub fn new(settings: &Settings) -> api::Result<ApiState> {
+        let state = ApiState {
+            client: api::Client::new()?,
+            models: Default::default(),
+            config: RwLock::new(ApiConfig {
+                provider: settings.provider,
+                perplexity_base_url: String::new(),
+                openai_base_url: String::new(),
+                perplexity_key: secrets::key_from_env(),
+                openai_key: std::env::var(secrets::ENV_OPENAI_KEY).ok().and_then(|v| ApiKey::new(&v)),
+            }),
+        };
+        state.apply(settings);
+        Ok(state)
+    }
+
+    /// Takes the provider and addresses from `settings`.
+    pub fn apply(&self, settings: &Settings) {
+        let mut c = self.config.write().unwrap_or_else(|e| e.into_inner());
+        c.provider = settings.provider;
+        c.perplexity_base_url = std::env::var(BASE_URL_ENV)
             .ok()
             .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| api::DEFAULT_BASE_URL.to_owned());
-        let key = secrets::key_from_env();
-        let key_source = if key.is_some() { KeySource::Env } else { KeySource::None };
-        Ok(ApiState {
-            client: api::Client::new()?,
-            endpoint: api::Endpoint::new(api::Provider::Agent, &base_url),
-            key,
-            key_source,
-            models: Default::default(),
-        })
+            .unwrap_or_else(|| settings.perplexity_base_url.clone());
+        c.openai_base_url = settings.openai_base_url.clone();
+        drop(c);
+        self.models.clear();
+    }
+
+    pub fn target(&self) -> Target {
+        let c = self.config.read().unwrap_or_else(|e| e.into_inner());
+        let (base, key) = match c.provider {
+            Provider::Agent | Provider::Sonar => (&c.perplexity_base_url, &c.perplexity_key),
+            Provider::OpenAi => (&c.openai_base_url, &c.openai_key),
+        };
+        Target {
+            endpoint: api::Endpoint::new(c.provider, base),
+            key: key.clone(),
+            key_source: if key.is_some() { KeySource::Env } else { KeySource::None },
+        }
     }
 }
+
+/// Overrides the Perplexity API address for this run (tests, proxies); never stored.
+pub const BASE_URL_ENV: &str = "PERPLEXITY_BASE_URL";
 
 /// Requests in flight, by the id the UI gave them, so `chat_cancel` can stop them.
 #[derive(Default)]
@@ -71,6 +115,13 @@ impl InFlight {
 
 /// The folder that holds everything Citewise stores (`CITEWISE_DATA_DIR` overrides it).
 pub struct DataDir(pub PathBuf);
+
+/// Where `settings.json` lives.
+pub struct SettingsFile(pub PathBuf);
+
+/// Things the person should be told once the window is up (e.g. settings were reset).
+#[derive(Default)]
+pub struct Notices(pub Mutex<Vec<String>>);
 
 #[cfg(test)]
 mod tests {

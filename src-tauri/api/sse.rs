@@ -23,8 +23,8 @@ pub enum Frame {
 pub fn frames(
     body: impl Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
 ) -> impl Stream<Item = Frame> + Send {
-    let repaired = body.scan(Vec::new(), |carry: &mut Vec<u8>, chunk| {
-        let out = chunk.map(|bytes| bytes::Bytes::from(repair_utf8(carry, &bytes).into_bytes()));
+    let repaired = body.scan(Decoder::default(), |decoder, chunk| {
+        let out = chunk.map(|bytes| bytes::Bytes::from(decoder.decode(&bytes).into_bytes()));
         std::future::ready(Some(out))
     });
     // eventsource-stream keeps invalid bytes buffered forever (it cannot tell them from a
@@ -37,6 +37,37 @@ pub fn frames(
             Err(other) => Some(Frame::Skipped(other.to_string())),
         }
     })
+}
+
+/// The body's text so far: bytes held back, and how far the start of the stream is behind us.
+#[derive(Default)]
+struct Decoder {
+    carry: Vec<u8>,
+    bom_checked: bool,
+    fed: bool,
+}
+
+impl Decoder {
+    fn decode(&mut self, chunk: &[u8]) -> String {
+        let mut text = repair_utf8(&mut self.carry, chunk);
+        // eventsource-stream 0.2 removes a leading byte-order mark with `&text[1..]`, which panics
+        // inside the 3-byte U+FEFF, so the one BOM the SSE spec allows is dropped here.
+        if !self.bom_checked && !text.is_empty() {
+            self.bom_checked = true;
+            if let Some(rest) = text.strip_prefix('\u{FEFF}') {
+                text = rest.to_owned();
+            }
+        }
+        // A second BOM would reach that slice: a leading empty line dispatches nothing and moves
+        // the parser past the start, so the BOM stays part of a field name, as the spec says.
+        if !self.fed && !text.is_empty() {
+            self.fed = true;
+            if text.starts_with('\u{FEFF}') {
+                text.insert(0, '\n');
+            }
+        }
+        text
+    }
 }
 
 /// Decodes `chunk` after the bytes `carry` held back from the previous one. A character cut at

@@ -5,34 +5,43 @@ use tauri::State;
 
 use crate::error::{AppError, Result};
 use crate::secrets::KeySource;
-use crate::state::{ApiState, DataDir};
-
-/// The default model for a new conversation: the quickest Agent API preset.
-pub const DEFAULT_MODEL: &str = "fast";
+use crate::api::Provider;
+use crate::state::{ApiState, DataDir, Notices, SettingsFile};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     version: &'static str,
-    provider: &'static str,
+    provider: Provider,
     base_url: String,
-    default_model: &'static str,
+    default_model: String,
     key_source: KeySource,
     /// Enough for a person to recognise the key; the key itself never reaches the webview.
     key_last4: Option<String>,
     data_dir: String,
+    /// One-time messages for the person (each is returned once).
+    notices: Vec<String>,
 }
 
 #[tauri::command]
-pub fn app_status(api: State<'_, ApiState>, data_dir: State<'_, DataDir>) -> AppStatus {
+pub fn app_status<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    api: State<'_, ApiState>,
+    data_dir: State<'_, DataDir>,
+    file: State<'_, SettingsFile>,
+    notices: State<'_, Notices>,
+) -> AppStatus {
+    let target = api.target();
+    let settings = super::settings::load(&app, &file).0;
     AppStatus {
         version: env!("CARGO_PKG_VERSION"),
-        provider: "agent",
-        base_url: api.endpoint.base_url.clone(),
-        default_model: DEFAULT_MODEL,
-        key_source: api.key_source,
-        key_last4: api.key.as_ref().map(|k| k.last4()),
+        provider: target.endpoint.provider,
+        base_url: target.endpoint.base_url,
+        default_model: settings.model_for_provider().to_owned(),
+        key_source: target.key_source,
+        key_last4: target.key.as_ref().map(|k| k.last4()),
         data_dir: data_dir.0.display().to_string(),
+        notices: std::mem::take(&mut *notices.0.lock().unwrap_or_else(|e| e.into_inner())),
     }
 }
 

@@ -29,10 +29,11 @@ pub async fn chat_send(
     api: State<'_, ApiState>,
     inflight: State<'_, std::sync::Arc<InFlight>>,
 ) -> Result<()> {
-    let key = api.key.clone().ok_or(api::Error::NoKey)?;
+    let target = api.target();
+    let key = target.key.ok_or(api::Error::NoKey)?;
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
     let client = api.client.clone();
-    let endpoint = api.endpoint.clone();
+    let endpoint = target.endpoint;
     let inflight = inflight.inner().clone();
     let request = ChatRequest { model: args.model, messages: args.messages, options: args.options };
     tauri::async_runtime::spawn(async move {

@@ -1,0 +1,51 @@
+//! Reading and changing settings, and the model list of the selected provider.
+
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_store::StoreExt;
+
+use crate::api::models::ModelList;
+use crate::error::{AppError, Result};
+use crate::settings::Settings;
+use crate::state::{ApiState, SettingsFile};
+
+/// Loads settings from the store; keys with unusable values are reported, not fatal.
+pub fn load<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile) -> (Settings, Vec<String>) {
+    match app.store(&file.0) {
+        Ok(store) => Settings::from_entries(store.entries()),
+        Err(e) => {
+            log::warn!("settings store unavailable: {e}");
+            (Settings::default(), Vec::new())
+        }
+    }
+}
+
+#[tauri::command]
+pub fn settings_get<R: Runtime>(app: AppHandle<R>, file: State<'_, SettingsFile>) -> Settings {
+    load(&app, &file).0
+}
+
+/// Validates and stores new settings, then points the API client at them.
+#[tauri::command]
+pub fn settings_update<R: Runtime>(
+    app: AppHandle<R>,
+    settings: Settings,
+    file: State<'_, SettingsFile>,
+    api: State<'_, ApiState>,
+) -> Result<Settings> {
+    settings.validate().map_err(AppError::Settings)?;
+    let store = app.store(&file.0).map_err(|e| AppError::Settings(e.to_string()))?;
+    for (key, value) in settings.to_entries() {
+        store.set(key, value);
+    }
+    store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))?;
+    api.apply(&settings);
+    Ok(settings)
+}
+
+/// Presets and models of the selected provider: live from `/v1/models` when possible, cached
+/// for an hour, the built-in list otherwise.
+#[tauri::command]
+pub async fn models_list(api: State<'_, ApiState>) -> Result<ModelList> {
+    let target = api.target();
+    Ok(api.models.get(&api.client, &target.endpoint, target.key.as_ref()).await)
+}

@@ -1,0 +1,174 @@
+//! Typed settings, kept in `settings.json` (tauri-plugin-store) in the data folder.
+//!
+//! Every field has a default, and every key is read on its own: one bad value resets only itself.
+//! A file that is not JSON at all is moved aside (never overwritten) and defaults are used, so
+//! the app always starts and the person is told what happened. The API key is never stored here.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::api::{self, Provider, RequestOptions};
+
+pub const FILE_NAME: &str = "settings.json";
+pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub provider: Provider,
+    pub perplexity_base_url: String,
+    /// The base an OpenAI SDK would take, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    pub openai_base_url: String,
+    /// Model for new conversations, per provider.
+    pub default_model: String,
+    pub default_sonar_model: String,
+    pub default_openai_model: String,
+    /// Options new conversations start with.
+    pub request_defaults: RequestOptions,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            provider: Provider::Agent,
+            perplexity_base_url: api::DEFAULT_BASE_URL.to_owned(),
+            openai_base_url: DEFAULT_OPENAI_BASE_URL.to_owned(),
+            default_model: "fast".to_owned(),
+            default_sonar_model: "sonar".to_owned(),
+            default_openai_model: "gpt-4o-mini".to_owned(),
+            request_defaults: RequestOptions::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// The default model of the selected provider.
+    pub fn model_for_provider(&self) -> &str {
+        match self.provider {
+            Provider::Agent => &self.default_model,
+            Provider::Sonar => &self.default_sonar_model,
+            Provider::OpenAi => &self.default_openai_model,
+        }
+    }
+
+    /// Reads settings from stored key/value pairs. Unknown keys are ignored; a value that does
+    /// not fit its field keeps the default, and its key is returned so the person can be told.
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, Value)>) -> (Settings, Vec<String>) {
+        let mut merged = match serde_json::to_value(Settings::default()) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        let mut rejected = Vec::new();
+        for (key, value) in entries {
+            if !merged.contains_key(&key) {
+                continue;
+            }
+            let mut trial = merged.clone();
+            trial.insert(key.clone(), value);
+            if serde_json::from_value::<Settings>(Value::Object(trial.clone())).is_ok() {
+                merged = trial;
+            } else {
+                rejected.push(key);
+            }
+        }
+        let settings = serde_json::from_value(Value::Object(merged)).unwrap_or_default();
+        (settings, rejected)
+    }
+
+    pub fn to_entries(&self) -> Vec<(String, Value)> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map.into_iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks values a person typed; the message says what to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, url) in [("Perplexity API address", &self.perplexity_base_url), ("OpenAI-compatible address", &self.openai_base_url)] {
+            match url::Url::parse(url.trim()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+                _ => return Err(format!("The {name} must be an http:// or https:// URL, like https://api.perplexity.ai")),
+            }
+        }
+        if self.model_for_provider().trim().is_empty() {
+            return Err("Choose a default model.".into());
+        }
+        Ok(())
+    }
+}
+
+/// Makes sure `path` is either missing or a readable JSON object. Anything else is renamed to
+/// `settings.corrupt-<time>.json` beside it; the returned sentence tells the person.
+pub fn quarantine_if_corrupt(path: &Path) -> Option<String> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(format!("Settings could not be read ({e}); defaults are in use for this session.")),
+    };
+    if matches!(serde_json::from_slice::<Value>(&bytes), Ok(Value::Object(_))) {
+        return None;
+    }
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let aside: PathBuf = path.with_file_name(format!("settings.corrupt-{stamp}.json"));
+    match std::fs::rename(path, &aside) {
+        Ok(()) => Some(format!(
+            "The settings file was damaged, so Citewise started with default settings. The old file was kept as {}. Your conversations are not affected.",
+            aside.display()
+        )),
+        Err(e) => Some(format!("The settings file is damaged and could not be moved aside ({e}); defaults are in use.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn one_bad_value_resets_only_itself() {
+        let (s, rejected) = Settings::from_entries(vec![
+            ("provider".into(), json!("sonar")),
+            ("openaiBaseUrl".into(), json!(42)),
+            ("requestDefaults".into(), json!({"temperature": 0.5, "search": {"enabled": false}})),
+            ("someFutureKey".into(), json!(true)),
+        ]);
+        assert_eq!(s.provider, Provider::Sonar);
+        assert_eq!(s.openai_base_url, DEFAULT_OPENAI_BASE_URL);
+        assert_eq!(s.request_defaults.temperature, Some(0.5));
+        assert!(!s.request_defaults.search.enabled);
+        assert_eq!(rejected, ["openaiBaseUrl"]);
+    }
+
+    #[test]
+    fn entries_round_trip() {
+        let s = Settings { provider: Provider::OpenAi, openai_base_url: "http://localhost:11434/v1".into(), ..Default::default() };
+        assert_eq!(Settings::from_entries(s.to_entries()), (s, vec![]));
+    }
+
+    #[test]
+    fn validation_explains_bad_addresses() {
+        let s = Settings { perplexity_base_url: "ftp://x".into(), ..Default::default() };
+        assert!(s.validate().unwrap_err().contains("http://"));
+        assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_not_lost() {
+        let dir = std::env::temp_dir().join(format!("citewise-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(FILE_NAME);
+        assert_eq!(quarantine_if_corrupt(&path), None, "a missing file is fine");
+        std::fs::write(&path, br#"{"provider":"sonar"}"#).unwrap();
+        assert_eq!(quarantine_if_corrupt(&path), None);
+        std::fs::write(&path, b"{\"provider\": \"son\x00\xff").unwrap();
+        let notice = quarantine_if_corrupt(&path).unwrap();
+        assert!(notice.contains("default settings") && notice.contains("conversations are not affected"));
+        assert!(!path.exists());
+        let kept: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(std::fs::read(kept[0].path()).unwrap(), b"{\"provider\": \"son\x00\xff");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
