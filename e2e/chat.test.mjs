@@ -91,6 +91,7 @@ test('a dropped connection keeps the partial answer and offers Retry', async () 
   await mock.scenario('drop');
   await ask(driver, 'What if the connection drops?');
   const banner = await driver.wait(async () => (await driver.findElements(byTestId('error-banner')))[0], 15_000);
+  assert.match(await banner.getText(), /connection dropped/i);
   assert.match(await banner.getText(), /partial answer is kept/i);
   assert.match(await banner.getText(), /Retry/);
   assert.ok((await lastAnswerText(driver)).length > 0, 'partial text stays above the banner');

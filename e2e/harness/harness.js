@@ -1,0 +1,69 @@
+// The harness page: the real UI over the fake backend of mock-tauri.js, optionally driven from
+// query parameters (see index.html) so a headless browser can screenshot particular states.
+
+import { loadUi } from './load-ui.js';
+
+const params = new URLSearchParams(location.search);
+await loadUi({ theme: params.get('theme') });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const $ = (selector) => document.querySelector(selector);
+
+async function until(predicate, timeout = 60000) {
+  const end = Date.now() + timeout;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('harness: timed out');
+    await sleep(50);
+  }
+}
+
+async function ask(question) {
+  const input = $('[data-testid="composer"]');
+  input.value = question;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await sleep(10);
+  $('[data-testid="send"]').click();
+}
+
+const settled = () => {
+  const turns = document.querySelectorAll('[data-testid="message-assistant"]');
+  return turns.length > 0 && turns[turns.length - 1].dataset.state !== 'streaming';
+};
+
+async function drive() {
+  await sleep(50);
+  if (params.get('sidebar') === '1') $('#sidebar-toggle').click();
+  const question = params.get('ask');
+  if (question) {
+    await ask(question);
+    const stopAfter = Number(params.get('stopAfter'));
+    if (stopAfter > 0) {
+      await sleep(stopAfter);
+      $('[data-testid="stop"]')?.click();
+    }
+    const then = params.get('then');
+    if (then) {
+      await until(settled);
+      await sleep(100);
+      await ask(then);
+    }
+    if (params.get('hover') === '1') {
+      await until(settled);
+      await sleep(100);
+      $('[data-testid="citation"]')?.focus();
+    }
+  }
+  if (params.get('expand') === '1') {
+    if (question) await until(settled);
+    for (const details of document.querySelectorAll('details')) details.open = true;
+  }
+  const draft = params.get('draft');
+  if (draft) {
+    const input = $('[data-testid="composer"]');
+    input.value = draft.replace(/\\n/g, '\n');
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  if (params.get('settings') === '1') $('[data-testid="settings-open"]').click();
+}
+
+drive().catch((err) => console.error(err));

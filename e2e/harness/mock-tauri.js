@@ -1,0 +1,252 @@
+// A fake `window.__TAURI__` for looking at the real UI in a plain browser, without the Rust app.
+// It speaks the IPC contract of ui/ipc.js: app_status, chat_send (events on a Channel),
+// chat_cancel, open_url. Tags in the question pick a variant:
+//   #slow       slower deltas            #reasoning  reasoning events before the answer
+//   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
+//   #auth       bad key                  #nokey      chat_send rejects {kind: "no_key"}
+//   #retrying   backend retries first    #length     finish "length"
+//   #long       ~20,000-token answer     #hostile    script/img/javascript: payloads
+//   #nosearch   no search, no sources
+// Query parameters: ?key=none|env|keyring sets the key source of app_status.
+// Everything the UI sent is kept in window.__mockTauri.calls.
+(() => {
+  'use strict';
+
+  const params = new URLSearchParams(location.search);
+  const keySource = params.get('key') || 'env';
+
+  const SOURCES = [
+    {
+      index: 1,
+      url: 'https://en.wikipedia.org/wiki/Mount_Everest',
+      title: 'Mount Everest - Wikipedia',
+      snippet: 'Mount Everest is Earth\'s highest mountain above sea level, located in the Mahalangur Himal sub-range of the Himalayas.',
+      date: '2025-01-12',
+      domain: 'en.wikipedia.org',
+    },
+    {
+      index: 2,
+      url: 'https://www.britannica.com/place/Mount-Everest',
+      title: 'Mount Everest | Height, Location, Map, Facts, Climbers, & Deaths | Britannica',
+      snippet: 'Mount Everest, mountain on the crest of the Great Himalayas of southern Asia that lies on the border between Nepal and the Tibet Autonomous Region of China.',
+      date: '2024-11-30',
+      domain: 'britannica.com',
+    },
+    {
+      index: 3,
+      url: 'https://www.nationalgeographic.com/travel/article/mount-everest-height-revised',
+      title: 'Mount Everest is two feet taller, China and Nepal announce',
+      snippet: 'After years of debate, the two nations agreed on a new official height of 8,848.86 metres, measured with GNSS receivers and ground-penetrating radar.',
+      date: '2020-12-08',
+      domain: 'nationalgeographic.com',
+    },
+    {
+      index: 4,
+      url: 'https://www.rgs.org/about-us/our-history/everest-1953',
+      title: 'Everest 1953: the first ascent',
+      snippet: 'On 29 May 1953 Tenzing Norgay and Edmund Hillary became the first climbers confirmed to reach the summit.',
+      date: null,
+      domain: 'rgs.org',
+    },
+    {
+      index: 5,
+      url: 'https://www.usgs.gov/news/featured-story/how-tall-mount-everest',
+      title: 'How tall is Mount Everest? (USGS)',
+      snippet: 'The Indian plate continues to push under the Eurasian plate, raising the Himalaya by a few millimetres each year.',
+      date: '2023-05-29',
+      domain: 'usgs.gov',
+    },
+  ];
+
+  const ANSWER = [
+    "Mount Everest is Earth's highest mountain above sea level, at **8,848.86 m (29,031.7 ft)**[1][2]. ",
+    'That figure comes from a joint survey by China and Nepal, announced in December 2020[3].\n\n',
+    '## How the height was measured\n\n',
+    '- **GNSS on the summit:** Nepali surveyors carried a satellite receiver to the top in 2019 and recorded for about two hours[3].\n',
+    '- **Snow depth by radar:** a ground-penetrating radar measured the snow cap, so rock height and snow height could be told apart[1, 3].\n',
+    '- **A shared geoid model:** both teams agreed on the reference for *sea level*, the main source of earlier disagreement[2].\n\n',
+    'Earlier official figures were 8,848 m (Nepal, 1955) and 8,844.43 m (China, 2005, rock height only)[1-3]. ',
+    'The mountain still rises by a few millimetres a year as the Indian plate pushes under Asia[5].\n\n',
+    '| Survey | Year | Height |\n|---|---|---:|\n| Survey of India | 1955 | 8,848 m |\n| China | 2005 | 8,844.43 m |\n| China and Nepal | 2020 | 8,848.86 m |\n\n',
+    'Its summit was first reached on 29 May 1953 by Tenzing Norgay and Edmund Hillary[4]. ',
+    'For the full survey method, see the [National Geographic report](https://www.nationalgeographic.com/travel/article/mount-everest-height-revised).',
+  ].join('');
+
+  const HOSTILE_ANSWER = [
+    'Here is some <script>window.__pwned = true; alert("xss")</script> text and an image ',
+    '<img src="x" onerror="window.__pwned = true">.\n\n',
+    'A [harmless-looking link](javascript:window.__pwned=true) and a [data link](data:text/html,<script>alert(1)</script>) ',
+    'and a [real one](https://example.org/safe).\n\n',
+    '**Bold <b>html</b>** and `<code>` and a citation to a bad source[2] and a good one[1] and a missing one[9].\n\n',
+    '```html\n<script>alert("in a code block")</script>\n```\n\n',
+    '[click me](  javascript:alert(1)  ) [vb](vbscript:msgbox) [file](file:///etc/passwd)',
+  ].join('');
+
+  const HOSTILE_SOURCES = [
+    { index: 1, url: 'https://example.org/ok', title: 'A <b>fine</b> source <img src=x onerror=alert(1)>', snippet: '<script>alert(1)</script>', date: '2025-02-30', domain: null },
+    { index: 2, url: 'javascript:window.__pwned=true', title: 'Evil source', snippet: 'Clicking this must do nothing.', date: null, domain: 'evil.example' },
+    { index: 3, url: 'data:text/html,<h1>hi</h1>', title: null, snippet: null, date: null, domain: null },
+  ];
+
+  const REASONING = [
+    'The user asks for the height of Mount Everest. ',
+    'Sources disagree slightly: 8,848 m (1955), 8,844.43 m (2005, rock only), 8,848.86 m (2020). ',
+    'The 2020 joint China–Nepal survey is the current official figure; I should cite it and explain the method briefly.',
+  ];
+
+  /** Deterministic pseudo-random numbers, so screenshots are reproducible. */
+  function rng(seed) {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+
+  /** Cut text into deltas of 1–14 characters, often right inside `[n]` markers. */
+  function toDeltas(text, seed = 7) {
+    const rand = rng(seed);
+    const out = [];
+    let i = 0;
+    while (i < text.length) {
+      let n = 1 + Math.floor(rand() * 14);
+      const bracket = text.indexOf('[', i);
+      if (bracket > i && bracket < i + n && rand() < 0.6) n = bracket - i + 1; // split after "["
+      out.push(text.slice(i, i + n));
+      i += n;
+    }
+    return out;
+  }
+
+  function longAnswer() {
+    const para = (k) =>
+      `Paragraph ${k}: survey work on high peaks combines satellite positioning, levelling and gravity ` +
+      `measurements, and each method has its own error budget[${(k % 5) + 1}]. In practice the **largest** ` +
+      `uncertainty is the geoid, the surface that stands in for *sea level* under a mountain range[${((k + 2) % 5) + 1}][${((k + 3) % 5) + 1}].\n\n`;
+    let text = '';
+    for (let k = 1; text.length < 80000; k += 1) {
+      text += k % 12 === 0 ? `### Part ${k / 12}\n\n- item one with \`code\`\n- item two[1]\n\n` : para(k);
+    }
+    return text;
+  }
+
+  const usage = (outputTokens) => ({
+    inputTokens: 1000,
+    outputTokens,
+    totalTokens: 1000 + outputTokens,
+    reasoningTokens: null,
+    searches: 2,
+    cost: {
+      total: 0.0005 + 0.000001 * 1000 + 0.0000047 * outputTokens,
+      currency: 'USD',
+      inputCost: 0.001,
+      outputCost: 0.0000047 * outputTokens,
+      requestCost: 0.0005,
+      computed: false,
+    },
+  });
+
+  /** @returns {{delay: number, event: string, data: object}[]} */
+  function script(question) {
+    const has = (tag) => question.includes(tag);
+    const steps = [];
+    const step = (delay, event, data) => steps.push({ delay, event, data });
+    const gap = has('#slow') ? 140 : has('#long') ? 16 : 30;
+
+    if (has('#ratelimit')) {
+      step(300, 'error', { kind: 'rate_limit', message: 'Perplexity is limiting requests from this key right now.', retryAfter: 12 });
+      return steps;
+    }
+    if (has('#auth')) {
+      step(250, 'error', { kind: 'auth', message: 'Perplexity rejected the API key (401 Unauthorized).', retryAfter: null });
+      return steps;
+    }
+    if (has('#retrying')) step(200, 'retrying', { attempt: 2, waitSeconds: 3, reason: 'rate_limit' });
+    const hostile = has('#hostile');
+    if (!has('#nosearch')) {
+      step(has('#retrying') ? 3000 : 150, 'searching', { queries: ['mount everest height'] });
+      step(350, 'searching', { queries: ['mount everest height', 'everest 2020 survey method'] });
+    }
+    if (has('#reasoning')) {
+      for (const part of REASONING) for (const d of toDeltas(part, 3)) step(20, 'reasoning', { text: d });
+    }
+    if (!has('#nosearch')) step(700, 'sources', { sources: hostile ? HOSTILE_SOURCES : SOURCES });
+    const text = hostile ? HOSTILE_ANSWER : has('#long') ? longAnswer() : ANSWER;
+    const deltas = has('#long') ? text.match(/[\s\S]{1,24}/g) : toDeltas(text);
+    const cutAt = has('#error') ? Math.floor(deltas.length * 0.45) : deltas.length;
+    deltas.slice(0, cutAt).forEach((d, k) => step(k === 0 ? 250 : gap, 'delta', { text: d }));
+    if (has('#error')) {
+      step(400, 'error', { kind: 'interrupted', message: 'The connection dropped in the middle of the answer.', retryAfter: null });
+      return steps;
+    }
+    step(60, 'usage', usage(Math.round(text.length / 4)));
+    step(10, 'done', { finish: has('#length') ? 'length' : 'stop' });
+    return steps;
+  }
+
+  class Channel {
+    constructor(onmessage) {
+      this.onmessage = onmessage || (() => {});
+    }
+  }
+
+  const running = new Map();
+  const calls = [];
+
+  function chatSend({ args, onEvent }) {
+    const question = args.messages[args.messages.length - 1]?.content ?? '';
+    if (question.includes('#nokey') || keySource === 'none') {
+      return Promise.reject({ kind: 'no_key', message: 'No Perplexity API key is set.' });
+    }
+    const steps = script(question);
+    const run = { timer: 0, channel: onEvent };
+    running.set(args.requestId, run);
+    const next = (k) => {
+      if (k >= steps.length) {
+        running.delete(args.requestId);
+        return;
+      }
+      run.timer = setTimeout(() => {
+        onEvent.onmessage({ event: steps[k].event, data: steps[k].data });
+        next(k + 1);
+      }, steps[k].delay);
+    };
+    next(0);
+    return Promise.resolve(null);
+  }
+
+  const commands = {
+    app_status: () => ({
+      version: '0.1.0-harness',
+      provider: 'agent',
+      baseUrl: 'https://api.perplexity.ai',
+      defaultModel: 'fast',
+      keySource,
+      keyLast4: keySource === 'none' ? null : 'abcd',
+    }),
+    chat_send: chatSend,
+    chat_cancel: ({ requestId }) => {
+      const run = running.get(requestId);
+      if (!run) return false;
+      clearTimeout(run.timer);
+      running.delete(requestId);
+      setTimeout(() => run.channel.onmessage({ event: 'done', data: { finish: 'cancelled' } }), 20);
+      return true;
+    },
+    open_url: ({ url }) => {
+      if (!/^https?:/i.test(url)) throw { kind: 'bad_url', message: `Not a web address: ${url}` };
+      console.info('[mock] open_url', url);
+      return null;
+    },
+  };
+
+  async function invoke(command, args = {}) {
+    calls.push({ command, args });
+    const handler = commands[command];
+    if (!handler) throw { kind: 'unknown_command', message: `The mock has no command ${command}.` };
+    return handler(args);
+  }
+
+  window.__TAURI__ = { core: { invoke, Channel } };
+  window.__mockTauri = { calls, running };
+})();

@@ -1,0 +1,285 @@
+// In-page self-test of the UI over the mock backend: markdown and citation units, the streaming
+// renderer (correctness, "settled blocks are never re-rendered", speed), then the real window
+// driven end to end. Results go to <pre id="selftest-results"> as JSON, one check a line, and
+// document.title becomes "selftest: N passed, M failed". Run headless:
+//   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
+//     http://127.0.0.1:8000/e2e/harness/selftest.html
+
+import { renderBlocks } from '../../ui/markdown.js';
+import { StreamingMarkdown } from '../../ui/streaming.js';
+import { indexSources, linkCitations } from '../../ui/sources.js';
+import { loadUi } from './load-ui.js';
+
+const results = [];
+const check = (name, ok, detail) => results.push(ok ? { name, ok: true } : { name, ok: false, detail });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const until = async (predicate, timeout = 60000) => {
+  const end = Date.now() + timeout;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(25);
+  }
+};
+const html = (text) => {
+  const div = document.createElement('div');
+  div.append(renderBlocks(text));
+  return div.innerHTML;
+};
+
+function markdownUnits() {
+  const cases = [
+    ['Hello **bold**, *em* and `code`', '<p>Hello <strong>bold</strong>, <em>em</em> and <code>code</code></p>'],
+    ['# T\n## U\n### V', '<h2>T</h2><h3>U</h3><h4>V</h4>'],
+    ['- a\n- b', '<ul><li>a</li><li>b</li></ul>'],
+    ['3. a\n4. b', '<ol start="3"><li>a</li><li>b</li></ol>'],
+    ['- a\n  - b\n- c', '<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>'],
+    ['Intro:\n- item', '<p>Intro:</p><ul><li>item</li></ul>'],
+    ['```js\nif (a < b) {}\n\nx\n```', '<pre data-lang="js"><code>if (a &lt; b) {}\n\nx</code></pre>'],
+    ['[t](https://a.b/c_(d))', '<p><a class="md-link" href="https://a.b/c_(d)" title="https://a.b/c_(d)" rel="noopener noreferrer">t</a></p>'],
+    ['[t](javascript:alert(1))', '<p><span class="link-inert" title="Not opened: only web (http/https) links open">t</span></p>'],
+    ['[t](data:text/html,x)', '<p><span class="link-inert" title="Not opened: only web (http/https) links open">t</span></p>'],
+    ['<script>x</script><img src=x onerror=y>', '<p>&lt;script&gt;x&lt;/script&gt;&lt;img src=x onerror=y&gt;</p>'],
+    ['snake_case_word and 2 * 3 * 4', '<p>snake_case_word and 2 * 3 * 4</p>'],
+    ['***x*** and ~~gone~~', '<p><strong><em>x</em></strong> and <del>gone</del></p>'],
+    ['a\nb', '<p>a<br>b</p>'],
+    ['\\*not em\\*', '<p>*not em*</p>'],
+    ['> quoted', '<blockquote><p>quoted</p></blockquote>'],
+    ['| a | b |\n|---|--:|\n| 1 | 2 |', '<div class="table-wrap"><table><thead><tr><th>a</th><th class="align-right">b</th></tr></thead><tbody><tr><td>1</td><td class="align-right">2</td></tr></tbody></table></div>'],
+    ['see https://ex.org/a.', '<p>see <a class="md-link" href="https://ex.org/a" title="https://ex.org/a" rel="noopener noreferrer">https://ex.org/a</a>.</p>'],
+    ['**unclosed bold', '<p>**unclosed bold</p>'],
+  ];
+  for (const [input, expected] of cases) {
+    const got = html(input);
+    check(`markdown: ${JSON.stringify(input)}`, got === expected, { got, expected });
+  }
+}
+
+function citationUnits() {
+  const sources = indexSources([
+    { index: 1, url: 'https://a.example/1?x=1&y=2' },
+    { index: 2, url: 'https://b.example/' },
+    { index: 3, url: 'javascript:alert(1)' },
+  ]);
+  const div = document.createElement('div');
+  div.append(renderBlocks('A[1][2] B[1, 2] C[1-2] D[9] E[1, 9] F[3] `[1]` [1](https://x.y/)'));
+  linkCitations([...div.childNodes], sources);
+  const cites = [...div.querySelectorAll('[data-testid="citation"]')];
+  check('citations: count', cites.length === 8, cites.length);
+  check('citations: exact href', cites[0].getAttribute('href') === 'https://a.example/1?x=1&y=2', cites[0].getAttribute('href'));
+  check('citations: data-index and text', cites.map((c) => c.dataset.index).join('') === '12121213', cites.map((c) => c.dataset.index));
+  check('citations: missing source stays text', div.textContent.includes('D[9]') && div.textContent.includes('[9]'), div.textContent);
+  const bad = cites.find((c) => c.dataset.index === '3');
+  check('citations: javascript: source has no href', bad && !bad.hasAttribute('href') && bad.tagName !== 'A', bad?.outerHTML);
+  check('citations: not inside code', div.querySelector('code').textContent === '[1]');
+}
+
+async function streamingUnits() {
+  const text = [
+    'First paragraph with **bold** and a cite[1].\n\n',
+    '## Heading\n\n- one\n- two[1]\n\n',
+    '```py\nprint("a")\n\nprint("b")\n```\n\n',
+    '1. x\n2. y\n\nLast line without newline',
+  ].join('');
+  const container = document.createElement('div');
+  const md = new StreamingMarkdown(container);
+  let firstP = null;
+  const settledAt = text.indexOf('\n\n') + 2;
+  for (let i = 0; i < text.length; i += 3) {
+    md.append(text.slice(i, i + 3));
+    md.flush();
+    if (i >= settledAt) firstP ??= container.querySelector('p');
+  }
+  check('streaming: settled block never re-rendered', firstP !== null && container.querySelector('p') === firstP);
+  check('streaming: caret while open', container.querySelector('.caret') !== null);
+  md.finish();
+  for (const group of container.querySelectorAll('.md-group')) group.replaceWith(...group.childNodes);
+  check('streaming: equals one-shot render', container.innerHTML === html(text), { got: container.innerHTML, expected: html(text) });
+
+  // Speed: an 80,000-character answer (~20,000 tokens) in 24-character deltas, one frame each.
+  let big = '';
+  for (let k = 0; big.length < 80000; k += 1) {
+    big += k % 10 === 9 ? '- a list item with `code` and a cite[2]\n- another item\n\n' : `Paragraph ${k} with **bold** text and a citation[1] to keep the parser busy for a while.\n\n`;
+  }
+  const perf = document.createElement('div');
+  document.body.append(perf);
+  const sources = indexSources([{ index: 1, url: 'https://a.example/' }, { index: 2, url: 'https://b.example/' }]);
+  const stream = new StreamingMarkdown(perf, { decorate: (nodes) => linkCitations(nodes, sources) });
+  const frames = [];
+  let inFlush = 0;
+  const start = performance.now();
+  for (let i = 0; i < big.length; i += 24) {
+    stream.append(big.slice(i, i + 24));
+    const t = performance.now();
+    stream.flush();
+    inFlush += performance.now() - t;
+    perf.offsetHeight; // force layout, as a real frame would
+    frames.push(performance.now() - t);
+  }
+  stream.finish();
+  const total = performance.now() - start;
+  // Incremental means a frame near the end costs about what a frame near the start did.
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const early = mean(frames.slice(0, 300));
+  const late = mean(frames.slice(-300));
+  const sorted = [...frames].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)];
+  check(
+    `streaming: 80k chars in ${frames.length} frames, mean early ${early.toFixed(2)} / late ${late.toFixed(2)} ms, p95 ${p95.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms, total ${total.toFixed(0)} ms`,
+    late < early * 3 + 1 && p95 < 16,
+    { early, late, p95, total, inFlush },
+  );
+  perf.remove();
+}
+
+async function windowFlows() {
+  await loadUi();
+  const calls = window.__mockTauri.calls;
+  const $ = (s) => document.querySelector(s);
+  const $$ = (s) => [...document.querySelectorAll(s)];
+  const input = $('[data-testid="composer"]');
+  const type = (text) => {
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const enter = (init = {}) =>
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true, ...init }));
+  const sends = () => calls.filter((c) => c.command === 'chat_send');
+  const lastTurn = () => $$('[data-testid="message-assistant"]').at(-1);
+  const settled = () => until(() => lastTurn() && lastTurn().dataset.state !== 'streaming');
+  const ask = async (text) => {
+    type(text);
+    enter();
+    await sleep(10);
+  };
+  await sleep(50);
+
+  check('send disabled when empty', $('[data-testid="send"]').disabled);
+  type('ime');
+  enter({ isComposing: true });
+  enter({ shiftKey: true });
+  check('Enter while composing / Shift+Enter does not send', sends().length === 0);
+
+  await ask('How high is Mount Everest?');
+  check('stop replaces send while streaming', $('[data-testid="stop"]') && !$('[data-testid="send"]'));
+  await settled();
+  const turn = lastTurn();
+  const content = turn.querySelector('[data-testid="assistant-content"]');
+  check('answer done', turn.dataset.state === 'done', turn.dataset.state);
+  check('send is back', $('[data-testid="send"]') && !$('[data-testid="stop"]'));
+  check('five source items', turn.querySelectorAll('[data-testid="source-item"]').length === 5);
+  const cites = [...turn.querySelectorAll('[data-testid="citation"]')];
+  const urls = new Map([...turn.querySelectorAll('[data-testid="source-item"]')].map((s) => [s.dataset.index, s.getAttribute('href')]));
+  check('citations linked across split deltas', cites.length === 12, cites.length);
+  check('citation hrefs are the source URLs', cites.every((c) => c.getAttribute('href') === urls.get(c.dataset.index)));
+  check('no raw [n] left', !/\[\d/.test(content.textContent), content.textContent);
+  check('no caret after done', !turn.querySelector('.caret'));
+  check('cost-actual', /^[\d,]+ tok · \$0\.\d{4}$/.test(turn.querySelector('[data-testid="cost-actual"]')?.textContent ?? ''), turn.querySelector('[data-testid="cost-actual"]')?.textContent);
+  check('conversation item', $('[data-testid="conversation-item"]')?.textContent === 'How high is Mount Everest?');
+  check('user turn', $('[data-testid="message-user"]')?.textContent === 'How high is Mount Everest?');
+  check('model sent', sends()[0].args.args.model === 'fast', sends()[0].args.args.model);
+  check('announced when done', $('#announcer').textContent.startsWith('Answer ready.'));
+
+  const before = location.href;
+  cites[0].click();
+  await sleep(10);
+  const opened = calls.filter((c) => c.command === 'open_url').at(-1);
+  check('citation click opens through backend', opened?.args.url === cites[0].getAttribute('href') && location.href === before, opened);
+
+  $('[data-testid="model-picker"]').value = 'high';
+  await ask('And how tall is K2?');
+  await settled();
+  const follow = sends().at(-1).args.args;
+  check('multi-turn messages', follow.messages.map((m) => m.role).join() === 'user,assistant,user' && follow.messages[1].content.startsWith('Mount Everest is'), follow.messages);
+  check('picked model sent', follow.model === 'high', follow.model);
+  $('[data-testid="model-picker"]').value = 'fast';
+
+  await ask('Break it #error');
+  await settled();
+  const banner = lastTurn().querySelector('[data-testid="error-banner"]');
+  check('interrupted: banner + partial answer kept', banner?.dataset.kind === 'interrupted' && lastTurn().querySelector('[data-testid="assistant-content"]').textContent.length > 20);
+  const turnsBefore = $$('[data-testid="message-assistant"]').length;
+  const sendsBefore = sends().length;
+  banner.querySelector('button').click();
+  await sleep(10);
+  check('retry resends the same question in place', sends().length === sendsBefore + 1 && sends().at(-1).args.args.messages.at(-1).content === 'Break it #error' && $$('[data-testid="message-assistant"]').length === turnsBefore);
+  await settled();
+  check('history skips failed turns', sends().at(-1).args.args.messages.length === 5, sends().at(-1).args.args.messages.length);
+
+  await ask('Slow one #slow');
+  await sleep(1500);
+  $('[data-testid="stop"]').click();
+  await sleep(50);
+  const stopped = lastTurn();
+  const cancel = calls.filter((c) => c.command === 'chat_cancel').at(-1);
+  check('stop keeps partial, says Stopped', stopped.dataset.state === 'stopped' && stopped.textContent.includes('Stopped') && stopped.querySelector('[data-testid="assistant-content"]').textContent.length > 0);
+  check('stop cancels that request', cancel?.args.requestId === sends().at(-1).args.args.requestId);
+
+  await ask('Slow again #slow');
+  await sleep(800);
+  document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  await sleep(50);
+  check('Esc stops', lastTurn().dataset.state === 'stopped');
+
+  await ask('Try #hostile');
+  await settled();
+  const hostile = lastTurn();
+  check('hostile: nothing executed', window.__pwned === undefined);
+  check('hostile: no script/img/javascript: in the page', !document.querySelector('.message-list script, .message-list img, [href^="javascript"], [href^="data:"], [href^="vbscript"], [href^="file:"]'));
+  check('hostile: bad-source citation has no href', hostile.querySelector('[data-testid="citation"][data-index="2"]')?.hasAttribute('href') === false);
+  check('hostile: missing source stays text', hostile.querySelector('[data-testid="assistant-content"]').textContent.includes('[9]'));
+
+  await ask('Cut #length');
+  await settled();
+  check('length note', lastTurn().textContent.includes('Answer cut at the length limit'));
+
+  await ask('Think #reasoning');
+  await settled();
+  const reasoning = lastTurn().querySelector('[data-testid="reasoning"]');
+  check('reasoning collapsed and separate', reasoning && !reasoning.open && !lastTurn().querySelector('[data-testid="assistant-content"]').textContent.includes('The user asks'));
+
+  await ask('Wait #retrying');
+  await sleep(600);
+  check('retrying note', /retrying in \d+ s/.test(lastTurn().querySelector('.retry-note')?.textContent ?? ''), lastTurn().querySelector('.retry-note')?.textContent);
+  await settled();
+  check('retrying note gone when text flows', lastTurn().querySelector('.retry-note').hidden);
+
+  await ask('Limit #ratelimit');
+  await settled();
+  const wait = lastTurn().querySelector('[data-testid="error-banner"] button');
+  check('rate limit countdown', /^Retry in \d+ s$/.test(wait?.textContent ?? '') && wait.disabled, wait?.textContent);
+
+  await ask('Key #nokey');
+  await settled();
+  const open = lastTurn().querySelector('[data-testid="error-banner"] button');
+  check('no_key offers Open Settings', open?.textContent === 'Open Settings');
+  open.click();
+  await sleep(20);
+  check('settings shows key status', $('#settings').open && $('[data-testid="key-status"]').textContent === 'From PERPLEXITY_API_KEY (this session only) · ends in abcd', $('[data-testid="key-status"]').textContent);
+  $('#settings').close();
+
+  $('[data-testid="new-chat"]').click();
+  check('new chat clears', $$('[data-testid="message-list"] > *').length === 0 && !$('#empty-state').hidden && !$('[data-testid="conversation-item"]') && $('#conversation-title').textContent === 'New chat');
+  $('.example').click();
+  await sleep(10);
+  check('example question sends', sends().at(-1).args.args.messages.length === 1 && $('[data-testid="message-user"]')?.textContent === $('.example').textContent);
+  await settled();
+}
+
+async function run() {
+  try {
+    markdownUnits();
+    citationUnits();
+    await streamingUnits();
+    await windowFlows();
+  } catch (err) {
+    check('no exception', false, String(err?.stack ?? err));
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  const pre = document.createElement('pre');
+  pre.id = 'selftest-results';
+  pre.textContent = results.map((r) => JSON.stringify(r)).join('\n');
+  document.body.append(pre);
+  document.title = `selftest: ${results.length - failed} passed, ${failed} failed`;
+}
+
+run();

@@ -1,0 +1,266 @@
+// One turn of the conversation as DOM. A user turn is just its text; an assistant turn owns its
+// streaming renderer and reacts to the backend's channel events (see ChatEvent in ipc.js).
+//
+// Assistant turn layout, top to bottom: search status line, source cards, retry note, answer,
+// reasoning (collapsed), error banner, footer (note + tokens/cost).
+
+import { renderCostActual } from './cost.js';
+import { renderErrorBanner } from './errors.js';
+import { StreamingMarkdown } from './streaming.js';
+import { indexSources, linkCitations, renderSourceList } from './sources.js';
+
+/**
+ * @typedef {import('./ipc.js').ChatEvent} ChatEvent
+ * @typedef {import('./ipc.js').IpcError} IpcError
+ * @typedef {import('./ipc.js').Source} Source
+ * @typedef {"streaming" | "done" | "stopped" | "error"} TurnState
+ *
+ * @typedef {object} TurnHooks
+ * @property {(turn: AssistantTurn) => void} onSettled  the turn stopped streaming, for any reason
+ * @property {(turn: AssistantTurn) => void} onRetry
+ * @property {() => void} onOpenSettings
+ * @property {() => void} onRender  content grew (keep the view scrolled)
+ */
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const RETRY_REASONS = {
+  rate_limit: 'Rate limited',
+  server: 'The server is busy',
+  network: 'Connection lost',
+  timeout: 'Timed out',
+};
+
+/**
+ * @param {string} text
+ * @returns {HTMLElement}
+ */
+export function renderUserTurn(text) {
+  const turn = el('article', 'turn turn-user');
+  turn.dataset.testid = 'message-user';
+  turn.setAttribute('aria-label', 'Your question');
+  turn.append(el('div', 'user-text', text));
+  return turn;
+}
+
+export class AssistantTurn {
+  /** @param {TurnHooks} hooks */
+  constructor(hooks) {
+    this.hooks = hooks;
+    /** @type {TurnState} */
+    this.state = 'streaming';
+    /** @type {"stop" | "length" | "cancelled" | null} */
+    this.finishReason = null;
+    /** @type {Map<number, Source>} */
+    this.sources = new Map();
+    /** @type {string[]} */
+    this.queries = [];
+    this.retryTimer = 0;
+
+    this.el = el('article', 'turn turn-assistant');
+    this.el.dataset.testid = 'message-assistant';
+    this.el.setAttribute('aria-label', 'Answer');
+    this.statusLine = el('p', 'search-status');
+    this.statusLine.dataset.testid = 'search-status';
+    this.statusLine.hidden = true;
+    this.sourcesSlot = el('div', 'sources-slot');
+    this.sourcesSlot.hidden = true;
+    this.retryNote = el('p', 'retry-note');
+    this.retryNote.hidden = true;
+    this.content = el('div', 'assistant-content prose');
+    this.content.dataset.testid = 'assistant-content';
+    this.note = el('span', 'turn-note');
+    this.costSlot = el('span', 'cost-slot');
+    this.footer = el('footer', 'turn-footer');
+    this.footer.hidden = true;
+    this.footer.append(this.note, this.costSlot);
+    this.el.append(this.statusLine, this.sourcesSlot, this.retryNote, this.content, this.footer);
+    /** @type {HTMLDetailsElement | null} */
+    this.reasoning = null;
+    /** @type {Text | null} */
+    this.reasoningText = null;
+
+    this.renderer = new StreamingMarkdown(this.content, {
+      decorate: (nodes) => linkCitations(nodes, this.sources),
+      onRender: () => hooks.onRender(),
+    });
+    this.setState('streaming');
+  }
+
+  /** The answer text so far (markdown source, as the model wrote it). */
+  get text() {
+    return this.renderer.text;
+  }
+
+  /** @param {ChatEvent} message */
+  handleEvent(message) {
+    if (!message || typeof message !== 'object') return;
+    const event = message.event;
+    const data = /** @type {any} */ (message.data ?? {});
+    switch (event) {
+      case 'delta':
+        if (this.state !== 'streaming') return;
+        this.clearRetrying();
+        this.renderer.append(data.text);
+        break;
+      case 'reasoning':
+        if (this.state === 'streaming' && data.text) this.appendReasoning(data.text);
+        break;
+      case 'searching':
+        if (this.state === 'streaming') this.showSearching(Array.isArray(data.queries) ? data.queries : []);
+        break;
+      case 'sources':
+        this.showSources(Array.isArray(data.sources) ? data.sources : []);
+        break;
+      case 'usage':
+        this.footer.hidden = false;
+        this.costSlot.replaceChildren(renderCostActual(data));
+        break;
+      case 'retrying':
+        if (this.state === 'streaming') this.showRetrying(data.waitSeconds, data.reason, data.attempt);
+        break;
+      case 'done':
+        if (data.finish === 'cancelled') this.stop();
+        else this.complete(data.finish);
+        break;
+      case 'error':
+        this.fail(data);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {TurnState} state */
+  setState(state) {
+    this.state = state;
+    this.el.dataset.state = state;
+    this.el.setAttribute('aria-busy', String(state === 'streaming'));
+  }
+
+  /** @param {"stop" | "length"} finish */
+  complete(finish) {
+    if (this.state !== 'streaming') return;
+    this.finishReason = finish;
+    if (finish === 'length') this.setNote('Answer cut at the length limit');
+    this.settle('done');
+  }
+
+  /** The user stopped the answer; what arrived so far stays. */
+  stop() {
+    if (this.state !== 'streaming') return;
+    this.finishReason = 'cancelled';
+    this.setNote('Stopped');
+    this.settle('stopped');
+  }
+
+  /** @param {IpcError} error */
+  fail(error) {
+    if (this.state !== 'streaming') return;
+    const banner = renderErrorBanner(error, {
+      onRetry: () => this.hooks.onRetry(this),
+      onOpenSettings: () => this.hooks.onOpenSettings(),
+    });
+    this.footer.before(banner);
+    this.settle('error');
+  }
+
+  /** A newer turn exists: a retry from here would no longer make sense. */
+  retire() {
+    for (const button of this.el.querySelectorAll('.error-banner [data-action="retry"]')) button.remove();
+  }
+
+  /** @param {TurnState} state */
+  settle(state) {
+    this.clearRetrying();
+    this.renderer.finish();
+    this.content.classList.toggle('is-empty', this.text.trim() === '');
+    this.reasoning?.classList.remove('is-live');
+    if (this.queries.length && this.sources.size === 0) {
+      this.statusLine.classList.remove('is-live');
+      this.statusLine.textContent = `Searched: ${this.quotedQueries()}`;
+    }
+    this.setState(state);
+    this.hooks.onSettled(this);
+  }
+
+  setNote(text) {
+    this.note.textContent = text;
+    this.footer.hidden = false;
+  }
+
+  quotedQueries() {
+    return this.queries.map((q) => `“${q}”`).join(', ');
+  }
+
+  /** @param {string[]} queries */
+  showSearching(queries) {
+    for (const q of queries) if (typeof q === 'string' && q && !this.queries.includes(q)) this.queries.push(q);
+    if (this.sources.size > 0 || this.queries.length === 0) return;
+    this.statusLine.hidden = false;
+    this.statusLine.classList.add('is-live');
+    this.statusLine.replaceChildren(el('span', 'spinner'), `Searching: ${this.quotedQueries()}`);
+    this.statusLine.firstElementChild?.setAttribute('aria-hidden', 'true');
+  }
+
+  /** @param {Source[]} sources  replaces any earlier list */
+  showSources(sources) {
+    this.sources = indexSources(sources);
+    this.sourcesSlot.replaceChildren();
+    this.sourcesSlot.hidden = this.sources.size === 0;
+    if (this.sources.size > 0) {
+      this.statusLine.hidden = false;
+      this.statusLine.classList.remove('is-live');
+      const n = this.sources.size;
+      this.statusLine.textContent = `${n} ${n === 1 ? 'source' : 'sources'}`;
+      this.statusLine.title = this.queries.length ? `Searched: ${this.quotedQueries()}` : '';
+      this.sourcesSlot.append(renderSourceList([...this.sources.values()]));
+    }
+    this.renderer.refresh();
+    this.hooks.onRender();
+  }
+
+  /** @param {string} text */
+  appendReasoning(text) {
+    if (!this.reasoning) {
+      this.reasoning = /** @type {HTMLDetailsElement} */ (el('details', 'reasoning is-live'));
+      this.reasoning.dataset.testid = 'reasoning';
+      const summary = el('summary', '', 'Reasoning');
+      const body = el('div', 'reasoning-body');
+      this.reasoningText = document.createTextNode('');
+      body.append(this.reasoningText);
+      this.reasoning.append(summary, body);
+      this.content.after(this.reasoning);
+    }
+    this.reasoningText?.appendData(text);
+  }
+
+  /**
+   * "Rate limited, retrying in 8 s…": the backend waits and retries on its own.
+   * @param {number} seconds @param {string} reason @param {number} attempt
+   */
+  showRetrying(seconds, reason, attempt) {
+    this.clearRetrying();
+    const label = RETRY_REASONS[reason] ?? (/\s/.test(reason ?? '') ? reason.replace(/\.$/, '') : 'Temporary problem');
+    const until = Date.now() + Math.max(0, seconds) * 1000;
+    const tick = () => {
+      const left = Math.ceil((until - Date.now()) / 1000);
+      this.retryNote.textContent =
+        left > 0 ? `${label}, retrying in ${left} s… (attempt ${attempt})` : `${label}, retrying now…`;
+      if (left <= 0) clearInterval(this.retryTimer);
+    };
+    this.retryNote.hidden = false;
+    tick();
+    this.retryTimer = window.setInterval(tick, 250);
+  }
+
+  clearRetrying() {
+    clearInterval(this.retryTimer);
+    this.retryNote.hidden = true;
+  }
+}
