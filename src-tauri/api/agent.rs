@@ -121,7 +121,10 @@ fn web_search_tool(search: &SearchOptions, is_preset: bool) -> Option<Tool<'_>> 
 pub struct AgentMapper {
     /// Bytes of answer text already emitted, to tell whether `output_text.done` adds anything.
     emitted_text: usize,
+    /// The output item's sources are final; interim search results may be replaced by them.
     sources_sent: bool,
+    /// What the UI last got, so an identical list is not sent twice.
+    last_sources: Vec<Source>,
 }
 
 impl AgentMapper {
@@ -207,6 +210,8 @@ impl AgentMapper {
                 return Some(Err(Error::Failed { message: "the server cancelled the answer".into() }))
             }
             "response.failed" | "error" => return Some(Err(error_from_body(&value))),
+            // The documented error body (`{"error": {...}}`), its kind given only by an `event:` line.
+            "" if value.get("error").is_some_and(|e| !e.is_null()) => return Some(Err(error_from_body(&value))),
             _ => {}
         }
         None
@@ -217,7 +222,10 @@ impl AgentMapper {
         if sources.is_empty() {
             return false;
         }
-        out.push(StreamEvent::Sources { sources });
+        if sources != self.last_sources {
+            self.last_sources = sources.clone();
+            out.push(StreamEvent::Sources { sources });
+        }
         true
     }
 
@@ -235,11 +243,32 @@ impl AgentMapper {
                 }
             }
         }
+        if self.emitted_text == 0 {
+            // No deltas and no `output_text.done`: the text may exist only in the final output.
+            let text = final_output_text(response);
+            if !text.is_empty() {
+                self.emitted_text = text.len();
+                out.push(StreamEvent::Delta { text });
+            }
+        }
         if let Some(usage) = response.get("usage").and_then(parse_usage) {
             out.push(StreamEvent::Usage(usage));
         }
         Ok(finish)
     }
+}
+
+/// The concatenated `output_text` parts of the message items in a final response.
+fn final_output_text(response: &Value) -> String {
+    let Some(items) = response.get("output").and_then(Value::as_array) else { return String::new() };
+    items
+        .iter()
+        .filter(|item| item.get("type").and_then(Value::as_str) == Some("message"))
+        .filter_map(|item| item.get("content").and_then(Value::as_array))
+        .flatten()
+        .filter(|part| part.get("type").and_then(Value::as_str) == Some("output_text"))
+        .filter_map(|part| str_at(part, "/text"))
+        .collect()
 }
 
 /// An event whose embedded response says `status: failed` ends the answer, whatever its type.
@@ -255,7 +284,11 @@ fn parse_results(results: Option<&Value>) -> Vec<Source> {
         .filter_map(|(pos, r)| {
             let url = str_at(r, "/url")?.to_owned();
             // `[n]` refers to the result whose id is n; fall back to position when ids are missing.
-            let index = r.get("id").and_then(Value::as_u64).unwrap_or(pos as u64 + 1) as u32;
+            let index = r
+                .get("id")
+                .and_then(Value::as_u64)
+                .and_then(|id| u32::try_from(id).ok())
+                .unwrap_or(pos as u32 + 1);
             let title = str_at(r, "/title").unwrap_or_default().to_owned();
             let snippet = str_at(r, "/snippet").unwrap_or_default().to_owned();
             let date = str_at(r, "/date").or_else(|| str_at(r, "/last_updated")).map(str::to_owned);
@@ -420,6 +453,15 @@ mod tests {
         assert_eq!(usage.searches, Some(1));
         assert_eq!(usage.cost.as_ref().unwrap().total, 0.005015);
         assert!(!usage.cost.as_ref().unwrap().computed);
+    }
+
+    #[test]
+    fn text_only_in_the_final_response_is_not_lost() {
+        let (out, end) = run(&[json!({"type": "response.completed", "response": {"status": "completed", "output": [
+            {"type": "message", "role": "assistant", "content": [
+                {"type": "output_text", "text": "Only here [1].", "annotations": []}]}]}})]);
+        assert_eq!(end.unwrap().unwrap(), Finish::Stop);
+        assert_eq!(out, vec![StreamEvent::Delta { text: "Only here [1].".into() }]);
     }
 
     #[test]

@@ -113,6 +113,8 @@ impl<'a> ChatCompletionRequest<'a> {
 pub struct ChatMapper {
     think: ThinkSplitter,
     emitted_text: usize,
+    /// True once any delta carried content, answer or reasoning.
+    streamed: bool,
     citations: Vec<String>,
     results: Vec<Value>,
     sent_sources: Vec<Source>,
@@ -150,9 +152,12 @@ impl ChatMapper {
         if let Some(reasoning) = str_at(choice, "/delta/reasoning_content").filter(|r| !r.is_empty()) {
             out.push(StreamEvent::Reasoning { text: reasoning.to_owned() });
         }
-        let content = str_at(choice, "/delta/content")
-            // A non-streamed final message, only if the deltas never delivered it.
-            .or_else(|| str_at(choice, "/message/content").filter(|_| self.emitted_text == 0));
+        let delta = str_at(choice, "/delta/content");
+        self.streamed |= delta.is_some_and(|d| !d.is_empty());
+        let content = delta
+            // A non-streamed final message, only if the deltas never delivered it (not even as
+            // reasoning: a done object after a cut inside `<think>` repeats it all).
+            .or_else(|| str_at(choice, "/message/content").filter(|_| !self.streamed));
         if let Some(content) = content {
             let pieces = self.think.push(content);
             self.emit_pieces(pieces, out);

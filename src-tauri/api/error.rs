@@ -1,6 +1,7 @@
 //! Every way a request to an API provider can fail, each with a sentence a person can act on.
 //!
-//! The UI branches on [`Error::kind`], never on message text; the message is for humans.
+//! The UI branches on [`Error::kind`], never on message text. The message says what happened
+//! (and why, when known); the UI adds what to do about it and a button that does it.
 
 use serde::Serialize;
 
@@ -11,31 +12,31 @@ const MAX_BODY: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("No API key is set. Open Settings and paste your Perplexity API key.")]
+    #[error("No API key is set.")]
     NoKey,
     /// 401/403: the key is wrong, revoked, or the account has no credits left.
-    #[error("Perplexity rejected the API key: it may be mistyped, revoked, or the account may be out of credits. Open Settings to check or replace it.")]
+    #[error("Perplexity rejected the API key: it may be mistyped, revoked, or the account may be out of credits.")]
     Auth { status: u16, body: String },
-    #[error("Perplexity is rate-limiting requests ({message}). Wait a moment and try again.")]
+    #[error("Perplexity is rate-limiting requests ({message}).")]
     RateLimited { retry_after: Option<u64>, message: String },
     /// 400 and other non-retryable 4xx: the API's own words are the best explanation.
     #[error("Perplexity refused the request: {message}")]
     BadRequest { status: u16, message: String },
-    #[error("Perplexity had a problem answering (HTTP {status}: {message}). Try again in a moment.")]
+    #[error("Perplexity had a problem answering (HTTP {status}: {message}).")]
     Server { status: u16, message: String },
     /// The API accepted the request but reported the answer as failed (HTTP 200 with `status: failed`).
     #[error("Perplexity could not finish the answer: {message}")]
     Failed { message: String },
-    #[error("Could not reach {host}: {message}. Check your internet connection or proxy settings.")]
+    #[error("Could not reach {host}: {message}.")]
     Network { host: String, message: String },
-    #[error("{what} timed out. Check your connection and try again.")]
+    #[error("{what} timed out.")]
     Timeout { what: String },
     /// The stream died after part of the answer arrived; the partial text stays.
     /// `message` is the technical cause, for the log; people get the plain sentence.
-    #[error("The connection dropped before the answer was finished. The partial answer is kept; press Retry to ask again.")]
+    #[error("The connection dropped before the answer was finished.")]
     Interrupted { message: String },
     /// The provider answered with something we could not understand at all.
-    #[error("Perplexity sent a response Citewise could not read: {message}")]
+    #[error("Perplexity sent a response Citewise could not read: {message}.")]
     Protocol { message: String, body: String },
     #[error("Stopped.")]
     Cancelled,
@@ -177,7 +178,6 @@ mod tests {
         let err = Error::from_status(401, None, html);
         assert_eq!(err.kind(), "auth");
         assert!(err.to_string().contains("out of credits"));
-        assert!(err.to_string().contains("Settings"));
     }
 
     #[test]

@@ -143,4 +143,19 @@ mod tests {
             .collect();
         assert_eq!(data, ["one", "\u{FFFD}\u{FFFD}", "two"]);
     }
+
+    async fn data_of(chunks: &[&'static [u8]]) -> Vec<String> {
+        let chunks: Vec<reqwest::Result<bytes::Bytes>> =
+            chunks.iter().map(|c| Ok(bytes::Bytes::from_static(c))).collect();
+        let frames: Vec<Frame> = frames(futures_util::stream::iter(chunks)).collect().await;
+        frames.into_iter().filter_map(|f| if let Frame::Data(d) = f { Some(d) } else { None }).collect()
+    }
+
+    #[tokio::test]
+    async fn regression_byte_order_mark_at_the_start_panicked_in_eventsource_stream() {
+        assert_eq!(data_of(&[b"\xEF\xBB\xBFdata: one\n\n"]).await, ["one"]);
+        assert_eq!(data_of(&[b"\xEF", b"\xBB", b"\xBF", b"data: one\n\n"]).await, ["one"]);
+        // Only one BOM is dropped: a second one makes the first line a field named "\u{FEFF}data".
+        assert_eq!(data_of(&[b"\xEF\xBB\xBF", b"\xEF\xBB\xBFdata: one\n\ndata: two\n\n"]).await, ["two"]);
+    }
 }
