@@ -4,10 +4,15 @@
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+comma := ,
+# The tests talk only to servers on this machine; never send that traffic to a proxy.
+export NO_PROXY := 127.0.0.1,localhost$(if $(NO_PROXY),$(comma)$(NO_PROXY))
+export no_proxy := $(NO_PROXY)
 
 .PHONY: run demo test unit integration e2e build-debug setup-app setup-test mock icons clean
 
 run: setup-app
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then echo "make run opens a window: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2; exit 1; fi
 	cargo run --release --features custom-protocol --bin citewise
 
 ## Launch the app against the local Perplexity-compatible server (offline demo, no key needed).

@@ -2,5 +2,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Without a display GTK cannot start, and its panic explains nothing to a person.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("Citewise is a desktop app: start it from a graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set).");
+        std::process::exit(1);
+    }
     citewise::run()
 }

@@ -91,7 +91,7 @@ impl Error {
         if during_stream {
             return Error::Interrupted { message };
         }
-        Error::Network { host: host.to_owned(), message }
+        Error::Network { host: host.to_owned(), message: describe_connect_failure(&message) }
     }
 
     /// The JSON shape that crosses IPC: `{kind, message, retryAfter}`.
@@ -140,6 +140,28 @@ fn provider_message(body: &str) -> Option<String> {
         other if !other.is_string() => Some(other.to_string()),
         _ => None,
     }
+}
+
+/// Turns the root cause of a failed connection into words a person can act on. The raw cause is
+/// kept in brackets for whoever reads a bug report.
+fn describe_connect_failure(cause: &str) -> String {
+    let lower = cause.to_ascii_lowercase();
+    let plain = if lower.contains("dns") || lower.contains("lookup") || lower.contains("name or service not known")
+        || lower.contains("nodename nor servname")
+    {
+        "the name could not be resolved (DNS); check the address and your internet connection"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+        "the secure (TLS) connection failed; a network filter or proxy may be intercepting it"
+    } else if lower.contains("proxy") || lower.contains("tunnel") {
+        "the proxy refused or failed the connection; check HTTPS_PROXY / HTTP_PROXY / NO_PROXY"
+    } else if lower.contains("refused") {
+        "the connection was refused; is the address right and the server running?"
+    } else if lower.contains("unreachable") || lower.contains("no route") {
+        "the network is unreachable; check your connection"
+    } else {
+        return cause.to_owned();
+    };
+    format!("{plain} [{cause}]")
 }
 
 fn default_reason(status: u16) -> &'static str {
@@ -201,6 +223,16 @@ mod tests {
     fn rate_limit_keeps_retry_after() {
         let err = Error::from_status(429, Some(7), r#"{"error":{"message":"Rate limit exceeded","code":429}}"#);
         assert_eq!(err.payload(), ErrorPayload { kind: "rate_limit", message: err.to_string(), retry_after: Some(7) });
+    }
+
+    #[test]
+    fn connection_failures_are_explained() {
+        let dns = describe_connect_failure("dns error: failed to lookup address information: Name or service not known");
+        assert!(dns.starts_with("the name could not be resolved"), "{dns}");
+        assert!(describe_connect_failure("invalid peer certificate: UnknownIssuer").contains("TLS"));
+        assert!(describe_connect_failure("Connection refused (os error 111)").contains("refused"));
+        assert!(describe_connect_failure("unsuccessful tunnel").contains("HTTPS_PROXY"));
+        assert_eq!(describe_connect_failure("something new"), "something new");
     }
 
     #[test]
