@@ -2,9 +2,8 @@
 //! files can grant exactly these and nothing else.
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&[
+        tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*").app_manifest(
+            tauri_build::AppManifest::new().commands(&[
                 "app_status",
                 "open_url",
                 "chat_send",
@@ -12,7 +11,8 @@ fn main() {
                 "settings_get",
                 "settings_update",
                 "models_list",
-            ])),
+            ]),
+        ),
     )
     .expect("failed to run tauri-build");
 }

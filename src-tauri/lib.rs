@@ -22,9 +22,7 @@ use state::{ApiState, DataDir, InFlight, Notices, SettingsFile};
 pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
 
 pub fn run() {
-    builder(tauri::Builder::default())
-        .run(tauri::generate_context!())
-        .expect("error while running Citewise");
+    builder(tauri::Builder::default()).run(tauri::generate_context!()).expect("error while running Citewise");
 }
 
 /// Everything but the context, generic over the runtime so tests can use the mock runtime.
@@ -77,7 +75,7 @@ fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path:
         // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
         .data_directory(data_dir.join("webview"))
         // Links never navigate the app's window away; the UI opens them in the system browser.
-        .on_navigation(|url| is_app_url(url))
+        .on_navigation(is_app_url)
         .build()?;
     Ok(())
 }
@@ -101,7 +99,8 @@ mod tests {
         for ok in ["tauri://localhost/index.html", "http://tauri.localhost/", "about:blank"] {
             assert!(is_app_url(&url::Url::parse(ok).unwrap()), "{ok}");
         }
-        for bad in ["https://en.wikipedia.org/", "http://localhost:1430/", "javascript:alert(1)", "file:///etc/passwd"] {
+        for bad in ["https://en.wikipedia.org/", "http://localhost:1430/", "javascript:alert(1)", "file:///etc/passwd"]
+        {
             assert!(!is_app_url(&url::Url::parse(bad).unwrap()), "{bad}");
         }
     }

@@ -136,7 +136,10 @@ mod tests {
         let times = times.lock().unwrap();
         let joined: String = times
             .iter()
-            .map(|(_, e)| match e { StreamEvent::Delta { text } => text.as_str(), _ => "" })
+            .map(|(_, e)| match e {
+                StreamEvent::Delta { text } => text.as_str(),
+                _ => "",
+            })
             .collect();
         assert_eq!(joined, expected, "no text lost or reordered");
         // The flush when the stream closes goes out at once; every other gap is a full frame.

@@ -86,10 +86,17 @@ impl Settings {
 
     /// Checks values a person typed; the message says what to fix.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, url) in [("Perplexity API address", &self.perplexity_base_url), ("OpenAI-compatible address", &self.openai_base_url)] {
+        for (name, url) in [
+            ("Perplexity API address", &self.perplexity_base_url),
+            ("OpenAI-compatible address", &self.openai_base_url),
+        ] {
             match url::Url::parse(url.trim()) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-                _ => return Err(format!("The {name} must be an http:// or https:// URL, like https://api.perplexity.ai")),
+                _ => {
+                    return Err(format!(
+                        "The {name} must be an http:// or https:// URL, like https://api.perplexity.ai"
+                    ))
+                }
             }
         }
         if self.model_for_provider().trim().is_empty() {
@@ -143,7 +150,11 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let s = Settings { provider: Provider::OpenAi, openai_base_url: "http://localhost:11434/v1".into(), ..Default::default() };
+        let s = Settings {
+            provider: Provider::OpenAi,
+            openai_base_url: "http://localhost:11434/v1".into(),
+            ..Default::default()
+        };
         assert_eq!(Settings::from_entries(s.to_entries()), (s, vec![]));
     }
 

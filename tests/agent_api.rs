@@ -20,7 +20,10 @@ async fn cited_answer_streams_text_sources_and_cost() {
     let sources = t.sources();
     assert_eq!(sources.len(), expected.sources.len());
     for (got, want) in sources.iter().zip(&expected.sources) {
-        assert_eq!((got.index, got.url.as_str(), got.title.as_str()), (want.id, want.url.as_str(), want.title.as_str()));
+        assert_eq!(
+            (got.index, got.url.as_str(), got.title.as_str()),
+            (want.id, want.url.as_str(), want.title.as_str())
+        );
         assert!(!got.domain.is_empty());
     }
     assert!(t.events.iter().any(|e| matches!(e, StreamEvent::Searching { queries } if !queries.is_empty())));
@@ -167,9 +170,10 @@ async fn cancel_stops_a_slow_stream_promptly() {
         tokio::time::sleep(Duration::from_millis(400)).await;
         trip.cancel();
     });
-    let (t, end) = tokio::time::timeout(Duration::from_secs(5), ask_with_cancel(&server, KEY, &question("fast", "Q"), &cancel))
-        .await
-        .expect("cancel returns quickly");
+    let (t, end) =
+        tokio::time::timeout(Duration::from_secs(5), ask_with_cancel(&server, KEY, &question("fast", "Q"), &cancel))
+            .await
+            .expect("cancel returns quickly");
     assert_eq!(end.unwrap_err().kind(), "cancelled");
     assert!(t.text().len() < fixture("slow").unwrap().text.len());
 }
@@ -185,4 +189,69 @@ async fn unreachable_server_is_a_network_error() {
     let err = end.unwrap_err();
     assert_eq!(err.kind(), "network");
     assert!(err.to_string().contains("127.0.0.1"), "{err}");
+}
+
+async fn fail_with(base_url: &str, client: citewise::api::Client) -> citewise::api::Error {
+    let endpoint = citewise::api::Endpoint::new(citewise::api::Provider::Agent, base_url);
+    let key = citewise::secrets::ApiKey::new(KEY).unwrap();
+    let (request, cancel) = (question("fast", "Q"), CancellationToken::new());
+    let mut ignore = |_| {};
+    let run = client.stream_chat(&endpoint, &key, &request, &cancel, &mut ignore);
+    tokio::time::timeout(Duration::from_secs(20), run).await.expect("fails promptly").unwrap_err()
+}
+
+#[tokio::test]
+async fn unresolvable_host_is_explained_as_dns() {
+    let err = fail_with("http://citewise-test.invalid", citewise::api::Client::new().unwrap()).await;
+    assert_eq!(err.kind(), "network");
+    assert!(err.to_string().contains("citewise-test.invalid"), "{err}");
+    assert!(err.to_string().contains("DNS"), "{err}");
+}
+
+#[tokio::test]
+async fn tls_to_a_plain_http_server_is_explained_as_tls() {
+    // A plain-HTTP server answering a TLS hello with an HTTP error, as a misconfigured port would.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let https = format!("https://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            use tokio::io::AsyncWriteExt;
+            let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n").await;
+        }
+    });
+    let err = fail_with(&https, citewise::api::Client::new().unwrap()).await;
+    assert_eq!(err.kind(), "network");
+    assert!(err.to_string().contains("TLS"), "{err}");
+}
+
+#[tokio::test]
+async fn a_silent_stream_times_out_and_keeps_what_arrived() {
+    // `slow` at speed 40 pauses ~10 s between deltas; the client gives up after 700 ms of silence.
+    let server = citewise_mock::MockServer::start(citewise_mock::MockConfig {
+        api_key: Some(KEY.into()),
+        seed: Some(3),
+        speed: 40.0,
+        port: 0,
+    })
+    .await
+    .unwrap();
+    server.set_scenario("slow");
+    let client = citewise::api::Client::new().unwrap().with_idle_timeout(Duration::from_millis(700));
+    let endpoint = citewise::api::Endpoint::new(citewise::api::Provider::Agent, &server.base_url());
+    let key = citewise::secrets::ApiKey::new(KEY).unwrap();
+    let mut text = String::new();
+    let (request, cancel) = (question("fast", "Q"), CancellationToken::new());
+    let mut collect = |ev| {
+        if let StreamEvent::Delta { text: t } = ev {
+            text.push_str(&t)
+        }
+    };
+    let run = client.stream_chat(&endpoint, &key, &request, &cancel, &mut collect);
+    let err = tokio::time::timeout(Duration::from_secs(20), run).await.expect("gives up").unwrap_err();
+    if text.is_empty() {
+        assert_eq!(err.kind(), "timeout", "{err}");
+    } else {
+        assert_eq!(err.kind(), "interrupted", "{err}");
+        assert!(fixture("slow").unwrap().text.starts_with(&text));
+    }
 }

@@ -11,9 +11,19 @@ use citewise_mock::fixture;
 use tokio_util::sync::CancellationToken;
 use util::{ask_provider, mock, question, KEY};
 
-async fn sonar(scenario: &str, model: &str) -> (util::Transcript, citewise::api::Result<Finish>, citewise_mock::MockServer) {
+async fn sonar(
+    scenario: &str,
+    model: &str,
+) -> (util::Transcript, citewise::api::Result<Finish>, citewise_mock::MockServer) {
     let server = mock(scenario).await;
-    let (t, end) = ask_provider(&server, Provider::Sonar, KEY, &question(model, "How high is Everest?"), &CancellationToken::new()).await;
+    let (t, end) = ask_provider(
+        &server,
+        Provider::Sonar,
+        KEY,
+        &question(model, "How high is Everest?"),
+        &CancellationToken::new(),
+    )
+    .await;
     (t, end, server)
 }
 
@@ -24,21 +34,34 @@ async fn sonar_cited_answer_maps_citations_and_cost() {
     let fx = fixture("cited").unwrap();
     assert_eq!(t.text(), fx.text);
     let sources = t.sources();
-    assert_eq!(sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(), fx.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>());
+    assert_eq!(
+        sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>(),
+        fx.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>()
+    );
     assert_eq!(sources[0].index, 1, "[n] refers to citations[n-1]");
     assert!(!sources[0].title.is_empty(), "titles come from search_results");
     let sent = t.events.iter().filter(|e| matches!(e, StreamEvent::Sources { .. })).count();
     assert_eq!(sent, 1, "repeated citations are sent once");
     let usage = t.usage().unwrap();
     assert_eq!(usage.cost.unwrap().total, fx.sonar_total_cost);
-    assert_eq!(t.events.iter().filter(|e| matches!(e, StreamEvent::Usage(_))).count(), 1, "cumulative usage reported once");
+    assert_eq!(
+        t.events.iter().filter(|e| matches!(e, StreamEvent::Usage(_))).count(),
+        1,
+        "cumulative usage reported once"
+    );
 }
 
 #[tokio::test]
 async fn sonar_request_is_normalized_and_carries_search_options() {
     let server = mock("cited").await;
     let mut req = question("sonar-pro", "Q2");
-    req.messages = vec![Message::assistant("Welcome"), Message::user("Q1"), Message::user("Q1b"), Message::assistant("A1"), Message::user("Q2")];
+    req.messages = vec![
+        Message::assistant("Welcome"),
+        Message::user("Q1"),
+        Message::user("Q1b"),
+        Message::assistant("A1"),
+        Message::user("Q2"),
+    ];
     req.options.system_prompt = Some("Be brief.".into());
     req.options.search.domains = vec!["wikipedia.org".into()];
     req.options.search.recency = Some(citewise::api::Recency::Week);
@@ -69,7 +92,9 @@ async fn sonar_reasoning_splits_think_tags() {
 
 #[tokio::test]
 async fn sonar_failures_map_like_the_agent_api() {
-    for (scenario, kind) in [("auth401", "auth"), ("bad400", "bad_request"), ("drop", "interrupted"), ("failed", "server")] {
+    for (scenario, kind) in
+        [("auth401", "auth"), ("bad400", "bad_request"), ("drop", "interrupted"), ("failed", "server")]
+    {
         let (t, end, _server) = sonar(scenario, "sonar").await;
         let err = end.expect_err(scenario);
         assert_eq!(err.kind(), kind, "{scenario}: {err}");

@@ -9,11 +9,11 @@ use serde_json::Value;
 
 use super::error::Error;
 use super::messages::normalize;
-use super::wire::{error_from_body, str_at, string_list};
 use super::types::{
     ChatRequest, ContextSize, Cost, Effort, Finish, Recency, Role, SearchOptions, Source, StreamEvent, Usage,
     UserLocation, AGENT_PRESETS,
 };
+use super::wire::{error_from_body, str_at, string_list};
 
 pub const PATH: &str = "/v1/agent";
 
@@ -80,15 +80,17 @@ impl<'a> AgentRequest<'a> {
     pub fn new(req: &'a ChatRequest) -> Self {
         let opts = &req.options;
         let is_preset = AGENT_PRESETS.contains(&req.model.as_str());
-        let max_output_tokens = opts
-            .max_tokens
-            .or_else(|| req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT));
+        let max_output_tokens =
+            opts.max_tokens.or_else(|| req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT));
         let mut messages = normalize(&req.messages, opts.system_prompt.as_deref());
         let instructions = (messages.first().map(|m| m.role) == Some(Role::System)).then(|| messages.remove(0).content);
         AgentRequest {
             model: (!is_preset).then_some(req.model.as_str()),
             preset: is_preset.then_some(req.model.as_str()),
-            input: messages.into_iter().map(|m| InputItem { kind: "message", role: m.role, content: m.content }).collect(),
+            input: messages
+                .into_iter()
+                .map(|m| InputItem { kind: "message", role: m.role, content: m.content })
+                .collect(),
             instructions,
             tools: web_search_tool(&opts.search, is_preset).map(|t| vec![t]),
             stream: true,
@@ -190,18 +192,15 @@ impl AgentMapper {
                     out.push(StreamEvent::Reasoning { text: delta.to_owned() });
                 }
             }
-            "response.reasoning.search_results" => {
-                // Interim results; the `search_results` output item below is authoritative.
-                if !self.sources_sent {
-                    self.push_sources(value.get("results"), out);
-                }
+            // Interim results; the `search_results` output item below is authoritative.
+            "response.reasoning.search_results" if !self.sources_sent => {
+                self.push_sources(value.get("results"), out);
             }
             "response.output_item.done" | "response.output_item.added" => {
                 let item = value.get("item");
-                if item.and_then(|i| i.get("type")).and_then(Value::as_str) == Some("search_results") {
-                    if self.push_sources(item.and_then(|i| i.get("results")), out) {
-                        self.sources_sent = true;
-                    }
+                let is_results = item.and_then(|i| i.get("type")).and_then(Value::as_str) == Some("search_results");
+                if is_results && self.push_sources(item.and_then(|i| i.get("results")), out) {
+                    self.sources_sent = true;
                 }
             }
             "response.completed" => return Some(self.finish(&value, Finish::Stop, out)),
@@ -284,11 +283,8 @@ fn parse_results(results: Option<&Value>) -> Vec<Source> {
         .filter_map(|(pos, r)| {
             let url = str_at(r, "/url")?.to_owned();
             // `[n]` refers to the result whose id is n; fall back to position when ids are missing.
-            let index = r
-                .get("id")
-                .and_then(Value::as_u64)
-                .and_then(|id| u32::try_from(id).ok())
-                .unwrap_or(pos as u32 + 1);
+            let index =
+                r.get("id").and_then(Value::as_u64).and_then(|id| u32::try_from(id).ok()).unwrap_or(pos as u32 + 1);
             let title = str_at(r, "/title").unwrap_or_default().to_owned();
             let snippet = str_at(r, "/snippet").unwrap_or_default().to_owned();
             let date = str_at(r, "/date").or_else(|| str_at(r, "/last_updated")).map(str::to_owned);
@@ -446,7 +442,10 @@ mod tests {
         assert_eq!(sources[0].date.as_deref(), Some("2026-01-02"));
         let text: String = out
             .iter()
-            .filter_map(|e| match e { StreamEvent::Delta { text } => Some(text.as_str()), _ => None })
+            .filter_map(|e| match e {
+                StreamEvent::Delta { text } => Some(text.as_str()),
+                _ => None,
+            })
             .collect();
         assert_eq!(text, "8,849 m [1]");
         let StreamEvent::Usage(usage) = out.last().unwrap() else { panic!() };

@@ -87,7 +87,7 @@ impl<'a> ChatCompletionRequest<'a> {
             return_images: o.images,
             return_related_questions: o.related_questions,
             disable_search: !s.enabled,
-            web_search_options: (s.context_size.is_some() || s.user_location.is_some()).then(|| WebSearchOptions {
+            web_search_options: (s.context_size.is_some() || s.user_location.is_some()).then_some(WebSearchOptions {
                 search_context_size: s.context_size,
                 user_location: s.user_location.as_ref(),
             }),
@@ -187,7 +187,10 @@ impl ChatMapper {
             Some(finish) => Ok(finish),
             // The format allows ending on EOF without a finish reason.
             None if self.emitted_text > 0 => Ok(Finish::Stop),
-            None => Err(Error::Protocol { message: "the stream ended before any answer arrived".into(), body: String::new() }),
+            None => Err(Error::Protocol {
+                message: "the stream ended before any answer arrived".into(),
+                body: String::new(),
+            }),
         }
     }
 
@@ -240,9 +243,10 @@ impl ChatMapper {
 /// (by URL, else by position). Without citations, the search results alone are the sources.
 fn build_sources(citations: &[String], results: &[Value]) -> Vec<Source> {
     let result_for = |i: usize, url: &str| {
-        results.iter().find(|r| str_at(r, "/url") == Some(url)).or_else(|| {
-            results.get(i).filter(|r| str_at(r, "/url").is_none_or(|u| u == url))
-        })
+        results
+            .iter()
+            .find(|r| str_at(r, "/url") == Some(url))
+            .or_else(|| results.get(i).filter(|r| str_at(r, "/url").is_none_or(|u| u == url)))
     };
     let make = |i: usize, url: &str, r: Option<&Value>| {
         let r = r.unwrap_or(&Value::Null);
@@ -257,17 +261,18 @@ fn build_sources(citations: &[String], results: &[Value]) -> Vec<Source> {
     if !citations.is_empty() {
         return citations.iter().enumerate().map(|(i, url)| make(i, url, result_for(i, url))).collect();
     }
-    results
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| str_at(r, "/url").map(|url| make(i, url, Some(r))))
-        .collect()
+    results.iter().enumerate().filter_map(|(i, r)| str_at(r, "/url").map(|url| make(i, url, Some(r)))).collect()
 }
 
 fn parse_image(v: &Value) -> Option<Image> {
     let url = str_at(v, "/image_url").or_else(|| v.as_str())?.to_owned();
     let dim = |p: &str| v.pointer(p).and_then(Value::as_u64).and_then(|n| u32::try_from(n).ok());
-    Some(Image { url, origin_url: str_at(v, "/origin_url").map(str::to_owned), width: dim("/width"), height: dim("/height") })
+    Some(Image {
+        url,
+        origin_url: str_at(v, "/origin_url").map(str::to_owned),
+        width: dim("/width"),
+        height: dim("/height"),
+    })
 }
 
 fn parse_usage(u: &Value) -> Option<Usage> {

@@ -71,6 +71,8 @@ impl Endpoint {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    /// Replaces the per-model idle timeout (tests, impatient callers).
+    idle_override: Option<Duration>,
 }
 
 /// Either format's mapper, behind one face for the stream driver.
@@ -117,7 +119,13 @@ impl Client {
             .user_agent(concat!("Citewise/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Network { host: "the network".into(), message: e.to_string() })?;
-        Ok(Client { http })
+        Ok(Client { http, idle_override: None })
+    }
+
+    /// Declares a stream dead after `idle` without data, whatever the model.
+    pub fn with_idle_timeout(mut self, idle: Duration) -> Client {
+        self.idle_override = Some(idle);
+        self
     }
 
     /// Streams one answer: every event goes to `emit` as it arrives; the result says how the
@@ -139,7 +147,8 @@ impl Client {
         .map_err(|e| Error::Protocol { message: e.to_string(), body: String::new() })?;
         let mapper = Mapper::new(endpoint.provider);
         let response = self.send_with_retries(endpoint, key, body, cancel, emit).await?;
-        read_stream(endpoint, response, mapper, idle_timeout(&request.model), cancel, emit).await
+        let idle = self.idle_override.unwrap_or_else(|| idle_timeout(&request.model));
+        read_stream(endpoint, response, mapper, idle, cancel, emit).await
     }
 
     /// The model ids the endpoint offers (`GET /v1/models`).
@@ -158,8 +167,10 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(Error::from_status(status, retry_after, &text));
         }
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| Error::Protocol { message: format!("the model list is not JSON ({e})"), body: text.clone() })?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| Error::Protocol {
+            message: format!("the model list is not JSON ({e})"),
+            body: text.clone(),
+        })?;
         let ids: Vec<String> = value
             .get("data")
             .and_then(Value::as_array)
@@ -228,21 +239,21 @@ async fn read_stream(
     cancel: &CancellationToken,
     emit: &mut (dyn FnMut(StreamEvent) + Send),
 ) -> Result<Finish> {
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     if !content_type.starts_with("text/event-stream") {
         let body = response.text().await.unwrap_or_default();
         // Some servers answer a failed request with a 200 JSON body instead of a stream.
         if let Ok(value) = serde_json::from_str::<Value>(&body) {
-            if value.get("error").is_some_and(|e| !e.is_null()) || super::wire::str_at(&value, "/status") == Some("failed") {
+            if value.get("error").is_some_and(|e| !e.is_null())
+                || super::wire::str_at(&value, "/status") == Some("failed")
+            {
                 return Err(super::wire::error_from_body(&value));
             }
         }
-        return Err(Error::Protocol { message: format!("expected a stream of events, got “{content_type}”"), body });
+        return Err(Error::Protocol {
+            message: format!("expected a stream of events, got “{content_type}”"), body
+        });
     }
     drive(sse::frames(response.bytes_stream()), mapper, &endpoint.host(), idle, cancel, emit).await
 }

@@ -146,11 +146,16 @@ fn provider_message(body: &str) -> Option<String> {
 /// kept in brackets for whoever reads a bug report.
 fn describe_connect_failure(cause: &str) -> String {
     let lower = cause.to_ascii_lowercase();
-    let plain = if lower.contains("dns") || lower.contains("lookup") || lower.contains("name or service not known")
+    let plain = if lower.contains("dns")
+        || lower.contains("lookup")
+        || lower.contains("name or service not known")
         || lower.contains("nodename nor servname")
     {
         "the name could not be resolved (DNS); check the address and your internet connection"
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") || lower.contains("ssl") {
+    } else if ["certificate", "tls", "handshake", "ssl", "corrupt message", "alertreceived", "peer is incompatible"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         "the secure (TLS) connection failed; a network filter or proxy may be intercepting it"
     } else if lower.contains("proxy") || lower.contains("tunnel") {
         "the proxy refused or failed the connection; check HTTPS_PROXY / HTTP_PROXY / NO_PROXY"
@@ -227,7 +232,8 @@ mod tests {
 
     #[test]
     fn connection_failures_are_explained() {
-        let dns = describe_connect_failure("dns error: failed to lookup address information: Name or service not known");
+        let dns =
+            describe_connect_failure("dns error: failed to lookup address information: Name or service not known");
         assert!(dns.starts_with("the name could not be resolved"), "{dns}");
         assert!(describe_connect_failure("invalid peer certificate: UnknownIssuer").contains("TLS"));
         assert!(describe_connect_failure("Connection refused (os error 111)").contains("refused"));

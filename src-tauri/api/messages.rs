@@ -50,7 +50,10 @@ pub fn validate(messages: &[Message], options: &RequestOptions) -> Result<(), Er
     }
     let search = &options.search;
     if search.domains.len() > MAX_DOMAINS {
-        return bad(format!("the domain filter has {} domains; the API accepts at most {MAX_DOMAINS}", search.domains.len()));
+        return bad(format!(
+            "the domain filter has {} domains; the API accepts at most {MAX_DOMAINS}",
+            search.domains.len()
+        ));
     }
     if let Some(d) = search.domains.iter().find(|d| !is_domain(d)) {
         return bad(format!("“{d}” is not a domain (write it like wikipedia.org, or -reddit.com to exclude it)"));
@@ -91,7 +94,8 @@ fn is_domain(d: &str) -> bool {
 fn is_us_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('/').collect();
     let [m, d, y] = parts.as_slice() else { return false };
-    let num = |p: &str, len: std::ops::RangeInclusive<usize>| len.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    let num =
+        |p: &str, len: std::ops::RangeInclusive<usize>| len.contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
     if !(num(m, 1..=2) && num(d, 1..=2) && num(y, 4..=4)) {
         return false;
     }
@@ -151,10 +155,15 @@ mod tests {
         assert!(err.to_string().contains("at most 20"), "{err}");
         let domains = vec!["wikipedia.org".into(), "-reddit.com".into(), "sub.example.co.uk".into()];
         assert!(validate(&ok, &with(SearchOptions { domains, ..Default::default() })).is_ok());
-        assert!(validate(&ok, &with(SearchOptions { domains: vec!["https://x.com/a".into()], ..Default::default() })).is_err());
-        assert!(validate(&ok, &with(SearchOptions { after_date: Some("3/1/2025".into()), ..Default::default() })).is_ok());
-        assert!(validate(&ok, &with(SearchOptions { after_date: Some("2025-03-01".into()), ..Default::default() })).is_err());
-        assert!(validate(&ok, &with(SearchOptions { before_date: Some("13/01/2025".into()), ..Default::default() })).is_err());
+        assert!(validate(&ok, &with(SearchOptions { domains: vec!["https://x.com/a".into()], ..Default::default() }))
+            .is_err());
+        assert!(
+            validate(&ok, &with(SearchOptions { after_date: Some("3/1/2025".into()), ..Default::default() })).is_ok()
+        );
+        assert!(validate(&ok, &with(SearchOptions { after_date: Some("2025-03-01".into()), ..Default::default() }))
+            .is_err());
+        assert!(validate(&ok, &with(SearchOptions { before_date: Some("13/01/2025".into()), ..Default::default() }))
+            .is_err());
         assert!(validate(&ok, &RequestOptions { temperature: Some(2.5), ..Default::default() }).is_err());
         assert!(validate(&ok, &RequestOptions { top_p: Some(-0.1), ..Default::default() }).is_err());
         assert!(validate(&ok, &RequestOptions { max_tokens: Some(0), ..Default::default() }).is_err());

@@ -56,9 +56,12 @@ fn presets(provider: Provider) -> Vec<String> {
     }
 }
 
+/// Model ids per (provider, base URL), with when they were fetched.
+type Entries = HashMap<(Provider, String), (Instant, Vec<String>)>;
+
 #[derive(Default)]
 pub struct ModelCache {
-    entries: Mutex<HashMap<(Provider, String), (Instant, Vec<String>)>>,
+    entries: Mutex<Entries>,
 }
 
 impl ModelCache {
@@ -97,7 +100,7 @@ impl ModelCache {
         self.lock().clear();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(Provider, String), (Instant, Vec<String>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn answers_without_reasoning_pass_through_untouched() {
-        assert_eq!(split_all(&["Plain ", "answer with <think> in it"]), ("Plain answer with <think> in it".into(), String::new()));
+        assert_eq!(
+            split_all(&["Plain ", "answer with <think> in it"]),
+            ("Plain answer with <think> in it".into(), String::new())
+        );
         assert_eq!(split_all(&["<thi", "s is not a tag"]), ("<this is not a tag".into(), String::new()));
         assert_eq!(split_all(&["<"]), ("<".into(), String::new()));
     }

@@ -3,9 +3,9 @@
 use serde::Serialize;
 use tauri::State;
 
+use crate::api::Provider;
 use crate::error::{AppError, Result};
 use crate::secrets::KeySource;
-use crate::api::Provider;
 use crate::state::{ApiState, DataDir, Notices, SettingsFile};
 
 #[derive(Debug, Serialize)]
@@ -74,8 +74,17 @@ mod tests {
     fn only_web_links_open() {
         assert!(web_url("https://en.wikipedia.org/wiki/Mount_Everest").is_ok());
         assert!(web_url(" http://example.com/a?b=c#d ").is_ok());
-        for bad in ["javascript:alert(1)", "data:text/html,<script>", "vbscript:x", "file:///etc/passwd",
-                    "tauri://localhost", "//evil.com", "https://", "not a url", "JAVASCRIPT:alert(1)"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "tauri://localhost",
+            "//evil.com",
+            "https://",
+            "not a url",
+            "JAVASCRIPT:alert(1)",
+        ] {
             assert!(matches!(web_url(bad), Err(AppError::BadUrl(_))), "{bad} must be refused");
         }
     }
