@@ -32,9 +32,9 @@ lint:
 unit:
 	cargo test --workspace --lib --bins
 
-## Rust integration tests of api/ against the local server.
+## Rust integration tests: api/ against the local server, secrets against a real Secret Service.
 integration:
-	cargo test --workspace --test '*'
+	scripts/with-desktop.sh cargo test --workspace --test '*'
 
 ## The real window under Xvfb, driven through WebDriver.
 e2e: build-debug

@@ -11,6 +11,10 @@ fn main() {
                 "settings_get",
                 "settings_update",
                 "models_list",
+                "key_status",
+                "key_save",
+                "key_remove",
+                "key_test",
             ]),
         ),
     )

@@ -16,6 +16,8 @@ pub enum AppError {
     DuplicateRequest(String),
     #[error("{0}")]
     Settings(String),
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
 }
 
 impl AppError {
@@ -26,6 +28,7 @@ impl AppError {
             AppError::Browser(_) => "browser",
             AppError::DuplicateRequest(_) => "bad_request",
             AppError::Settings(_) => "settings",
+            AppError::Key(e) => e.kind(),
         }
     }
 }

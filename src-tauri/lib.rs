@@ -6,6 +6,7 @@
 pub mod api;
 mod commands;
 pub mod error;
+pub mod keys;
 pub mod relay;
 pub mod secrets;
 pub mod settings;
@@ -38,6 +39,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::settings::settings_get,
             commands::settings::settings_update,
             commands::settings::models_list,
+            commands::keys::key_status,
+            commands::keys::key_save,
+            commands::keys::key_remove,
+            commands::keys::key_test,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
@@ -51,7 +56,13 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     rejected.join(", ")
                 ));
             }
-            app.manage(ApiState::new(&settings)?);
+            let api = ApiState::new(&settings, keys::Keys::new(Box::new(secrets::OsKeyring::new())))?;
+            // Ask the keyring once in the background, so the first question does not wait on it.
+            let warm = api.keys.clone();
+            std::thread::spawn(move || {
+                warm.status(secrets::Account::Perplexity);
+            });
+            app.manage(api);
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
             open_main_window(app.handle(), &data_dir)?;

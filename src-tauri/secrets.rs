@@ -1,23 +1,59 @@
-//! The API key: where it comes from and the type that keeps it from leaking.
+//! API keys: where they live and the type that keeps them from leaking.
 //!
-//! [`ApiKey`] prints as `<redacted>`, has no `Serialize`, and only ever leaves Rust as the
-//! `Authorization` header (marked sensitive) or as its last four characters for display.
+//! Keys are stored in the OS keyring only (Secret Service on Linux, Keychain on macOS, Credential
+//! Manager on Windows), behind [`SecretStore`] so tests can use [`MemoryStore`]. [`ApiKey`] prints
+//! as `<redacted>`, has no `Serialize`, and leaves Rust only as the `Authorization` header (marked
+//! sensitive) or as its last four characters for display. There is never a plaintext file.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::Mutex;
 
-/// Where the key in use came from; shown in Settings, never the key itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeySource {
-    Keyring,
-    Env,
-    None,
-}
+use serde::Serialize;
 
-/// Name of the environment variable holding a session-only key.
+/// Keyring service name; entries are found with `secret-tool search service Citewise`.
+pub const SERVICE: &str = "Citewise";
+/// Name of the environment variable holding a session-only Perplexity key.
 pub const ENV_KEY: &str = "PERPLEXITY_API_KEY";
 /// The session-only key for an OpenAI-compatible endpoint.
 pub const ENV_OPENAI_KEY: &str = "OPENAI_API_KEY";
+
+/// Whose key: one keyring entry each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Account {
+    /// Perplexity (Agent API and Sonar share the key).
+    Perplexity,
+    /// The OpenAI-compatible endpoint.
+    OpenAi,
+}
+
+impl Account {
+    pub fn user(self) -> &'static str {
+        match self {
+            Account::Perplexity => "perplexity",
+            Account::OpenAi => "openai-compatible",
+        }
+    }
+
+    pub fn env_var(self) -> &'static str {
+        match self {
+            Account::Perplexity => ENV_KEY,
+            Account::OpenAi => ENV_OPENAI_KEY,
+        }
+    }
+}
+
+/// Where the key in use came from; shown in Settings, never the key itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeySource {
+    Keyring,
+    /// Typed into Settings with "use for this session only"; held in memory.
+    Session,
+    Env,
+    None,
+}
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
@@ -39,6 +75,19 @@ impl ApiKey {
         let chars: Vec<char> = self.0.chars().collect();
         chars[chars.len().saturating_sub(4)..].iter().collect()
     }
+
+    /// Why this cannot be an API key, if it cannot: it must fit in an HTTP header.
+    pub fn problem(&self) -> Option<&'static str> {
+        if self.0.chars().any(|c| c.is_whitespace()) {
+            Some("The key contains spaces or line breaks; paste just the key.")
+        } else if !self.0.chars().all(|c| c.is_ascii_graphic()) {
+            Some("The key contains characters an API key cannot have; paste it again from your account page.")
+        } else if self.0.len() < 8 {
+            Some("That is too short to be an API key.")
+        } else {
+            None
+        }
+    }
 }
 
 impl fmt::Debug for ApiKey {
@@ -47,9 +96,126 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// The session key from `PERPLEXITY_API_KEY`, if set.
-pub fn key_from_env() -> Option<ApiKey> {
-    std::env::var(ENV_KEY).ok().and_then(|v| ApiKey::new(&v))
+/// The session key from the account's environment variable, if set.
+pub fn key_from_env(account: Account) -> Option<ApiKey> {
+    std::env::var(account.env_var()).ok().and_then(|v| ApiKey::new(&v))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// No keyring to talk to, or it is locked and the person declined to unlock it.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("The keyring refused the operation: {0}")]
+    Failed(String),
+}
+
+/// A place to keep keys. A missing entry is `Ok(None)`, and deleting one is not an error.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError>;
+    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError>;
+    fn delete(&self, account: Account) -> Result<(), SecretError>;
+    /// How Settings names it: "GNOME Keyring (Secret Service)", "macOS Keychain", …
+    fn name(&self) -> &'static str;
+}
+
+/// The operating system's keyring through the `keyring` crate.
+pub struct OsKeyring {
+    service: String,
+}
+
+impl OsKeyring {
+    /// Citewise's own entries (service [`SERVICE`]).
+    pub fn new() -> OsKeyring {
+        OsKeyring::with_service(SERVICE)
+    }
+
+    /// Entries under another service name: tests use their own, never the person's real key.
+    pub fn with_service(service: &str) -> OsKeyring {
+        OsKeyring { service: service.to_owned() }
+    }
+
+    fn entry(&self, account: Account) -> Result<keyring::Entry, SecretError> {
+        keyring::Entry::new(&self.service, account.user()).map_err(map_keyring_error)
+    }
+}
+
+impl Default for OsKeyring {
+    fn default() -> Self {
+        OsKeyring::new()
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+        match self.entry(account)?.get_password() {
+            Ok(secret) => Ok(ApiKey::new(&secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError> {
+        self.entry(account)?.set_password(key.expose()).map_err(map_keyring_error)
+    }
+
+    fn delete(&self, account: Account) -> Result<(), SecretError> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(target_os = "windows") {
+            "Windows Credential Manager"
+        } else {
+            "the system keyring (Secret Service)"
+        }
+    }
+}
+
+fn map_keyring_error(e: keyring::Error) -> SecretError {
+    match e {
+        keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => {
+            SecretError::Unavailable(unavailable_help(&inner.to_string()))
+        }
+        other => SecretError::Failed(other.to_string()),
+    }
+}
+
+/// What to install or unlock, in words; the platform's cause goes last in brackets.
+fn unavailable_help(cause: &str) -> String {
+    let what = if cfg!(target_os = "linux") {
+        "No usable keyring was found: Citewise keeps keys in the Secret Service (GNOME Keyring or KWallet). \
+         Install gnome-keyring (or KWallet), make sure it runs in your session and is unlocked, then try again"
+    } else {
+        "The system keyring could not be used; unlock it and try again"
+    };
+    format!("{what}. [{cause}]")
+}
+
+/// Keys in memory only: the in-memory store for tests, and session-only keys.
+#[derive(Default)]
+pub struct MemoryStore(Mutex<HashMap<Account, ApiKey>>);
+
+impl SecretStore for MemoryStore {
+    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+        Ok(self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&account).cloned())
+    }
+    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(account, key.clone());
+        Ok(())
+    }
+    fn delete(&self, account: Account) -> Result<(), SecretError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&account);
+        Ok(())
+    }
+    fn name(&self) -> &'static str {
+        "memory"
+    }
 }
 
 #[cfg(test)]
@@ -66,8 +232,25 @@ mod tests {
     }
 
     #[test]
-    fn blank_keys_are_no_keys() {
+    fn blank_keys_are_no_keys_and_odd_ones_are_explained() {
         assert!(ApiKey::new("  \n").is_none());
         assert_eq!(ApiKey::new("ab").unwrap().last4(), "ab");
+        assert!(ApiKey::new("pplx-abc def1").unwrap().problem().unwrap().contains("spaces"));
+        assert!(ApiKey::new("pplx-abcé12345").unwrap().problem().is_some());
+        assert!(ApiKey::new("pplx").unwrap().problem().is_some());
+        assert!(ApiKey::new("pplx-0123456789abcdef").unwrap().problem().is_none());
+    }
+
+    #[test]
+    fn memory_store_behaves_like_a_keyring() {
+        let store = MemoryStore::default();
+        assert_eq!(store.get(Account::Perplexity), Ok(None));
+        store.set(Account::Perplexity, &ApiKey::new("pplx-one-1111").unwrap()).unwrap();
+        store.set(Account::OpenAi, &ApiKey::new("sk-two-2222").unwrap()).unwrap();
+        assert_eq!(store.get(Account::Perplexity).unwrap().unwrap().last4(), "1111");
+        store.delete(Account::Perplexity).unwrap();
+        store.delete(Account::Perplexity).unwrap();
+        assert_eq!(store.get(Account::Perplexity), Ok(None));
+        assert_eq!(store.get(Account::OpenAi).unwrap().unwrap().last4(), "2222");
     }
 }

@@ -2,50 +2,57 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Provider};
-use crate::secrets::{self, ApiKey, KeySource};
+use crate::keys::Keys;
+use crate::secrets::{Account, ApiKey, KeySource};
 use crate::settings::Settings;
 
-/// Where requests go and with which key; changes when settings do.
+/// Where requests go and with which key; changes when settings or keys do.
 pub struct ApiState {
     pub client: api::Client,
     pub models: api::models::ModelCache,
-    config: RwLock<ApiConfig>,
+    pub keys: Arc<Keys>,
+    config: Arc<RwLock<ApiConfig>>,
 }
 
 struct ApiConfig {
     provider: Provider,
     perplexity_base_url: String,
     openai_base_url: String,
-    perplexity_key: Option<ApiKey>,
-    openai_key: Option<ApiKey>,
 }
 
 /// What one request needs, taken at send time.
 pub struct Target {
     pub endpoint: api::Endpoint,
+    pub account: Account,
     pub key: Option<ApiKey>,
     pub key_source: KeySource,
 }
 
+/// Which stored key a provider uses.
+pub fn account_for(provider: Provider) -> Account {
+    match provider {
+        Provider::Agent | Provider::Sonar => Account::Perplexity,
+        Provider::OpenAi => Account::OpenAi,
+    }
+}
+
 impl ApiState {
-    /// Keys come from `PERPLEXITY_API_KEY` / `OPENAI_API_KEY` (session only); `PERPLEXITY_BASE_URL`
-    /// overrides the stored Perplexity address.
-    pub fn new(settings: &Settings) -> api::Result<ApiState> {
+    /// `PERPLEXITY_BASE_URL` overrides the stored Perplexity address.
+    pub fn new(settings: &Settings, keys: Keys) -> api::Result<ApiState> {
         let state = ApiState {
             client: api::Client::new()?,
             models: Default::default(),
-            config: RwLock::new(ApiConfig {
+            keys: Arc::new(keys),
+            config: Arc::new(RwLock::new(ApiConfig {
                 provider: settings.provider,
                 perplexity_base_url: String::new(),
                 openai_base_url: String::new(),
-                perplexity_key: secrets::key_from_env(),
-                openai_key: std::env::var(secrets::ENV_OPENAI_KEY).ok().and_then(|v| ApiKey::new(&v)),
-            }),
+            })),
         };
         state.apply(settings);
         Ok(state)
@@ -64,17 +71,39 @@ impl ApiState {
         self.models.clear();
     }
 
-    pub fn target(&self) -> Target {
+    /// Where `account`'s key is used: its provider if selected, else the Perplexity Agent API
+    /// or the OpenAI-compatible address from settings.
+    pub fn endpoint_for(&self, account: Account) -> api::Endpoint {
         let c = self.config.read().unwrap_or_else(|e| e.into_inner());
-        let (base, key) = match c.provider {
-            Provider::Agent | Provider::Sonar => (&c.perplexity_base_url, &c.perplexity_key),
-            Provider::OpenAi => (&c.openai_base_url, &c.openai_key),
-        };
-        Target {
-            endpoint: api::Endpoint::new(c.provider, base),
-            key: key.clone(),
-            key_source: if key.is_some() { KeySource::Env } else { KeySource::None },
+        match account {
+            Account::Perplexity => {
+                let provider = if c.provider == Provider::OpenAi { Provider::Agent } else { c.provider };
+                api::Endpoint::new(provider, &c.perplexity_base_url)
+            }
+            Account::OpenAi => api::Endpoint::new(Provider::OpenAi, &c.openai_base_url),
         }
+    }
+
+    pub fn provider(&self) -> Provider {
+        self.config.read().unwrap_or_else(|e| e.into_inner()).provider
+    }
+
+    /// Resolves the endpoint and key off the async threads: the keyring may block (D-Bus, or an
+    /// unlock prompt the person has to answer).
+    pub async fn target(&self) -> Target {
+        let (endpoint, account) = {
+            let c = self.config.read().unwrap_or_else(|e| e.into_inner());
+            let base = match c.provider {
+                Provider::Agent | Provider::Sonar => &c.perplexity_base_url,
+                Provider::OpenAi => &c.openai_base_url,
+            };
+            (api::Endpoint::new(c.provider, base), account_for(c.provider))
+        };
+        let keys = self.keys.clone();
+        let (key, key_source) = tauri::async_runtime::spawn_blocking(move || keys.resolve(account))
+            .await
+            .unwrap_or((None, KeySource::None));
+        Target { endpoint, account, key, key_source }
     }
 }
 

@@ -24,16 +24,16 @@ pub struct AppStatus {
 }
 
 #[tauri::command]
-pub fn app_status<R: tauri::Runtime>(
+pub async fn app_status<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     api: State<'_, ApiState>,
     data_dir: State<'_, DataDir>,
     file: State<'_, SettingsFile>,
     notices: State<'_, Notices>,
-) -> AppStatus {
-    let target = api.target();
+) -> Result<AppStatus> {
+    let target = api.target().await;
     let settings = super::settings::load(&app, &file).0;
-    AppStatus {
+    Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         provider: target.endpoint.provider,
         base_url: target.endpoint.base_url,
@@ -42,7 +42,7 @@ pub fn app_status<R: tauri::Runtime>(
         key_last4: target.key.as_ref().map(|k| k.last4()),
         data_dir: data_dir.0.display().to_string(),
         notices: std::mem::take(&mut *notices.0.lock().unwrap_or_else(|e| e.into_inner())),
-    }
+    })
 }
 
 /// Opens a web link in the system browser. The scheme is checked here again, whatever the UI

@@ -29,7 +29,7 @@ pub async fn chat_send(
     api: State<'_, ApiState>,
     inflight: State<'_, std::sync::Arc<InFlight>>,
 ) -> Result<()> {
-    let target = api.target();
+    let target = api.target().await;
     let key = target.key.ok_or(api::Error::NoKey)?;
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
     let client = api.client.clone();

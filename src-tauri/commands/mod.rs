@@ -2,4 +2,5 @@
 
 pub mod app;
 pub mod chat;
+pub mod keys;
 pub mod settings;

@@ -46,6 +46,6 @@ pub fn settings_update<R: Runtime>(
 /// for an hour, the built-in list otherwise.
 #[tauri::command]
 pub async fn models_list(api: State<'_, ApiState>) -> Result<ModelList> {
-    let target = api.target();
+    let target = api.target().await;
     Ok(api.models.get(&api.client, &target.endpoint, target.key.as_ref()).await)
 }

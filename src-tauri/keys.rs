@@ -1,0 +1,214 @@
+//! Which key a request uses, and managing it from Settings: the keyring first, then a key kept
+//! in memory for this session only, then the environment variable.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::secrets::{key_from_env, Account, ApiKey, KeySource, MemoryStore, SecretError, SecretStore};
+
+/// What Settings shows about a key: never the key, only where it is and how it ends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyStatus {
+    pub account: Account,
+    pub present: bool,
+    pub source: KeySource,
+    pub last4: Option<String>,
+    /// The keyring's name, e.g. "the system keyring (Secret Service)".
+    pub keyring: &'static str,
+    pub keyring_available: bool,
+    /// What to install or unlock when the keyring cannot be used.
+    pub keyring_problem: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("Paste a key first.")]
+    Empty,
+    #[error(transparent)]
+    Keyring(#[from] SecretError),
+}
+
+impl KeyError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyError::Invalid(_) | KeyError::Empty => "bad_key",
+            KeyError::Keyring(SecretError::Unavailable(_)) => "keyring_unavailable",
+            KeyError::Keyring(SecretError::Failed(_)) => "keyring",
+        }
+    }
+}
+
+pub struct Keys {
+    keyring: Box<dyn SecretStore>,
+    session: MemoryStore,
+    /// Reads the session key from the environment (a plain function so tests can pass their own).
+    env: fn(Account) -> Option<ApiKey>,
+    /// What the keyring said last, so each request does not ask it again.
+    cache: Mutex<HashMap<Account, Option<ApiKey>>>,
+}
+
+impl Keys {
+    pub fn new(keyring: Box<dyn SecretStore>) -> Keys {
+        Keys::with_env(keyring, key_from_env)
+    }
+
+    pub fn with_env(keyring: Box<dyn SecretStore>, env: fn(Account) -> Option<ApiKey>) -> Keys {
+        Keys { keyring, session: MemoryStore::default(), env, cache: Mutex::new(HashMap::new()) }
+    }
+
+    /// The key to use now and where it came from. A keyring that cannot be read is skipped.
+    pub fn resolve(&self, account: Account) -> (Option<ApiKey>, KeySource) {
+        if let Ok(Some(key)) = self.from_keyring(account) {
+            return (Some(key), KeySource::Keyring);
+        }
+        if let Ok(Some(key)) = self.session.get(account) {
+            return (Some(key), KeySource::Session);
+        }
+        match (self.env)(account) {
+            Some(key) => (Some(key), KeySource::Env),
+            None => (None, KeySource::None),
+        }
+    }
+
+    pub fn status(&self, account: Account) -> KeyStatus {
+        let problem = self.from_keyring(account).err().map(|e| e.to_string());
+        let (key, source) = self.resolve(account);
+        KeyStatus {
+            account,
+            present: key.is_some(),
+            source,
+            last4: key.map(|k| k.last4()),
+            keyring: self.keyring.name(),
+            keyring_available: problem.is_none(),
+            keyring_problem: problem,
+        }
+    }
+
+    /// Stores a pasted key in the keyring, or only in memory when `session_only` (the person's
+    /// explicit choice when the keyring is unavailable). Never falls back to a file.
+    pub fn save(&self, account: Account, raw: &str, session_only: bool) -> Result<KeyStatus, KeyError> {
+        let key = ApiKey::new(raw).ok_or(KeyError::Empty)?;
+        if let Some(problem) = key.problem() {
+            return Err(KeyError::Invalid(problem));
+        }
+        if session_only {
+            self.session.set(account, &key)?;
+        } else {
+            self.keyring.set(account, &key)?;
+            self.remember(account, Some(key));
+            // A stored key replaces any session-only one.
+            self.session.delete(account)?;
+        }
+        Ok(self.status(account))
+    }
+
+    /// Removes the stored and the session key. A key from the environment stays in use: it
+    /// belongs to whoever started the app.
+    pub fn remove(&self, account: Account) -> Result<KeyStatus, KeyError> {
+        self.session.delete(account)?;
+        self.keyring.delete(account)?;
+        self.remember(account, None);
+        Ok(self.status(account))
+    }
+
+    fn from_keyring(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+        if let Some(cached) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&account) {
+            return Ok(cached.clone());
+        }
+        let found = self.keyring.get(account)?;
+        self.remember(account, found.clone());
+        Ok(found)
+    }
+
+    fn remember(&self, account: Account, key: Option<ApiKey>) {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(account, key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A keyring that is not there, like a session without D-Bus.
+    struct NoKeyring;
+    impl SecretStore for NoKeyring {
+        fn get(&self, _: Account) -> Result<Option<ApiKey>, SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn set(&self, _: Account, _: &ApiKey) -> Result<(), SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn delete(&self, _: Account) -> Result<(), SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn name(&self) -> &'static str {
+            "nothing"
+        }
+    }
+
+    const KEY: &str = "pplx-0123456789abcd";
+
+    fn keys(store: impl SecretStore + 'static) -> Keys {
+        Keys::with_env(Box::new(store), |_| None)
+    }
+
+    #[test]
+    fn saved_keys_come_from_the_keyring_and_show_only_their_end() {
+        let keys = keys(MemoryStore::default());
+        assert_eq!(keys.status(Account::Perplexity).source, KeySource::None);
+        let status = keys.save(Account::Perplexity, &format!("  {KEY}\n"), false).unwrap();
+        assert_eq!((status.present, status.source, status.last4.as_deref()), (true, KeySource::Keyring, Some("abcd")));
+        assert!(!serde_json::to_string(&status).unwrap().contains(KEY));
+        assert_eq!(keys.resolve(Account::OpenAi).1, KeySource::None, "accounts are separate");
+        let status = keys.remove(Account::Perplexity).unwrap();
+        assert!(!status.present);
+    }
+
+    #[test]
+    fn bad_pastes_are_refused_with_a_reason() {
+        let keys = keys(MemoryStore::default());
+        assert_eq!(keys.save(Account::Perplexity, "   ", false).unwrap_err().kind(), "bad_key");
+        let err = keys.save(Account::Perplexity, "pplx-abc def-12345", false).unwrap_err();
+        assert!(err.to_string().contains("spaces"));
+        assert!(!keys.status(Account::Perplexity).present);
+    }
+
+    #[test]
+    fn without_a_keyring_nothing_is_written_unless_the_person_picks_session_only() {
+        let keys = keys(NoKeyring);
+        let status = keys.status(Account::Perplexity);
+        assert!(!status.keyring_available);
+        assert!(status.keyring_problem.is_some());
+        let err = keys.save(Account::Perplexity, KEY, false).unwrap_err();
+        assert_eq!(err.kind(), "keyring_unavailable");
+        assert!(!keys.status(Account::Perplexity).present, "no silent fallback");
+        let status = keys.save(Account::Perplexity, KEY, true).unwrap();
+        assert_eq!((status.present, status.source), (true, KeySource::Session));
+        assert_eq!(keys.resolve(Account::Perplexity).0.unwrap().expose(), KEY);
+    }
+
+    #[test]
+    fn a_stored_key_wins_over_a_session_key() {
+        let keys = keys(MemoryStore::default());
+        keys.save(Account::Perplexity, "pplx-session-0000", true).unwrap();
+        keys.save(Account::Perplexity, KEY, false).unwrap();
+        assert_eq!(keys.resolve(Account::Perplexity), (ApiKey::new(KEY), KeySource::Keyring));
+    }
+
+    #[test]
+    fn the_environment_key_is_the_last_resort_and_cannot_be_removed() {
+        let keys = Keys::with_env(Box::new(MemoryStore::default()), |a| {
+            (a == Account::Perplexity).then(|| ApiKey::new("pplx-from-env-9999").unwrap())
+        });
+        assert_eq!(keys.status(Account::Perplexity).source, KeySource::Env);
+        keys.save(Account::Perplexity, KEY, false).unwrap();
+        assert_eq!(keys.status(Account::Perplexity).source, KeySource::Keyring);
+        let status = keys.remove(Account::Perplexity).unwrap();
+        assert_eq!((status.source, status.last4.as_deref()), (KeySource::Env, Some("9999")));
+    }
+}
