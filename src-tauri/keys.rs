@@ -63,7 +63,7 @@ impl Keys {
 
     /// The key to use now and where it came from. A keyring that cannot be read is skipped.
     pub fn resolve(&self, account: Account) -> (Option<ApiKey>, KeySource) {
-        if let Ok(Some(key)) = self.from_keyring(account) {
+        if let Ok(Some(key)) = self.stored_key(account) {
             return (Some(key), KeySource::Keyring);
         }
         if let Ok(Some(key)) = self.session.get(account) {
@@ -76,7 +76,7 @@ impl Keys {
     }
 
     pub fn status(&self, account: Account) -> KeyStatus {
-        let problem = self.from_keyring(account).err().map(|e| e.to_string());
+        let problem = self.stored_key(account).err().map(|e| e.to_string());
         let (key, source) = self.resolve(account);
         KeyStatus {
             account,
@@ -116,7 +116,7 @@ impl Keys {
         Ok(self.status(account))
     }
 
-    fn from_keyring(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+    fn stored_key(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
         if let Some(cached) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&account) {
             return Ok(cached.clone());
         }
