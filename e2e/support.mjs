@@ -143,3 +143,17 @@ export function words(markdown) {
     .replace(/\[\d+(?:\s*[,\-–]\s*\d+)*\]/g, ' ')
     .match(/[\p{L}\p{N}]{4,}/gu) ?? [];
 }
+
+/** A fresh data folder for `launchAppIn`; the caller removes it when done. */
+export function makeDataDir() {
+  return mkdtempSync(join(tmpdir(), 'citewise-e2e-'));
+}
+
+/**
+ * Like `launchApp`, but with `dataDir` as CITEWISE_DATA_DIR, which `close()` leaves in place,
+ * so a test can restart the app on the same data or prepare files before the start.
+ */
+export async function launchAppIn(mockUrl, dataDir, extraEnv = {}) {
+  const app = await launchApp(mockUrl, { ...extraEnv, CITEWISE_DATA_DIR: dataDir });
+  return { ...app, dataDir };
+}

@@ -159,10 +159,15 @@ mod tests {
     }
 
     #[test]
-    fn validation_explains_bad_addresses() {
+    fn validation_explains_bad_addresses_and_search_defaults() {
         let s = Settings { perplexity_base_url: "ftp://x".into(), ..Default::default() };
         assert!(s.validate().unwrap_err().contains("http://"));
+        let s = Settings { openai_base_url: "localhost".into(), ..Default::default() };
+        assert!(s.validate().unwrap_err().contains(DEFAULT_OPENAI_BASE_URL));
         assert!(Settings::default().validate().is_ok());
+        let mut s = Settings::default();
+        s.request_defaults.search.domains = (0..21).map(|i| format!("d{i}.org")).collect();
+        assert!(s.validate().unwrap_err().contains("at most 20"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ import { AssistantTurn, renderUserTurn } from './message.js';
  *
  * @typedef {object} ChatHooks
  * @property {() => string} getModel
+ * @property {() => import('./ipc.js').RequestOptions | null} getOptions  the settings' request defaults
  * @property {(title: string | null) => void} onTitle   null: no conversation yet
  * @property {(streaming: boolean) => void} onStreaming
  * @property {() => void} onOpenSettings
@@ -114,7 +115,11 @@ export function createChat(els, hooks) {
     scrollToEnd(true);
     const messages = [...historyBefore(exchange), { role: 'user', content: exchange.question }];
     try {
-      await chatSend({ requestId, model: hooks.getModel(), messages }, (event) => {
+      /** @type {import('./ipc.js').ChatArgs} */
+      const args = { requestId, model: hooks.getModel(), messages };
+      const options = hooks.getOptions();
+      if (options) args.options = options;
+      await chatSend(args, (event) => {
         try {
           turn.handleEvent(event);
         } catch (err) {

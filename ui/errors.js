@@ -7,7 +7,7 @@
 const ADVICE = {
   auth: { advice: 'Open Settings to check or replace the key; top up credits if the balance is zero.', action: 'settings' },
   no_key: {
-    advice: 'Start Citewise with PERPLEXITY_API_KEY set; Settings shows the key status.',
+    advice: 'Set PERPLEXITY_API_KEY (OPENAI_API_KEY for an OpenAI-compatible endpoint) before starting Citewise; Settings shows the key status.',
     action: 'settings',
   },
   rate_limit: { advice: 'Wait a moment, then try again.', action: 'retry' },

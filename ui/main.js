@@ -1,13 +1,21 @@
-// Wiring only: find the elements, connect the modules, load the backend status.
+// Wiring only: find the elements, connect the modules, load settings, status and models.
 
 import { createChat } from './chat.js';
 import { bindComposer } from './composer.js';
-import { appStatus } from './ipc.js';
+import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
 import { bindExternalLinks } from './links.js';
-import { FALLBACK_MODEL, renderModelPicker } from './models.js';
+import { BUILTIN_LISTS, bindModelPicker } from './models.js';
+import { bindNotices } from './notices.js';
 import { bindSettings, renderKeyNotice } from './settings.js';
 import { bindSidebar, renderConversationList } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
+
+/**
+ * @typedef {import('./ipc.js').AppStatus} AppStatus
+ * @typedef {import('./ipc.js').Settings} Settings
+ * @typedef {import('./ipc.js').Provider} Provider
+ * @typedef {import('./ipc.js').ModelList} ModelList
+ */
 
 /** @template {HTMLElement} T @param {string} selector @returns {T} */
 function $(selector) {
@@ -20,11 +28,69 @@ function start() {
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
   $('#new-chat-shortcut').textContent = isMac ? '⌘N' : 'Ctrl N';
 
+  /** @type {Settings | null} */
+  let settings = null;
+  /** @type {AppStatus | null} */
+  let status = null;
+  /** Model lists fetched this session, by the provider they were fetched for. */
+  const lists = /** @type {Map<Provider, ModelList>} */ (new Map());
+
   bindExternalLinks(document);
   bindSourcePopover($('#conversation'));
+  const notices = bindNotices($('#notices'));
   const sidebar = bindSidebar({ app: $('#app'), sidebar: $('#sidebar'), toggle: $('#sidebar-toggle') });
-  const settings = bindSettings({ dialog: $('#settings'), openButton: $('[data-testid="settings-open"]') });
-  const picker = /** @type {HTMLSelectElement} */ ($('#model-picker'));
+  const picker = bindModelPicker({
+    select: /** @type {HTMLSelectElement} */ ($('#model-picker')),
+    hint: $('#model-hint'),
+    otherDialog: /** @type {HTMLDialogElement} */ ($('#model-other')),
+  });
+
+  /** app_status, every time: its notices are handed out once, so none may be dropped. */
+  const loadStatus = async () => {
+    const next = await appStatus();
+    status = next;
+    notices.show(next.notices);
+    renderKeyNotice($('#key-notice'), next, () => sheet.open());
+    return next;
+  };
+
+  /** Fill the picker from models_list; `preferred` (default: keep the current choice). */
+  const loadModels = async (/** @type {string | undefined} */ preferred) => {
+    const provider = status?.provider ?? 'agent';
+    /** @type {ModelList} */
+    let list;
+    try {
+      list = await modelsList();
+    } catch (err) {
+      list = { ...BUILTIN_LISTS[provider], error: toIpcError(err) };
+    }
+    if ((status?.provider ?? 'agent') !== provider) return; // settings changed meanwhile
+    lists.set(provider, list);
+    picker.render(provider, list, preferred ?? picker.value());
+    sheet.refreshModels();
+  };
+
+  const sheet = bindSettings(
+    { dialog: $('#settings'), openButton: $('[data-testid="settings-open"]') },
+    {
+      loadStatus,
+      modelsFor: (provider) => lists.get(provider) ?? null,
+      onSaved: async (saved) => {
+        const before = status;
+        settings = saved;
+        try {
+          await loadStatus();
+        } catch (err) {
+          console.error('app_status failed:', err);
+        }
+        const provider = status?.provider ?? saved.provider;
+        const same = before && status && before.provider === status.provider && before.defaultModel === status.defaultModel;
+        const preferred = same ? picker.value() : status?.defaultModel;
+        picker.render(provider, lists.get(provider) ?? BUILTIN_LISTS[provider], preferred);
+        await loadModels(preferred);
+      },
+    },
+  );
 
   const input = /** @type {HTMLTextAreaElement} */ ($('#composer'));
   const titleEl = $('#conversation-title');
@@ -39,7 +105,8 @@ function start() {
       announcer: $('#announcer'),
     },
     {
-      getModel: () => picker.value || FALLBACK_MODEL,
+      getModel: () => picker.value(),
+      getOptions: () => settings?.requestDefaults ?? null,
       onTitle: (title) => {
         titleEl.textContent = title ?? 'New chat';
         document.title = title ? `${title} — Citewise` : 'Citewise';
@@ -47,7 +114,7 @@ function start() {
         renderConversationList($('#conversation-list'), title);
       },
       onStreaming: (on) => composer.setStreaming(on),
-      onOpenSettings: () => settings.open(),
+      onOpenSettings: () => sheet.open(),
     },
   );
 
@@ -78,15 +145,15 @@ function start() {
     }
   });
 
-  appStatus()
-    .then((status) => {
-      renderModelPicker(picker, status.defaultModel);
-      renderKeyNotice($('#key-notice'), status, () => settings.open());
-    })
-    .catch((err) => {
-      console.error('app_status failed:', err);
-      renderModelPicker(picker, null);
-    });
+  // Settings and status first (the picker shows the built-in list at once), then the live list.
+  Promise.allSettled([settingsGet(), loadStatus()]).then(([got, stat]) => {
+    if (got.status === 'fulfilled') settings = got.value;
+    else console.error('settings_get failed:', got.reason);
+    if (stat.status === 'rejected') console.error('app_status failed:', stat.reason);
+    const provider = status?.provider ?? 'agent';
+    picker.render(provider, BUILTIN_LISTS[provider], status?.defaultModel);
+    return loadModels();
+  });
 
   composer.focus();
 }

@@ -104,7 +104,7 @@ export class AssistantTurn {
     const data = /** @type {any} */ (message.data ?? {});
     switch (event) {
       case 'delta':
-        if (this.state !== 'streaming') return;
+        if (this.state !== 'streaming' || typeof data.text !== 'string') return;
         this.clearRetrying();
         this.renderer.append(data.text);
         break;
@@ -131,7 +131,12 @@ export class AssistantTurn {
       case 'error':
         this.fail(data);
         break;
+      case 'images':
+      case 'related':
+        // Sent by Sonar when asked for; shown in a later version.
+        break;
       default:
+        // Events this version does not know are ignored, never fatal.
         break;
     }
   }

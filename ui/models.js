@@ -1,66 +1,230 @@
-// The model picker in the header. A built-in list for now; the list fetched from the provider
-// (GET /v1/models) and the Sonar ids join it in a later step.
+// Model choices: the picker in the header and the default-model select in Settings, both filled
+// from `models_list` (live, cached or built-in). Agent: presets and models; Sonar: Sonar models;
+// OpenAI-compatible: whatever the endpoint lists, plus "Other model…" since any id is valid there.
 
-/** @typedef {{id: string, label: string, description: string}} ModelChoice */
-
-/** @type {{group: string, models: ModelChoice[]}[]} */
-export const MODEL_GROUPS = [
-  {
-    group: 'Agent API presets',
-    models: [
-      { id: 'fast', label: 'fast — quick answers', description: 'Quick answers with a light web search' },
-      { id: 'low', label: 'low — light research', description: 'A few searches, short answers' },
-      { id: 'medium', label: 'medium — balanced', description: 'Balanced research depth and speed' },
-      { id: 'high', label: 'high — deep research', description: 'More searches and longer reasoning' },
-      { id: 'xhigh', label: 'xhigh — deepest, slowest', description: 'The most thorough research; slowest and costliest' },
-    ],
-  },
-  {
-    group: 'Agent API models',
-    models: [
-      { id: 'perplexity/sonar', label: 'perplexity/sonar', description: 'Perplexity’s own search-grounded model' },
-      { id: 'openai/gpt-5.4', label: 'openai/gpt-5.4', description: 'OpenAI GPT-5.4 through the Agent API' },
-      { id: 'anthropic/claude-sonnet-4-6', label: 'anthropic/claude-sonnet-4-6', description: 'Anthropic Claude Sonnet 4.6 through the Agent API' },
-    ],
-  },
-];
+/**
+ * @typedef {import('./ipc.js').ModelList} ModelList
+ * @typedef {import('./ipc.js').Provider} Provider
+ * @typedef {{id: string, label: string, description: string}} ModelChoice
+ * @typedef {{group: string, models: ModelChoice[]}} ModelGroup
+ */
 
 export const FALLBACK_MODEL = 'fast';
+/** The value of the "Other model…" entry; never sent as a model. */
+export const OTHER = '__other__';
 
-function option(id, label, description) {
+/** @type {Record<string, {label: string, description: string}>} */
+const PRESETS = {
+  fast: { label: 'fast — quick answers', description: 'Quick answers with a light web search' },
+  low: { label: 'low — light research', description: 'A few searches, short answers' },
+  medium: { label: 'medium — balanced', description: 'Balanced research depth and speed' },
+  high: { label: 'high — deep research', description: 'More searches and longer reasoning' },
+  xhigh: { label: 'xhigh — deepest, slowest', description: 'The most thorough research; slowest and costliest' },
+};
+
+/** @type {Record<string, string>} */
+const DESCRIPTIONS = {
+  'perplexity/sonar': 'Perplexity’s own search-grounded model',
+  'openai/gpt-5.4': 'OpenAI GPT-5.4 through the Agent API',
+  'anthropic/claude-sonnet-4-6': 'Anthropic Claude Sonnet 4.6 through the Agent API',
+  sonar: 'Fast, search-grounded answers',
+  'sonar-pro': 'Deeper search and longer answers',
+  'sonar-reasoning-pro': 'Step-by-step reasoning with search',
+  'sonar-deep-research': 'Long research reports; slow and costly',
+};
+
+/**
+ * The lists built into the backend, for a provider the Settings form shows before it is saved
+ * (`models_list` only answers for the saved provider).
+ * @type {Record<Provider, ModelList>}
+ */
+export const BUILTIN_LISTS = {
+  agent: { presets: Object.keys(PRESETS), models: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'], source: 'builtin', error: null },
+  sonar: { presets: [], models: ['sonar', 'sonar-pro', 'sonar-reasoning-pro', 'sonar-deep-research'], source: 'builtin', error: null },
+  openai: { presets: [], models: [], source: 'builtin', error: null },
+};
+
+/** @param {string} id @returns {ModelChoice} */
+function choice(id) {
+  const preset = PRESETS[id];
+  if (preset) return { id, ...preset };
+  return { id, label: id, description: DESCRIPTIONS[id] ?? id };
+}
+
+/**
+ * @param {Provider} provider
+ * @param {ModelList} list
+ * @returns {ModelGroup[]}
+ */
+export function modelGroups(provider, list) {
+  const presets = Array.isArray(list.presets) ? list.presets : [];
+  const models = Array.isArray(list.models) ? list.models.filter((m) => typeof m === 'string' && m) : [];
+  /** @type {ModelGroup[]} */
+  const groups = [];
+  if (provider === 'agent') {
+    if (presets.length) groups.push({ group: 'Presets', models: presets.map(choice) });
+    if (models.length) groups.push({ group: 'Models', models: models.map(choice) });
+  } else if (provider === 'sonar') {
+    if (models.length) groups.push({ group: 'Sonar models', models: models.map(choice) });
+  } else if (models.length) {
+    groups.push({ group: 'Models', models: models.map(choice) });
+  }
+  return groups;
+}
+
+function option(value, label, title) {
   const node = document.createElement('option');
-  node.value = id;
+  node.value = value;
   node.textContent = label;
-  node.title = description;
+  node.title = title;
   return node;
 }
 
 /**
- * Fill the picker and select `preferred` (the backend's configured default). A default that is
- * not in the built-in list is offered under its own group rather than silently replaced.
+ * Fill a select with groups and select `preferred`. A preferred id that is not listed is offered
+ * under its own group rather than silently replaced.
  * @param {HTMLSelectElement} select
+ * @param {ModelGroup[]} groups
  * @param {string | null | undefined} preferred
+ * @param {{other?: boolean}} [opts]  add "Other model…" (OpenAI-compatible endpoints)
  */
-export function renderModelPicker(select, preferred) {
-  const current = preferred || FALLBACK_MODEL;
+export function fillModelSelect(select, groups, preferred, opts = {}) {
   select.replaceChildren();
-  for (const { group, models } of MODEL_GROUPS) {
+  for (const { group, models } of groups) {
     const optgroup = document.createElement('optgroup');
     optgroup.label = group;
     for (const m of models) optgroup.append(option(m.id, m.label, m.description));
     select.append(optgroup);
   }
-  const known = MODEL_GROUPS.some(({ models }) => models.some((m) => m.id === current));
-  if (!known) {
+  const known = groups.some(({ models }) => models.some((m) => m.id === preferred));
+  if (preferred && preferred !== OTHER && !known) {
     const optgroup = document.createElement('optgroup');
-    optgroup.label = 'Configured default';
-    optgroup.append(option(current, current, 'The default model set in the backend configuration'));
+    optgroup.label = 'Default';
+    optgroup.append(option(preferred, preferred, 'The default model from Settings'));
     select.append(optgroup);
   }
-  select.value = current;
-  const describe = () => {
-    select.title = /** @type {HTMLOptionElement | undefined} */ (select.selectedOptions[0])?.title ?? '';
+  if (opts.other) select.append(option(OTHER, 'Other model…', 'Type any model id the endpoint serves'));
+  if (preferred) select.value = preferred;
+  if (select.selectedIndex < 0 && select.options.length) select.selectedIndex = 0;
+  describe(select);
+}
+
+/** The selected option's description as the select's tooltip. */
+function describe(select) {
+  select.title = /** @type {HTMLOptionElement | undefined} */ (select.selectedOptions[0])?.title ?? '';
+}
+
+/**
+ * Ask for a model id in the small "Other model" dialog.
+ * @param {HTMLDialogElement} dialog
+ * @returns {Promise<string | null>} null when cancelled
+ */
+function promptModelId(dialog) {
+  const form = /** @type {HTMLFormElement} */ (dialog.querySelector('form'));
+  const input = /** @type {HTMLInputElement} */ (dialog.querySelector('input'));
+  input.value = '';
+  dialog.returnValue = '';
+  dialog.showModal();
+  input.focus();
+  return new Promise((resolve) => {
+    const onSubmit = (/** @type {SubmitEvent} */ event) => {
+      event.preventDefault();
+      const id = input.value.trim();
+      if (!id) {
+        input.focus();
+        return;
+      }
+      dialog.returnValue = id;
+      dialog.close();
+    };
+    const onCancel = () => dialog.close();
+    const cancel = dialog.querySelector('[data-cancel]');
+    form.addEventListener('submit', onSubmit);
+    cancel?.addEventListener('click', onCancel);
+    dialog.addEventListener(
+      'close',
+      () => {
+        form.removeEventListener('submit', onSubmit);
+        cancel?.removeEventListener('click', onCancel);
+        resolve(dialog.returnValue || null);
+      },
+      { once: true },
+    );
+  });
+}
+
+/**
+ * The header's model picker.
+ * @param {{select: HTMLSelectElement, hint: HTMLElement, otherDialog: HTMLDialogElement}} els
+ */
+export function bindModelPicker({ select, hint, otherDialog }) {
+  let previous = select.value;
+  /** @type {string[]} */
+  const custom = [];
+
+  select.addEventListener('change', async () => {
+    if (select.value !== OTHER) {
+      previous = select.value;
+      describe(select);
+      return;
+    }
+    const id = await promptModelId(otherDialog);
+    if (id && !custom.includes(id)) custom.push(id);
+    if (id && ![...select.options].some((o) => o.value === id)) {
+      let group = /** @type {HTMLOptGroupElement | null} */ (select.querySelector('optgroup[data-custom]'));
+      if (!group) {
+        group = document.createElement('optgroup');
+        group.label = 'Typed';
+        group.dataset.custom = '';
+        select.querySelector(`option[value="${OTHER}"]`)?.before(group);
+      }
+      group.append(option(id, id, 'A model id you typed'));
+    }
+    select.value = id ?? previous;
+    previous = select.value;
+    describe(select);
+    select.focus();
+  });
+
+  return {
+    /**
+     * @param {Provider} provider
+     * @param {ModelList} list
+     * @param {string | null | undefined} preferred
+     */
+    render(provider, list, preferred) {
+      const groups = modelGroups(provider, list);
+      if (provider === 'openai' && custom.length) {
+        groups.push({ group: 'Typed', models: custom.map((id) => ({ id, label: id, description: 'A model id you typed' })) });
+      }
+      fillModelSelect(select, groups, preferred || (provider === 'agent' ? FALLBACK_MODEL : null), { other: provider === 'openai' });
+      select.dataset.provider = provider;
+      previous = select.value;
+      renderListHint(hint, list);
+    },
+    /** The model to send; never the "Other model…" placeholder. */
+    value() {
+      return select.value && select.value !== OTHER ? select.value : previous || FALLBACK_MODEL;
+    },
   };
-  select.addEventListener('change', describe);
-  describe();
+}
+
+/**
+ * "Offline model list" when the provider could not be asked. The reason is the tooltip, and is
+ * also in the text for screen readers (the picker points at the hint with aria-describedby).
+ * @param {HTMLElement} hint
+ * @param {ModelList} list
+ */
+export function renderListHint(hint, list) {
+  const offline = list.source === 'builtin' && list.error != null;
+  hint.hidden = !offline;
+  hint.replaceChildren();
+  hint.title = '';
+  if (!offline) return;
+  const why = `Could not fetch the model list: ${list.error?.message ?? 'unknown error'} Showing the models built into Citewise.`;
+  const reason = document.createElement('span');
+  reason.className = 'visually-hidden';
+  reason.textContent = ` — ${why}`;
+  hint.append('Offline model list', reason);
+  hint.title = why;
 }

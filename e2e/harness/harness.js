@@ -63,7 +63,39 @@ async function drive() {
     input.value = draft.replace(/\\n/g, '\n');
     input.dispatchEvent(new Event('input', { bubbles: true }));
   }
-  if (params.get('settings') === '1') $('[data-testid="settings-open"]').click();
+  if (params.get('other') === '1') {
+    const picker = $('[data-testid="model-picker"]');
+    await until(() => [...picker.options].some((o) => o.value === '__other__'));
+    picker.value = '__other__';
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  if (params.get('settings') === '1') {
+    $('[data-testid="settings-open"]').click();
+    await until(() => !$('[data-testid="settings-save"]').disabled);
+    const pick = params.get('pick');
+    if (pick) {
+      $(`[data-testid="settings-provider"] input[value="${CSS.escape(pick)}"]`)?.click();
+      const model = params.get('model');
+      if (model) {
+        const select = $('#settings-model');
+        select.value = model;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }
+    if (params.get('bad') === 'url') {
+      const url = [...document.querySelectorAll('#settings input[type="url"]')].find((n) => !n.closest('[hidden]'));
+      url.value = 'ftp://api.example';
+      $('[data-testid="settings-save"]').click();
+    } else if (params.get('bad') === 'domains') {
+      $('#settings-domains').value = 'wikipedia.org not a domain';
+      $('[data-testid="settings-save"]').click();
+    }
+    const scroll = Number(params.get('scroll'));
+    if (scroll) {
+      await sleep(200); // after the sheet has focused its first field
+      $('#settings .sheet-body').scrollTop = scroll;
+    }
+  }
 }
 
 drive().catch((err) => console.error(err));

@@ -1,19 +1,87 @@
 // A fake `window.__TAURI__` for looking at the real UI in a plain browser, without the Rust app.
-// It speaks the IPC contract of ui/ipc.js: app_status, chat_send (events on a Channel),
-// chat_cancel, open_url. Tags in the question pick a variant:
+// It speaks the IPC contract of ui/ipc.js: app_status, settings_get, settings_update (validated
+// like the backend), models_list (per provider), chat_send (events on a Channel), chat_cancel,
+// open_url. Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
 //   #auth       bad key                  #nokey      chat_send rejects {kind: "no_key"}
 //   #retrying   backend retries first    #length     finish "length"
 //   #long       ~20,000-token answer     #hostile    script/img/javascript: payloads
-//   #nosearch   no search, no sources
-// Query parameters: ?key=none|env|keyring sets the key source of app_status.
+//   #nosearch   no search, no sources    #extras     images, related and an unknown event too
+// Query parameters: ?key=none|env|keyring sets the Perplexity key source, ?openaiKey=env gives
+// the OpenAI-compatible provider a key, ?provider=agent|sonar|openai the saved provider,
+// ?models=offline makes models_list fall back to the built-in list with an error, and
+// ?notice=damaged adds the "settings file was damaged" notice to the first app_status.
 // Everything the UI sent is kept in window.__mockTauri.calls.
 (() => {
   'use strict';
 
   const params = new URLSearchParams(location.search);
   const keySource = params.get('key') || 'env';
+  const openaiKeySource = params.get('openaiKey') || 'none';
+  const modelsOffline = params.get('models') === 'offline';
+
+  const settings = {
+    provider: ['agent', 'sonar', 'openai'].includes(params.get('provider')) ? params.get('provider') : 'agent',
+    perplexityBaseUrl: 'https://api.perplexity.ai',
+    openaiBaseUrl: 'https://api.openai.com/v1',
+    defaultModel: 'fast',
+    defaultSonarModel: 'sonar',
+    defaultOpenaiModel: 'gpt-4o-mini',
+    requestDefaults: {
+      systemPrompt: null,
+      maxTokens: null,
+      temperature: null,
+      topP: null,
+      reasoningEffort: null,
+      search: { enabled: true, domains: [], recency: null, afterDate: null, beforeDate: null, contextSize: null, userLocation: null },
+      relatedQuestions: false,
+      images: false,
+    },
+  };
+  const notices = params.get('notice') === 'damaged'
+    ? ['The settings file was damaged, so Citewise started with default settings. The old file was kept as /home/you/.local/share/app.citewise.desktop/settings.corrupt-1763769600.json. Your conversations are not affected.']
+    : [];
+  const PRESETS = ['fast', 'low', 'medium', 'high', 'xhigh'];
+  const BUILTIN = {
+    agent: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'],
+    sonar: ['sonar', 'sonar-pro', 'sonar-reasoning-pro', 'sonar-deep-research'],
+    openai: [],
+  };
+  const LIVE = {
+    agent: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6', 'google/gemini-3-pro'],
+    openai: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'],
+  };
+  const clone = (value) => JSON.parse(JSON.stringify(value));
+  const keyOf = (provider) => (provider === 'openai' ? openaiKeySource : keySource);
+  const modelFor = (s) => ({ agent: s.defaultModel, sonar: s.defaultSonarModel, openai: s.defaultOpenaiModel })[s.provider];
+
+  /** What settings_update checks, with the backend's sentences. */
+  function validate(s) {
+    for (const [name, url] of [['Perplexity API address', s.perplexityBaseUrl], ['OpenAI-compatible address', s.openaiBaseUrl]]) {
+      let ok = false;
+      try {
+        const u = new URL(String(url).trim());
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        ok = false;
+      }
+      if (!ok) return `The ${name} must be an http:// or https:// URL, like https://api.perplexity.ai`;
+    }
+    if (!['agent', 'sonar', 'openai'].includes(s.provider)) return 'Unknown provider.';
+    if (!String(modelFor(s) ?? '').trim()) return 'Choose a default model.';
+    return null;
+  }
+
+  function modelsList() {
+    const provider = settings.provider;
+    const presets = provider === 'agent' ? [...PRESETS] : [];
+    const builtin = (error) => ({ presets, models: [...BUILTIN[provider]], source: 'builtin', error });
+    if (provider === 'sonar') return builtin(null);
+    if (keyOf(provider) === 'none') return builtin({ kind: 'no_key', message: 'No API key is set.', retryAfter: null });
+    if (modelsOffline) return builtin({ kind: 'network', message: 'Could not reach the provider (connection refused).', retryAfter: null });
+    return { presets, models: [...LIVE[provider]], source: 'live', error: null };
+  }
 
   const SOURCES = [
     {
@@ -179,6 +247,12 @@
       step(400, 'error', { kind: 'interrupted', message: 'The connection dropped in the middle of the answer.', retryAfter: null });
       return steps;
     }
+    if (has('#extras')) {
+      step(20, 'images', { images: [{ url: 'https://images.example/everest.jpg', originUrl: 'https://example.org/everest', width: 800, height: 600 }] });
+      step(20, 'related', { questions: ['How tall is K2?', 'When was Everest first climbed?'] });
+      step(20, 'future_event', { whatever: true });
+      step(20, 'related', null);
+    }
     step(60, 'usage', usage(Math.round(text.length / 4)));
     step(10, 'done', { finish: has('#length') ? 'length' : 'stop' });
     return steps;
@@ -195,8 +269,8 @@
 
   function chatSend({ args, onEvent }) {
     const question = args.messages[args.messages.length - 1]?.content ?? '';
-    if (question.includes('#nokey') || keySource === 'none') {
-      return Promise.reject({ kind: 'no_key', message: 'No Perplexity API key is set.' });
+    if (question.includes('#nokey') || keyOf(settings.provider) === 'none') {
+      return Promise.reject({ kind: 'no_key', message: 'No API key is set.' });
     }
     const steps = script(question);
     const run = { timer: 0, channel: onEvent };
@@ -215,15 +289,27 @@
     return Promise.resolve(null);
   }
 
+  const later = (value, ms = 60) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
+
   const commands = {
     app_status: () => ({
       version: '0.1.0-harness',
-      provider: 'agent',
-      baseUrl: 'https://api.perplexity.ai',
-      defaultModel: 'fast',
-      keySource,
-      keyLast4: keySource === 'none' ? null : 'abcd',
+      provider: settings.provider,
+      baseUrl: settings.provider === 'openai' ? settings.openaiBaseUrl : settings.perplexityBaseUrl,
+      defaultModel: modelFor(settings),
+      keySource: keyOf(settings.provider),
+      keyLast4: keyOf(settings.provider) === 'none' ? null : settings.provider === 'openai' ? 'wxyz' : 'abcd',
+      dataDir: '/home/you/.local/share/app.citewise.desktop',
+      notices: notices.splice(0),
     }),
+    settings_get: () => clone(settings),
+    settings_update: ({ settings: next }) => {
+      const problem = validate(next);
+      if (problem) return Promise.reject({ kind: 'settings', message: problem, retryAfter: null });
+      Object.assign(settings, clone(next));
+      return later(clone(settings), 30);
+    },
+    models_list: () => later(modelsList()),
     chat_send: chatSend,
     chat_cancel: ({ requestId }) => {
       const run = running.get(requestId);
@@ -248,5 +334,5 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  window.__mockTauri = { calls, running };
+  window.__mockTauri = { calls, running, settings, notices };
 })();

@@ -9,6 +9,7 @@ import { renderBlocks } from '../../ui/markdown.js';
 import { StreamingMarkdown } from '../../ui/streaming.js';
 import { indexSources, linkCitations } from '../../ui/sources.js';
 import { loadUi } from './load-ui.js';
+import { settingsFlows } from './selftest-settings.js';
 
 const results = [];
 const check = (name, ok, detail) => results.push(ok ? { name, ok: true } : { name, ok: false, detail });
@@ -253,7 +254,7 @@ async function windowFlows() {
   const open = lastTurn().querySelector('[data-testid="error-banner"] button');
   check('no_key offers Open Settings', open?.textContent === 'Open Settings');
   open.click();
-  await sleep(20);
+  await until(() => !$('[data-testid="settings-save"]').disabled);
   check('settings shows key status', $('#settings').open && $('[data-testid="key-status"]').textContent === 'From PERPLEXITY_API_KEY (this session only) · ends in abcd', $('[data-testid="key-status"]').textContent);
   $('#settings').close();
 
@@ -271,6 +272,7 @@ async function run() {
     citationUnits();
     await streamingUnits();
     await windowFlows();
+    await settingsFlows({ check, sleep, until });
   } catch (err) {
     check('no exception', false, String(err?.stack ?? err));
   }
