@@ -86,19 +86,21 @@ impl Settings {
 
     /// Checks values a person typed; the message says what to fix.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, url) in [
-            ("Perplexity API address", &self.perplexity_base_url),
-            ("OpenAI-compatible address", &self.openai_base_url),
+        for (name, url, example) in [
+            ("Perplexity API address", &self.perplexity_base_url, api::DEFAULT_BASE_URL),
+            ("OpenAI-compatible address", &self.openai_base_url, DEFAULT_OPENAI_BASE_URL),
         ] {
             match url::Url::parse(url.trim()) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-                _ => {
-                    return Err(format!(
-                        "The {name} must be an http:// or https:// URL, like https://api.perplexity.ai"
-                    ))
-                }
+                _ => return Err(format!("The {name} must be an http:// or https:// URL, like {example}")),
             }
         }
+        // The same checks a request would meet, so saved defaults can always be sent.
+        let probe = [api::Message::user("probe")];
+        api::messages::validate(&probe, &self.request_defaults).map_err(|e| match e {
+            api::Error::BadRequest { message, .. } => format!("Search defaults: {message}"),
+            other => other.to_string(),
+        })?;
         if self.model_for_provider().trim().is_empty() {
             return Err("Choose a default model.".into());
         }
