@@ -10,10 +10,10 @@ use serde_json::Value;
 use super::error::Error;
 use super::messages::normalize;
 use super::types::{
-    ChatRequest, ContextSize, Cost, Effort, Finish, Recency, Role, SearchOptions, Source, StreamEvent, Usage,
-    UserLocation, AGENT_PRESETS,
+    ChatRequest, ContextSize, Cost, Effort, Finish, Role, SearchOptions, Source, StreamEvent, Usage, UserLocation,
+    AGENT_PRESETS,
 };
-use super::wire::{error_from_body, str_at, string_list};
+use super::wire::{error_from_body, str_at, string_list, SearchFilters};
 
 pub const PATH: &str = "/v1/agent";
 
@@ -54,23 +54,11 @@ pub struct Tool<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<Filters<'a>>,
+    pub filters: Option<SearchFilters<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_context_size: Option<ContextSize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_location: Option<&'a UserLocation>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Filters<'a> {
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    pub search_domain_filter: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_recency_filter: Option<Recency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_after_date_filter: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_before_date_filter: Option<&'a str>,
 }
 
 /// `anthropic/*` models refuse requests without `max_output_tokens`.
@@ -107,12 +95,7 @@ fn web_search_tool(search: &SearchOptions, is_preset: bool) -> Option<Tool<'_>> 
     let wanted = if is_preset { tuned } else { search.enabled };
     wanted.then(|| Tool {
         kind: "web_search",
-        filters: search.has_filters().then(|| Filters {
-            search_domain_filter: &search.domains,
-            search_recency_filter: search.recency,
-            search_after_date_filter: search.after_date.as_deref(),
-            search_before_date_filter: search.before_date.as_deref(),
-        }),
+        filters: search.has_filters().then(|| SearchFilters::new(search)),
         search_context_size: search.context_size,
         user_location: search.user_location.as_ref(),
     })

@@ -9,9 +9,9 @@ use super::error::Error;
 use super::messages::normalize;
 use super::think::{Piece, ThinkSplitter};
 use super::types::{
-    ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Recency, Source, StreamEvent, Usage, UserLocation,
+    ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Source, StreamEvent, Usage, UserLocation,
 };
-use super::wire::{error_from_body, str_at, string_list};
+use super::wire::{error_from_body, str_at, string_list, SearchFilters};
 
 pub const PATH: &str = "/chat/completions";
 
@@ -49,14 +49,9 @@ pub struct StreamOptions {
 /// Perplexity's search fields on chat completions.
 #[derive(Debug, Serialize)]
 pub struct SonarSearch<'a> {
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    pub search_domain_filter: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_recency_filter: Option<Recency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_after_date_filter: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_before_date_filter: Option<&'a str>,
+    /// Same names as the Agent API's `web_search` filters, at the top level here.
+    #[serde(flatten)]
+    pub filters: SearchFilters<'a>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub return_images: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -80,10 +75,7 @@ impl<'a> ChatCompletionRequest<'a> {
         let o = &req.options;
         let s = &o.search;
         let search = (flavor == Flavor::Sonar).then(|| SonarSearch {
-            search_domain_filter: &s.domains,
-            search_recency_filter: s.recency,
-            search_after_date_filter: s.after_date.as_deref(),
-            search_before_date_filter: s.before_date.as_deref(),
+            filters: SearchFilters::new(s),
             return_images: o.images,
             return_related_questions: o.related_questions,
             disable_search: !s.enabled,

@@ -1,9 +1,36 @@
 //! Small lenient readers shared by the wire-format mappers: a `null` is as good as absent, and a
 //! field of the wrong type is ignored rather than fatal.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::error::Error;
+use super::types::{Recency, SearchOptions};
+
+/// Search filters, spelled the same in both wire formats (inside the Agent API's `web_search`
+/// tool, at the top level of a Sonar request).
+#[derive(Debug, Serialize)]
+pub struct SearchFilters<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub search_domain_filter: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_recency_filter: Option<Recency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_after_date_filter: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_before_date_filter: Option<&'a str>,
+}
+
+impl<'a> SearchFilters<'a> {
+    pub fn new(search: &'a SearchOptions) -> Self {
+        SearchFilters {
+            search_domain_filter: &search.domains,
+            search_recency_filter: search.recency,
+            search_after_date_filter: search.after_date.as_deref(),
+            search_before_date_filter: search.before_date.as_deref(),
+        }
+    }
+}
 
 pub fn str_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v str> {
     value.pointer(pointer).and_then(Value::as_str)
