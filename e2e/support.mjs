@@ -86,8 +86,10 @@ export async function launchApp(mockUrl, extraEnv = {}) {
     CITEWISE_DATA_DIR: dataDir,
     ...extraEnv,
   };
+  // Its own process group: WebKitWebDriver and the app it starts live in it, so closing ends
+  // them all, even when a session did not quit cleanly.
   const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)],
-    { env, stdio: ['ignore', process.env.E2E_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
+    { env, detached: true, stdio: ['ignore', process.env.E2E_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
   // tauri-driver says nothing when it is ready; wait until its port answers.
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok, 20_000, 'tauri-driver');
   const driver = await new Builder()
@@ -100,10 +102,28 @@ export async function launchApp(mockUrl, extraEnv = {}) {
     dataDir,
     async close() {
       await driver.quit().catch(() => {});
-      child.kill('SIGTERM');
+      await endGroup(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Ends a detached child's whole process group: SIGTERM, then SIGKILL for stragglers. */
+async function endGroup(child) {
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  if (!signal('SIGTERM')) return;
+  for (let i = 0; i < 40; i += 1) {
+    await new Promise((r) => setTimeout(r, 50));
+    if (!signal(0)) return;
+  }
+  signal('SIGKILL');
 }
 
 export async function waitUntil(fn, timeoutMs, what) {
