@@ -35,7 +35,11 @@ impl AppError {
 
 impl Serialize for AppError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        api::ErrorPayload { kind: self.kind(), message: self.to_string(), retry_after: None }.serialize(s)
+        let retry_after = match self {
+            AppError::Api(e) => e.retry_after(),
+            _ => None,
+        };
+        api::ErrorPayload { kind: self.kind(), message: self.to_string(), retry_after }.serialize(s)
     }
 }
 

@@ -21,6 +21,8 @@ import { AssistantTurn, renderUserTurn } from './message.js';
  * @property {(title: string | null) => void} onTitle   null: no conversation yet
  * @property {(streaming: boolean) => void} onStreaming
  * @property {() => void} onOpenSettings
+ * @property {(question: string, empty: boolean) => void} onNoKey  chat_send found no key; the
+ *   question was taken back (`empty`: the conversation has nothing else in it)
  */
 
 const TITLE_LENGTH = 48;
@@ -129,8 +131,28 @@ export function createChat(els, hooks) {
       // Stop pressed before the backend had registered the request: cancel it now.
       if (turn.state === 'stopped') chatCancel(requestId).catch(() => {});
     } catch (err) {
-      turn.fail(toIpcError(err));
+      const error = toIpcError(err);
+      if (error.kind === 'no_key' && withdraw(exchange)) hooks.onNoKey(exchange.question, exchanges.length === 0);
+      else turn.fail(error);
     }
+  };
+
+  /**
+   * Take back an exchange the backend did not accept, as if it had not been sent: sending
+   * without a key leads to the key form, not to a failed answer.
+   * @param {Exchange} exchange
+   * @returns {boolean} false when it had already moved on (stopped, or not the last one)
+   */
+  const withdraw = (exchange) => {
+    if (exchange.answer.state !== 'streaming' || exchanges.at(-1) !== exchange) return false;
+    exchanges.pop();
+    exchange.userEl.remove();
+    exchange.answer.el.remove();
+    active = null;
+    hooks.onStreaming(false);
+    if (exchanges.length === 0) hooks.onTitle(null);
+    renderEmpty();
+    return true;
   };
 
   /**

@@ -72,5 +72,12 @@ export function bindComposer(els, actions) {
     focus() {
       input.focus();
     },
+    /** Put a question back that could not be sent (unless something new was typed meanwhile). */
+    restore(text) {
+      if (input.value.trim() !== '') return;
+      input.value = text;
+      autoGrow();
+      updateSend();
+    },
   };
 }

@@ -6,10 +6,7 @@
 /** @type {Record<string, {advice: string, action: "retry" | "settings"}>} */
 const ADVICE = {
   auth: { advice: 'Open Settings to check or replace the key; top up credits if the balance is zero.', action: 'settings' },
-  no_key: {
-    advice: 'Set PERPLEXITY_API_KEY (OPENAI_API_KEY for an OpenAI-compatible endpoint) before starting Citewise; Settings shows the key status.',
-    action: 'settings',
-  },
+  no_key: { advice: 'Add your API key in Settings, then ask again.', action: 'settings' },
   rate_limit: { advice: 'Wait a moment, then try again.', action: 'retry' },
   network: { advice: 'Check your internet connection or proxy (HTTPS_PROXY), then try again.', action: 'retry' },
   timeout: { advice: 'The service may be busy; try again in a moment.', action: 'retry' },

@@ -3,7 +3,21 @@
 
 /**
  * @typedef {"agent" | "sonar" | "openai"} Provider
- * @typedef {"keyring" | "env" | "none"} KeySource
+ * @typedef {"keyring" | "session" | "env" | "none"} KeySource
+ * @typedef {"perplexity" | "openai"} Account   whose key: Agent API and Sonar share "perplexity"
+ *
+ * @typedef {object} KeyStatus   where a key is, never the key itself
+ * @property {Account} account
+ * @property {boolean} present
+ * @property {KeySource} source
+ * @property {string | null} last4
+ * @property {string} keyring            e.g. "the system keyring (Secret Service)"
+ * @property {boolean} keyringAvailable
+ * @property {string | null} keyringProblem  what to install or unlock when it is not available
+ *
+ * @typedef {object} KeyTest
+ * @property {true} ok
+ * @property {number} models   how many models the key can see
  *
  * @typedef {object} AppStatus
  * @property {string} version
@@ -189,6 +203,54 @@ export async function chatSend(args, onEvent) {
  */
 export function chatCancel(requestId) {
   return call('chat_cancel', { requestId });
+}
+
+/**
+ * The account whose key a provider uses.
+ * @param {Provider} provider
+ * @returns {Account}
+ */
+export function accountFor(provider) {
+  return provider === 'openai' ? 'openai' : 'perplexity';
+}
+
+/**
+ * @param {Account} account
+ * @returns {Promise<KeyStatus>}
+ */
+export function keyStatus(account) {
+  return call('key_status', { account });
+}
+
+/**
+ * Hand a pasted key to the backend, once. It never comes back: callers clear their field and
+ * keep nothing. Rejects with kind "bad_key", "keyring_unavailable" or "keyring".
+ * @param {Account} account
+ * @param {string} key
+ * @param {boolean} sessionOnly  keep it in memory for this session instead of the keyring
+ * @returns {Promise<KeyStatus>}
+ */
+export function keySave(account, key, sessionOnly) {
+  return call('key_save', { account, key, sessionOnly });
+}
+
+/**
+ * Forget the stored and the session key (a key from the environment stays in use).
+ * @param {Account} account
+ * @returns {Promise<KeyStatus>}
+ */
+export function keyRemove(account) {
+  return call('key_remove', { account });
+}
+
+/**
+ * A cheap authenticated call with the key in use. Rejects with the reason ("auth", "network",
+ * "rate_limit", "no_key", …).
+ * @param {Account} account
+ * @returns {Promise<KeyTest>}
+ */
+export function keyTest(account) {
+  return call('key_test', { account });
 }
 
 /**

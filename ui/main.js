@@ -6,9 +6,10 @@ import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
 import { bindExternalLinks } from './links.js';
 import { BUILTIN_LISTS, bindModelPicker } from './models.js';
 import { bindNotices } from './notices.js';
-import { bindSettings, renderKeyNotice } from './settings.js';
+import { bindSettings } from './settings.js';
 import { bindSidebar, renderConversationList } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
+import { bindWelcome } from './welcome.js';
 
 /**
  * @typedef {import('./ipc.js').AppStatus} AppStatus
@@ -45,12 +46,35 @@ function start() {
     otherDialog: /** @type {HTMLDialogElement} */ ($('#model-other')),
   });
 
+  const input = /** @type {HTMLTextAreaElement} */ ($('#composer'));
+
+  /** A key was saved or removed (in Settings or the welcome): status, welcome and models follow. */
+  const onKeyChange = async () => {
+    const before = status?.keySource;
+    try {
+      await loadStatus();
+    } catch (err) {
+      console.error('app_status failed:', err);
+    }
+    if (before === 'none' && status?.keySource !== 'none' && !document.querySelector('dialog[open]')) composer.focus();
+    await loadModels();
+  };
+
+  const welcome = bindWelcome(
+    { root: $('#empty-state'), keyPanel: $('#welcome-key'), readyPanel: $('#welcome-ready'), notice: $('#key-notice') },
+    {
+      onKeyChange,
+      idle: () => document.querySelector('dialog[open]') === null
+        && (document.activeElement === document.body || (document.activeElement === input && input.value === '')),
+    },
+  );
+
   /** app_status, every time: its notices are handed out once, so none may be dropped. */
   const loadStatus = async () => {
     const next = await appStatus();
     status = next;
     notices.show(next.notices);
-    renderKeyNotice($('#key-notice'), next, () => sheet.open());
+    welcome.render(next).catch((err) => console.error('welcome failed:', err));
     return next;
   };
 
@@ -75,6 +99,7 @@ function start() {
     {
       loadStatus,
       modelsFor: (provider) => lists.get(provider) ?? null,
+      onKeyChange,
       onSaved: async (saved) => {
         const before = status;
         settings = saved;
@@ -92,7 +117,6 @@ function start() {
     },
   );
 
-  const input = /** @type {HTMLTextAreaElement} */ ($('#composer'));
   const titleEl = $('#conversation-title');
   /** @type {ReturnType<typeof bindComposer>} */
   let composer;
@@ -114,7 +138,19 @@ function start() {
         renderConversationList($('#conversation-list'), title);
       },
       onStreaming: (on) => composer.setStreaming(on),
-      onOpenSettings: () => sheet.open(),
+      // The error banner offers Settings only for key problems (auth, no_key).
+      onOpenSettings: () => sheet.open({ atKey: true }),
+      onNoKey: async (question, empty) => {
+        composer.restore(question);
+        try {
+          await loadStatus();
+        } catch (err) {
+          console.error('app_status failed:', err);
+        }
+        const message = { tone: /** @type {const} */ ('warn'), lead: 'Add a key first.', text: 'Your question is back in the question box; send it again once the key is saved.' };
+        if (empty) await welcome.needKey(status?.provider ?? 'agent', message);
+        else await sheet.open({ atKey: true, message });
+      },
     },
   );
 
@@ -149,7 +185,10 @@ function start() {
   Promise.allSettled([settingsGet(), loadStatus()]).then(([got, stat]) => {
     if (got.status === 'fulfilled') settings = got.value;
     else console.error('settings_get failed:', got.reason);
-    if (stat.status === 'rejected') console.error('app_status failed:', stat.reason);
+    if (stat.status === 'rejected') {
+      console.error('app_status failed:', stat.reason);
+      welcome.showReady();
+    }
     const provider = status?.provider ?? 'agent';
     picker.render(provider, BUILTIN_LISTS[provider], status?.defaultModel);
     return loadModels();

@@ -16,13 +16,6 @@ export const MAX_DOMAINS = 20;
 /** Which Settings field holds each provider's default model. */
 const MODEL_FIELD = /** @type {const} */ ({ agent: 'defaultModel', sonar: 'defaultSonarModel', openai: 'defaultOpenaiModel' });
 
-const KEY_VARS = { agent: 'PERPLEXITY_API_KEY', sonar: 'PERPLEXITY_API_KEY', openai: 'OPENAI_API_KEY' };
-
-/** @param {Provider} provider */
-export function keyVariable(provider) {
-  return KEY_VARS[provider] ?? 'PERPLEXITY_API_KEY';
-}
-
 /**
  * "wikipedia.org, -reddit.com https://www.nature.com/x" → ["wikipedia.org", "-reddit.com", "www.nature.com"].
  * @param {string} text
@@ -49,7 +42,8 @@ export function parseDomains(text) {
 
 /**
  * @param {HTMLFormElement} form
- * @param {{modelsFor: (provider: Provider) => ModelList | null}} hooks  a fetched list, if any
+ * @param {{modelsFor: (provider: Provider) => ModelList | null, onProvider: (provider: Provider) => void}} hooks
+ *   modelsFor: a fetched list, if any; onProvider: the person picked another provider
  */
 export function bindSettingsForm(form, hooks) {
   /** @template {HTMLElement} T @param {string} sel @returns {T} */
@@ -136,8 +130,8 @@ export function bindSettingsForm(form, hooks) {
       el.hidden = !(el.dataset.for ?? '').split(' ').includes(p);
     }
     keyHint.textContent = p === 'openai'
-      ? 'Uses the key in OPENAI_API_KEY, read when Citewise starts. Saving keys in the system keyring comes in a later version.'
-      : 'Uses the key in PERPLEXITY_API_KEY, read when Citewise starts.';
+      ? 'Uses its own key, set in the API key section above (or OPENAI_API_KEY in the environment).'
+      : 'The Agent API and Sonar share the Perplexity key from the API key section above.';
     searchNote.hidden = p !== 'openai';
     renderModels();
   };
@@ -146,7 +140,12 @@ export function bindSettingsForm(form, hooks) {
     filters.disabled = !searchOn.checked;
   };
 
-  for (const radio of radios) radio.addEventListener('change', renderProvider);
+  for (const radio of radios) {
+    radio.addEventListener('change', () => {
+      renderProvider();
+      hooks.onProvider(provider());
+    });
+  }
   model.addEventListener('change', () => {
     if (model.value !== OTHER) chosen[provider()] = model.value;
     showCustom();

@@ -1,21 +1,32 @@
-// The Settings sheet: key status, provider and model defaults, search defaults, About. Opening it
-// reads `settings_get`; Save sends the whole object to `settings_update` and shows the backend's
-// validation message inline (the sheet stays open); on success the sheet closes and the window
-// refreshes what depends on settings. Esc closes it, Tab stays inside, focus goes back after.
+// The Settings sheet: the API key (see keys.js), provider and model defaults, search defaults,
+// About. Opening it reads `settings_get` and the key status; Save sends the whole settings object
+// to `settings_update` and shows the backend's validation message inline (the sheet stays open);
+// on success the sheet closes and the window refreshes what depends on settings. The key section
+// follows the provider picked in the form. Esc closes the sheet, Tab stays inside, focus goes back.
 
-import { settingsGet, settingsUpdate } from './ipc.js';
-import { bindSettingsForm, keyVariable } from './settings-form.js';
+import { accountFor, settingsGet, settingsUpdate } from './ipc.js';
+import { createKeyForm } from './keys.js';
+import { bindSettingsForm } from './settings-form.js';
 
 /**
  * @typedef {import('./ipc.js').AppStatus} AppStatus
  * @typedef {import('./ipc.js').Settings} Settings
  * @typedef {import('./ipc.js').Provider} Provider
  * @typedef {import('./ipc.js').ModelList} ModelList
+ * @typedef {import('./ipc.js').Account} Account
+ * @typedef {import('./ipc.js').KeyStatus} KeyStatus
+ * @typedef {import('./key-text.js').KeyResult} KeyResult
  *
  * @typedef {object} SettingsHooks
  * @property {() => Promise<AppStatus>} loadStatus   app_status, with its notices handled
  * @property {(provider: Provider) => ModelList | null} modelsFor
  * @property {(settings: Settings) => Promise<void>} onSaved
+ * @property {(status: KeyStatus) => void} onKeyChange   a key was saved or removed
+ *
+ * @typedef {object} OpenOptions
+ * @property {HTMLElement | null} [opener]  where focus goes back to (default: what had it)
+ * @property {boolean} [atKey]              scroll to the API key and focus its field
+ * @property {KeyResult} [message]          shown under the key field
  */
 
 const PROVIDERS = {
@@ -24,24 +35,13 @@ const PROVIDERS = {
   openai: 'OpenAI-compatible endpoint',
 };
 
-const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
+/** @type {Record<Account, string>} */
+const KEY_ACCOUNTS = {
+  perplexity: 'Your Perplexity key, used by the Agent API and Sonar.',
+  openai: 'The key of the OpenAI-compatible endpoint.',
+};
 
-/**
- * One line saying where the selected provider's key comes from, never the key itself.
- * @param {AppStatus} status
- */
-export function keyStatusText(status) {
-  const variable = keyVariable(status.provider);
-  const last4 = status.keyLast4 ? ` · ends in ${status.keyLast4}` : '';
-  switch (status.keySource) {
-    case 'env':
-      return `From ${variable} (this session only)${last4}`;
-    case 'keyring':
-      return `Saved in the system keyring${last4}`;
-    default:
-      return `No key — set ${variable} before starting Citewise`;
-  }
-}
+const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /**
  * @param {HTMLElement} root
@@ -52,11 +52,6 @@ function renderStatus(root, status) {
     const node = root.querySelector(`[data-field="${field}"]`);
     if (node) node.textContent = text;
   };
-  const key = /** @type {HTMLElement | null} */ (root.querySelector('[data-testid="key-status"]'));
-  if (key) {
-    key.textContent = keyStatusText(status);
-    key.dataset.source = status.keySource;
-  }
   set('provider', PROVIDERS[status.provider] ?? status.provider);
   set('base-url', status.baseUrl);
   set('data-dir', status.dataDir ?? '—');
@@ -66,13 +61,25 @@ function renderStatus(root, status) {
 /**
  * @param {{dialog: HTMLDialogElement, openButton: HTMLElement}} els
  * @param {SettingsHooks} hooks
- * @returns {{open: (opener?: HTMLElement | null) => Promise<void>, renderStatus: (status: AppStatus) => void, refreshModels: () => void}}
+ * @returns {{open: (options?: OpenOptions) => Promise<void>, renderStatus: (status: AppStatus) => void, refreshModels: () => void}}
  */
 export function bindSettings({ dialog, openButton }, hooks) {
   const form = /** @type {HTMLFormElement} */ (dialog.querySelector('form'));
   const error = /** @type {HTMLElement} */ (dialog.querySelector('[data-testid="settings-error"]'));
   const save = /** @type {HTMLButtonElement} */ (dialog.querySelector('[data-testid="settings-save"]'));
-  const fields = bindSettingsForm(form, { modelsFor: hooks.modelsFor });
+  const keySlot = /** @type {HTMLElement} */ (dialog.querySelector('#settings-key-slot'));
+  const keyAccount = /** @type {HTMLElement} */ (dialog.querySelector('#settings-key-account'));
+  const keys = createKeyForm({ prefix: '', full: true, onChange: (status) => hooks.onKeyChange(status) });
+  keySlot.replaceChildren(keys.el);
+  /** Show the key of `account` (a fresh status when `force`). */
+  const keyFor = (/** @type {Account} */ account, force = false) => {
+    keyAccount.textContent = KEY_ACCOUNTS[account];
+    return keys.setAccount(account, force);
+  };
+  const fields = bindSettingsForm(form, {
+    modelsFor: hooks.modelsFor,
+    onProvider: (provider) => keyFor(accountFor(provider)),
+  });
   /** @type {HTMLElement | null} */
   let returnTo = null;
   let loaded = false;
@@ -107,10 +114,9 @@ export function bindSettings({ dialog, openButton }, hooks) {
     save.disabled = true;
     const [settings, status] = await Promise.allSettled([settingsGet(), hooks.loadStatus()]);
     if (status.status === 'fulfilled') renderStatus(dialog, status.value);
-    else {
-      const key = dialog.querySelector('[data-testid="key-status"]');
-      if (key) key.textContent = `Could not read the key status: ${status.reason?.message ?? status.reason}`;
-    }
+    const provider = settings.status === 'fulfilled' ? settings.value.provider
+      : status.status === 'fulfilled' ? status.value.provider : 'agent';
+    const key = keyFor(accountFor(provider), true);
     if (settings.status === 'fulfilled') {
       fields.fill(settings.value);
       loaded = true;
@@ -118,10 +124,12 @@ export function bindSettings({ dialog, openButton }, hooks) {
     } else {
       showError(`Could not read the settings: ${settings.reason?.message ?? settings.reason}`, null);
     }
+    await key;
   };
 
-  /** @param {HTMLElement | null} [opener]  where focus goes back to (default: what had it) */
-  const open = async (opener = null) => {
+  /** @param {OpenOptions} [options] */
+  const open = async (options = {}) => {
+    const { opener = null, atKey = false, message } = options;
     if (!dialog.open) {
       const active = document.activeElement;
       returnTo = opener ?? (active instanceof HTMLElement && active !== document.body ? active : openButton);
@@ -130,7 +138,11 @@ export function bindSettings({ dialog, openButton }, hooks) {
       dialog.querySelector('[data-close]')?.focus();
     }
     await load();
-    if (dialog.open && dialog.contains(document.activeElement) && document.activeElement?.matches('[data-close]')) {
+    if (!dialog.open) return;
+    if (atKey) {
+      keys.focus();
+      if (message) keys.say(message);
+    } else if (dialog.contains(document.activeElement) && document.activeElement?.matches('[data-close]')) {
       /** @type {HTMLElement | null} */ (form.querySelector('input[name="provider"]:checked'))?.focus();
     }
   };
@@ -138,6 +150,8 @@ export function bindSettings({ dialog, openButton }, hooks) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!loaded || save.disabled) return;
+    // A key typed but not saved yet is saved with the rest; if that fails, the sheet stays open.
+    if (keys.pending() && !(await keys.save())) return;
     const read = fields.read();
     if ('error' in read) {
       showError(read.error.message, read.error.field);
@@ -180,13 +194,14 @@ export function bindSettings({ dialog, openButton }, hooks) {
   });
 
   dialog.addEventListener('close', () => {
+    keys.reset();
     const target = returnTo?.isConnected ? returnTo : openButton;
     returnTo = null;
     target.focus();
   });
 
   // WebKit does not focus a clicked button everywhere; say where focus goes back to.
-  openButton.addEventListener('click', () => open(openButton));
+  openButton.addEventListener('click', () => open({ opener: openButton }));
   for (const close of dialog.querySelectorAll('[data-close]')) {
     close.addEventListener('click', () => dialog.close());
   }
@@ -202,24 +217,4 @@ export function bindSettings({ dialog, openButton }, hooks) {
       if (dialog.open && loaded) fields.refreshModels();
     },
   };
-}
-
-/**
- * In the empty state, say plainly when the selected provider has no key, with a way to Settings.
- * @param {HTMLElement} notice
- * @param {AppStatus} status
- * @param {() => void} onOpenSettings
- */
-export function renderKeyNotice(notice, status, onOpenSettings) {
-  notice.replaceChildren();
-  notice.hidden = status.keySource !== 'none';
-  if (notice.hidden) return;
-  const text = document.createElement('span');
-  text.textContent = `No API key yet. Set ${keyVariable(status.provider)} before starting Citewise to ask questions.`;
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'btn-link';
-  button.textContent = 'Open Settings';
-  button.addEventListener('click', onOpenSettings);
-  notice.append(text, button);
 }

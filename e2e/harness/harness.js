@@ -96,6 +96,21 @@ async function drive() {
       $('#settings .sheet-body').scrollTop = scroll;
     }
   }
+  // The key form in view (Settings when open, else the welcome): type into it, press a button.
+  const keyDraft = params.get('keydraft');
+  const keyAction = params.get('keyaction');
+  if (keyDraft || keyAction) {
+    const prefix = $('#settings').open ? '' : 'welcome-';
+    const input = () => $(`[data-testid="${prefix}key-input"]`);
+    await until(() => input()?.getClientRects().length > 0);
+    await sleep(150);
+    if (keyDraft) {
+      input().value = keyDraft;
+      input().dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    if (keyAction === 'show') input().parentElement.querySelector('.secret-toggle').click();
+    else if (keyAction) $(`[data-testid="${prefix}key-${CSS.escape(keyAction)}"]`)?.click();
+  }
 }
 
 drive().catch((err) => console.error(err));

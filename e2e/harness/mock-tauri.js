@@ -1,15 +1,16 @@
 // A fake `window.__TAURI__` for looking at the real UI in a plain browser, without the Rust app.
 // It speaks the IPC contract of ui/ipc.js: app_status, settings_get, settings_update (validated
 // like the backend), models_list (per provider), chat_send (events on a Channel), chat_cancel,
-// open_url. Tags in the question pick a variant:
+// open_url, and the key commands of mock-keys.js (key_status, key_save, key_remove, key_test).
+// Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
 //   #auth       bad key                  #nokey      chat_send rejects {kind: "no_key"}
 //   #retrying   backend retries first    #length     finish "length"
 //   #long       ~20,000-token answer     #hostile    script/img/javascript: payloads
 //   #nosearch   no search, no sources    #extras     images, related and an unknown event too
-// Query parameters: ?key=none|env|keyring sets the Perplexity key source, ?openaiKey=env gives
-// the OpenAI-compatible provider a key, ?provider=agent|sonar|openai the saved provider,
+// Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
+// ?provider=agent|sonar|openai the saved provider,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
 // ?notice=damaged adds the "settings file was damaged" notice to the first app_status.
 // Everything the UI sent is kept in window.__mockTauri.calls.
@@ -17,8 +18,6 @@
   'use strict';
 
   const params = new URLSearchParams(location.search);
-  const keySource = params.get('key') || 'env';
-  const openaiKeySource = params.get('openaiKey') || 'none';
   const modelsOffline = params.get('models') === 'offline';
 
   const settings = {
@@ -53,7 +52,12 @@
     openai: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'],
   };
   const clone = (value) => JSON.parse(JSON.stringify(value));
-  const keyOf = (provider) => (provider === 'openai' ? openaiKeySource : keySource);
+
+  // Keys live in mock-keys.js (loaded first); the commands below use its resolution order.
+  const keyStore = window.__createMockKeys(params, { perplexity: LIVE.agent.length, openai: LIVE.openai.length });
+  const { accountOf, resolveKey } = keyStore;
+  const keyOf = (provider) => resolveKey(accountOf(provider)).source;
+
   const modelFor = (s) => ({ agent: s.defaultModel, sonar: s.defaultSonarModel, openai: s.defaultOpenaiModel })[s.provider];
 
   /** What settings_update checks, with the backend's sentences. */
@@ -297,8 +301,8 @@
       provider: settings.provider,
       baseUrl: settings.provider === 'openai' ? settings.openaiBaseUrl : settings.perplexityBaseUrl,
       defaultModel: modelFor(settings),
-      keySource: keyOf(settings.provider),
-      keyLast4: keyOf(settings.provider) === 'none' ? null : settings.provider === 'openai' ? 'wxyz' : 'abcd',
+      keySource: resolveKey(accountOf(settings.provider)).source,
+      keyLast4: resolveKey(accountOf(settings.provider)).last4,
       dataDir: '/home/you/.local/share/app.citewise.desktop',
       notices: notices.splice(0),
     }),
@@ -311,6 +315,7 @@
     },
     models_list: () => later(modelsList()),
     chat_send: chatSend,
+    ...keyStore.commands,
     chat_cancel: ({ requestId }) => {
       const run = running.get(requestId);
       if (!run) return false;
@@ -334,5 +339,6 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  window.__mockTauri = { calls, running, settings, notices };
+  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore };
+  window.__mockTauri = mock;
 })();

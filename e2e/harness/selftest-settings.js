@@ -131,7 +131,8 @@ export async function settingsFlows({ check, sleep, until }) {
   const hint = $('[data-testid="model-hint"]');
   check('offline hint with the reason', hint.textContent.startsWith('Offline model list') && /No API key/.test(hint.title), [hint.textContent, hint.title]);
   await openSheet();
-  check('key status names OPENAI_API_KEY', $('[data-testid="key-status"]').textContent === 'No key — set OPENAI_API_KEY before starting Citewise', $('[data-testid="key-status"]').textContent);
+  await until(() => $('[data-testid="key-status"]').dataset.source === 'none');
+  check('key section follows the OpenAI-compatible provider', $('[data-testid="key-status"]').textContent === 'No key' && $('[data-testid="key-input"]').placeholder === 'sk-…' && /OpenAI-compatible/.test($('#settings-key-account').textContent), [$('[data-testid="key-status"]').textContent, $('[data-testid="key-input"]').placeholder]);
   $('#settings [data-close]').click();
   await sleep(20);
   check('close returns focus', !sheet.open && document.activeElement === $('[data-testid="settings-open"]'));

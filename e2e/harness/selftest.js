@@ -9,6 +9,7 @@ import { renderBlocks } from '../../ui/markdown.js';
 import { StreamingMarkdown } from '../../ui/streaming.js';
 import { indexSources, linkCitations } from '../../ui/sources.js';
 import { loadUi } from './load-ui.js';
+import { keyFlows, keyTextUnits } from './selftest-keys.js';
 import { settingsFlows } from './selftest-settings.js';
 
 const results = [];
@@ -249,14 +250,14 @@ async function windowFlows() {
   const wait = lastTurn().querySelector('[data-testid="error-banner"] button');
   check('rate limit countdown', /^Retry in \d+ s$/.test(wait?.textContent ?? '') && wait.disabled, wait?.textContent);
 
+  const turnsBeforeNoKey = $$('[data-testid="message-assistant"]').length;
   await ask('Key #nokey');
-  await settled();
-  const open = lastTurn().querySelector('[data-testid="error-banner"] button');
-  check('no_key offers Open Settings', open?.textContent === 'Open Settings');
-  open.click();
-  await until(() => !$('[data-testid="settings-save"]').disabled);
+  await until(() => $('#settings').open && !$('[data-testid="settings-save"]').disabled && document.activeElement === $('[data-testid="key-input"]'));
+  check('no_key: the question is taken back into the composer, no failed turn', input.value === 'Key #nokey' && $$('[data-testid="message-assistant"]').length === turnsBeforeNoKey && !$('[data-testid="stop"]'), [input.value, $$('[data-testid="message-assistant"]').length]);
+  check('no_key mid-conversation: Settings opens at the key field and says why', /Add a key first/.test($('[data-testid="key-result"]').textContent), $('[data-testid="key-result"]').textContent);
   check('settings shows key status', $('#settings').open && $('[data-testid="key-status"]').textContent === 'From PERPLEXITY_API_KEY (this session only) · ends in abcd', $('[data-testid="key-status"]').textContent);
   $('#settings').close();
+  type('');
 
   $('[data-testid="new-chat"]').click();
   check('new chat clears', $$('[data-testid="message-list"] > *').length === 0 && !$('#empty-state').hidden && !$('[data-testid="conversation-item"]') && $('#conversation-title').textContent === 'New chat');
@@ -270,11 +271,13 @@ async function run() {
   try {
     markdownUnits();
     citationUnits();
+    keyTextUnits(check);
     await streamingUnits();
     await windowFlows();
     await settingsFlows({ check, sleep, until });
+    await keyFlows({ check, sleep, until });
   } catch (err) {
-    check('no exception', false, String(err?.stack ?? err));
+    check('no exception', false, `${err?.message ?? err}\n${err?.stack ?? ''}`);
   }
   const failed = results.filter((r) => !r.ok).length;
   const pre = document.createElement('pre');
