@@ -1,105 +1,18 @@
-//! The Agent API wire format (`POST /v1/agent`, Responses-style SSE): request body and the
-//! mapping of its events onto [`StreamEvent`]s.
+//! The Agent API wire format (`POST /v1/agent`, Responses-style SSE): the request body
+//! ([`request`]) and the mapping of its events onto [`StreamEvent`]s.
 //!
 //! Parsing is deliberately lenient: events are dispatched on the JSON `type` (an `event:` line may
 //! or may not be present), unknown types and fields are ignored, and `null` is as good as absent.
 
-use serde::Serialize;
+mod request;
+
 use serde_json::Value;
 
+pub use request::{AgentRequest, PATH};
+
 use super::error::Error;
-use super::messages::normalize;
-use super::types::{
-    ChatRequest, ContextSize, Cost, Effort, Finish, Role, SearchOptions, Source, StreamEvent, Usage, UserLocation,
-    AGENT_PRESETS,
-};
-use super::wire::{error_from_body, str_at, string_list, SearchFilters};
-
-pub const PATH: &str = "/v1/agent";
-
-/// The request body. Only documented fields: the real API rejects unknown ones with 400.
-#[derive(Debug, Serialize)]
-pub struct AgentRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preset: Option<&'a str>,
-    pub input: Vec<InputItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instructions: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tools: Option<Vec<Tool<'a>>>,
-    pub stream: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_output_tokens: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reasoning: Option<Reasoning>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct InputItem {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub role: Role,
-    pub content: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Reasoning {
-    pub effort: Effort,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Tool<'a> {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filters: Option<SearchFilters<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_context_size: Option<ContextSize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_location: Option<&'a UserLocation>,
-}
-
-/// `anthropic/*` models refuse requests without `max_output_tokens`.
-const ANTHROPIC_DEFAULT_MAX_OUTPUT: u32 = 8192;
-
-impl<'a> AgentRequest<'a> {
-    pub fn new(req: &'a ChatRequest) -> Self {
-        let opts = &req.options;
-        let is_preset = AGENT_PRESETS.contains(&req.model.as_str());
-        let max_output_tokens =
-            opts.max_tokens.or_else(|| req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT));
-        let mut messages = normalize(&req.messages, opts.system_prompt.as_deref());
-        let instructions = (messages.first().map(|m| m.role) == Some(Role::System)).then(|| messages.remove(0).content);
-        AgentRequest {
-            model: (!is_preset).then_some(req.model.as_str()),
-            preset: is_preset.then_some(req.model.as_str()),
-            input: messages
-                .into_iter()
-                .map(|m| InputItem { kind: "message", role: m.role, content: m.content })
-                .collect(),
-            instructions,
-            tools: web_search_tool(&opts.search, is_preset).map(|t| vec![t]),
-            stream: true,
-            max_output_tokens,
-            reasoning: opts.reasoning_effort.map(|effort| Reasoning { effort }),
-        }
-    }
-}
-
-/// A bare model searches only when given the `web_search` tool. Presets bring their own tools,
-/// so for them the tool is sent only to carry filters; a preset cannot be told not to search.
-fn web_search_tool(search: &SearchOptions, is_preset: bool) -> Option<Tool<'_>> {
-    let tuned = search.has_filters() || search.context_size.is_some() || search.user_location.is_some();
-    let wanted = if is_preset { tuned } else { search.enabled };
-    wanted.then(|| Tool {
-        kind: "web_search",
-        filters: search.has_filters().then(|| SearchFilters::new(search)),
-        search_context_size: search.context_size,
-        user_location: search.user_location.as_ref(),
-    })
-}
+use super::types::{Cost, Finish, Source, StreamEvent, Usage};
+use super::wire::{error_from_body, str_at, string_list};
 
 /// Turns Agent API SSE payloads into events; one per request.
 #[derive(Debug, Default)]
@@ -305,92 +218,7 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::types::Message;
     use serde_json::json;
-
-    fn request(model: &str) -> ChatRequest {
-        ChatRequest {
-            model: model.into(),
-            messages: vec![Message::user("Hi"), Message::assistant("Hello"), Message::user("Everest?")],
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn preset_request_has_only_documented_fields() {
-        let body = serde_json::to_value(AgentRequest::new(&request("fast"))).unwrap();
-        assert_eq!(
-            body,
-            json!({"preset": "fast", "stream": true, "input": [
-                {"type": "message", "role": "user", "content": "Hi"},
-                {"type": "message", "role": "assistant", "content": "Hello"},
-                {"type": "message", "role": "user", "content": "Everest?"}]})
-        );
-    }
-
-    #[test]
-    fn every_option_maps_to_its_documented_field() {
-        use crate::api::types::{ContextSize, Effort, Recency, RequestOptions, SearchOptions, UserLocation};
-        let mut req = request("openai/gpt-5.4");
-        req.options = RequestOptions {
-            system_prompt: Some("Be brief.".into()),
-            max_tokens: Some(500),
-            temperature: Some(0.3),
-            top_p: Some(0.9),
-            reasoning_effort: Some(Effort::High),
-            search: SearchOptions {
-                enabled: true,
-                domains: vec!["wikipedia.org".into(), "-reddit.com".into()],
-                recency: Some(Recency::Month),
-                after_date: Some("01/01/2025".into()),
-                before_date: None,
-                context_size: Some(ContextSize::High),
-                user_location: Some(UserLocation { country: Some("NP".into()), ..Default::default() }),
-            },
-            related_questions: true,
-            images: true,
-        };
-        let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "model": "openai/gpt-5.4",
-                "instructions": "Be brief.",
-                "input": [
-                    {"type": "message", "role": "user", "content": "Hi"},
-                    {"type": "message", "role": "assistant", "content": "Hello"},
-                    {"type": "message", "role": "user", "content": "Everest?"}],
-                "tools": [{"type": "web_search",
-                    "filters": {"search_domain_filter": ["wikipedia.org", "-reddit.com"],
-                                "search_recency_filter": "month", "search_after_date_filter": "01/01/2025"},
-                    "search_context_size": "high", "user_location": {"country": "NP"}}],
-                "stream": true,
-                "max_output_tokens": 500,
-                "reasoning": {"effort": "high"}
-            }),
-            "temperature, top_p, images and related questions are not Agent API fields"
-        );
-    }
-
-    #[test]
-    fn web_search_off_means_no_tool_and_presets_get_a_tool_only_for_filters() {
-        let mut req = request("perplexity/sonar");
-        req.options.search.enabled = false;
-        assert!(serde_json::to_value(AgentRequest::new(&req)).unwrap().get("tools").is_none());
-        let mut req = request("high");
-        req.options.search.recency = Some(crate::api::types::Recency::Day);
-        let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
-        assert_eq!(body["tools"], json!([{"type": "web_search", "filters": {"search_recency_filter": "day"}}]));
-    }
-
-    #[test]
-    fn model_request_asks_for_web_search_and_anthropic_gets_max_tokens() {
-        let body = serde_json::to_value(AgentRequest::new(&request("anthropic/claude-sonnet-4-6"))).unwrap();
-        assert_eq!(body["model"], "anthropic/claude-sonnet-4-6");
-        assert_eq!(body["tools"], json!([{"type": "web_search"}]));
-        assert_eq!(body["max_output_tokens"], 8192);
-        assert!(body.get("preset").is_none());
-    }
 
     fn run(events: &[Value]) -> (Vec<StreamEvent>, Option<Result<Finish, Error>>) {
         let mut mapper = AgentMapper::default();
