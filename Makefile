@@ -9,7 +9,7 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 
-.PHONY: run demo test lint unit integration e2e build-debug setup-app setup-test mock icons clean
+.PHONY: run demo test lint unit ui integration e2e build-debug setup-app setup-test mock icons clean
 
 run: setup-app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then echo "make run opens a window: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2; exit 1; fi
@@ -20,7 +20,7 @@ demo: setup-app
 	cargo build --release -p citewise -p citewise-mock --bins --features citewise/custom-protocol
 	scripts/demo.sh target/release
 
-test: setup-test lint unit integration e2e
+test: setup-test lint unit ui integration e2e
 	@echo "All test layers passed."
 
 ## Formatting and clippy, warnings as errors.
@@ -31,6 +31,11 @@ lint:
 ## Rust unit tests (app and mock server).
 unit:
 	cargo test --workspace --lib --bins
+
+## The UI's own checks (markdown, citations, streaming, hostile input, settings, keys) in
+## WebKitGTK, the engine of the Linux app, against a fake backend.
+ui:
+	python3 e2e/harness/webkit.py selftest
 
 ## Rust integration tests: api/ against the local server, secrets against a real Secret Service.
 integration:

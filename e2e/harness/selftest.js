@@ -107,7 +107,13 @@ async function streamingUnits() {
   const sources = indexSources([{ index: 1, url: 'https://a.example/' }, { index: 2, url: 'https://b.example/' }]);
   const stream = new StreamingMarkdown(perf, { decorate: (nodes) => linkCitations(nodes, sources) });
   const frames = [];
+  const touched = [];
   let inFlush = 0;
+  // DOM nodes added or removed per frame: the work a frame does, counted rather than timed, so
+  // the check means the same on a loaded CI machine. Times are reported, not asserted.
+  const observer = new MutationObserver(() => {});
+  observer.observe(perf, { childList: true, subtree: true, characterData: true });
+  const count = () => observer.takeRecords().reduce((n, r) => n + r.addedNodes.length + r.removedNodes.length + (r.type === 'characterData' ? 1 : 0), 0);
   const start = performance.now();
   for (let i = 0; i < big.length; i += 24) {
     stream.append(big.slice(i, i + 24));
@@ -116,19 +122,23 @@ async function streamingUnits() {
     inFlush += performance.now() - t;
     perf.offsetHeight; // force layout, as a real frame would
     frames.push(performance.now() - t);
+    touched.push(count());
   }
   stream.finish();
+  observer.disconnect();
   const total = performance.now() - start;
-  // Incremental means a frame near the end costs about what a frame near the start did.
+  // Incremental means a frame near the end touches about as many nodes as one near the start,
+  // however long the answer has grown.
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const early = mean(frames.slice(0, 300));
-  const late = mean(frames.slice(-300));
+  const early = mean(touched.slice(0, 300));
+  const late = mean(touched.slice(-300));
+  const worst = Math.max(...touched);
   const sorted = [...frames].sort((a, b) => a - b);
   const p95 = sorted[Math.floor(sorted.length * 0.95)];
   check(
-    `streaming: 80k chars in ${frames.length} frames, mean early ${early.toFixed(2)} / late ${late.toFixed(2)} ms, p95 ${p95.toFixed(1)} ms, worst ${sorted.at(-1).toFixed(1)} ms, total ${total.toFixed(0)} ms`,
-    late < early * 3 + 1 && p95 < 16,
-    { early, late, p95, total, inFlush },
+    `streaming: 80k chars in ${frames.length} frames touch ${early.toFixed(1)} nodes early / ${late.toFixed(1)} late (worst ${worst}); took p95 ${p95.toFixed(1)} ms, total ${total.toFixed(0)} ms`,
+    late <= early * 2 + 4 && worst < 200,
+    { early, late, worst, p95, total, inFlush },
   );
   perf.remove();
 }
