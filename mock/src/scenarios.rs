@@ -5,7 +5,7 @@
 //! `agent.rs` and `sonar.rs`; both ask this module *what* to send.
 
 use crate::fixtures::{self, Fixture};
-use crate::http::Response;
+use crate::http::{Conn, Response};
 use crate::rng::Rng;
 use crate::sse::Pacing;
 
@@ -180,6 +180,26 @@ impl Answer {
             return crate::generated::timestamp_words();
         }
         split_deltas(text, &mut self.rng, self.scenario.delta_chars(), forced)
+    }
+
+    /// Sends a whole (non-streamed) response the way the scenario disturbs it: cut off halfway
+    /// for `drop`, JSON broken off for `malformed`, after as long as the stream of `text` would
+    /// take for `slow`. Returns quietly when the client hangs up.
+    pub(crate) async fn respond_whole(&mut self, mut conn: Conn, resp: Response, text: &str) {
+        match self.scenario {
+            Scenario::Drop => conn.respond_truncated(&resp, resp.body.len() / 2).await,
+            Scenario::Malformed => {
+                let half = resp.body[..resp.body.len() / 2].to_vec();
+                conn.respond(&Response::new(200, "application/json", half)).await
+            }
+            Scenario::Slow => {
+                let wait = self.deltas(text, &[]).len() as f64 * self.scenario.delta_delay_ms() * self.speed;
+                if conn.sleep(std::time::Duration::from_secs_f64(wait / 1000.0)).await.is_ok() {
+                    conn.respond(&resp).await
+                }
+            }
+            _ => conn.respond(&resp).await,
+        }
     }
 }
 

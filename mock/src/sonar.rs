@@ -193,25 +193,10 @@ impl Ctx {
 }
 
 /// Answers a valid request without streaming.
-pub(crate) async fn respond_json(mut conn: Conn, mut a: Answer) {
+pub(crate) async fn respond_json(conn: Conn, mut a: Answer) {
     let ctx = Ctx::new(&mut a);
     let resp = Response::new(200, "application/json", ctx.completion().to_string());
-    match a.scenario {
-        Scenario::Drop => return conn.respond_truncated(&resp, resp.body.len() / 2).await,
-        Scenario::Malformed => {
-            let half = resp.body[..resp.body.len() / 2].to_vec();
-            return conn.respond(&Response::new(200, "application/json", half)).await;
-        }
-        Scenario::Slow => {
-            let n = a.deltas(&ctx.content, &[]).len() as f64;
-            let wait = n * a.scenario.delta_delay_ms() * a.speed;
-            if conn.sleep(Duration::from_secs_f64(wait / 1000.0)).await.is_err() {
-                return;
-            }
-        }
-        _ => {}
-    }
-    conn.respond(&resp).await;
+    a.respond_whole(conn, resp, &ctx.content).await;
 }
 
 /// Streams `chat.completion.chunk`s; returns quietly when the client hangs up.

@@ -105,25 +105,10 @@ fn result_json(s: &Source) -> Value {
 }
 
 /// Answers a valid request without streaming.
-pub(crate) async fn respond_json(mut conn: Conn, mut a: Answer) {
+pub(crate) async fn respond_json(conn: Conn, mut a: Answer) {
     let ctx = Ctx::new(&mut a);
     let body = ctx.response(ctx.final_status()).to_string();
-    let resp = Response::new(200, "application/json", body);
-    match a.scenario {
-        Scenario::Drop => return conn.respond_truncated(&resp, resp.body.len() / 2).await,
-        Scenario::Malformed => {
-            let half = resp.body[..resp.body.len() / 2].to_vec();
-            return conn.respond(&Response::new(200, "application/json", half)).await;
-        }
-        Scenario::Slow => {
-            let wait = a.deltas(&ctx.fixture.text, &[]).len() as f64 * a.scenario.delta_delay_ms() * a.speed;
-            if conn.sleep(Duration::from_secs_f64(wait / 1000.0)).await.is_err() {
-                return;
-            }
-        }
-        _ => {}
-    }
-    conn.respond(&resp).await;
+    a.respond_whole(conn, Response::new(200, "application/json", body), &ctx.fixture.text).await;
 }
 
 /// Streams the answer as SSE events; returns quietly when the client hangs up.
