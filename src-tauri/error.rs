@@ -18,6 +18,10 @@ pub enum AppError {
     Settings(String),
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    #[error(transparent)]
+    History(#[from] crate::history::Error),
+    #[error("Could not open the folder: {0}")]
+    Folder(String),
 }
 
 impl AppError {
@@ -29,6 +33,8 @@ impl AppError {
             AppError::DuplicateRequest(_) => "bad_request",
             AppError::Settings(_) => "settings",
             AppError::Key(e) => e.kind(),
+            AppError::History(e) => e.kind(),
+            AppError::Folder(_) => "folder",
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Citewise: a desktop chat client for Perplexity's API.
 //!
 //! This file only wires the app together: state, commands and the main window. The logic lives in
-//! plain modules ([`api`], [`relay`], [`secrets`]) that know nothing of Tauri.
+//! plain modules ([`api`], [`history`], [`relay`], [`secrets`]) that know nothing of Tauri.
 
 pub mod api;
 mod commands;
 pub mod error;
+pub mod history;
 pub mod keys;
 pub mod relay;
 pub mod secrets;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use state::{ApiState, DataDir, InFlight, Notices, SettingsFile};
+use state::{ApiState, DataDir, History, InFlight, Notices, SettingsFile, EXPORT_DIR_ENV};
 
 /// Environment variable that moves all of Citewise's data (tests use throwaway folders).
 pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
@@ -43,6 +44,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::keys::key_save,
             commands::keys::key_remove,
             commands::keys::key_test,
+            commands::history::conversations_list,
+            commands::history::conversation_open,
+            commands::history::conversation_select_version,
+            commands::history::conversation_rename,
+            commands::history::conversation_pin,
+            commands::history::conversation_delete,
+            commands::history::conversation_restore,
+            commands::history::history_search,
+            commands::history::history_export,
+            commands::history::history_import,
+            commands::history::export_folder_open,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
@@ -56,6 +68,14 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                     rejected.join(", ")
                 ));
             }
+            let (db, problem) = history::open_in(&data_dir);
+            notices.extend(problem);
+            match db.recover() {
+                Ok(0) => {}
+                Ok(n) => log::info!("{n} answer(s) were cut off by the last quit and are marked interrupted"),
+                Err(e) => log::warn!("history recovery failed: {e}"),
+            }
+            app.manage(History { db: Arc::new(db), export_dir: export_dir(app.handle(), &data_dir) });
             let api = ApiState::new(&settings, keys::Keys::new(Box::new(secrets::OsKeyring::new())))?;
             // Ask the keyring once in the background, so the first question does not wait on it.
             let warm = api.keys.clone();
@@ -76,6 +96,15 @@ fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
         Some(dir) => Ok(PathBuf::from(dir)),
         None => app.path().app_data_dir(),
     }
+}
+
+/// `CITEWISE_EXPORT_DIR`, else the Downloads folder, else `exports` in the data folder.
+fn export_dir<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path) -> PathBuf {
+    std::env::var_os(EXPORT_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| app.path().download_dir().ok())
+        .unwrap_or_else(|| data_dir.join("exports"))
 }
 
 fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path) -> tauri::Result<()> {

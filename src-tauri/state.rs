@@ -145,6 +145,30 @@ impl InFlight {
 /// The folder that holds everything Citewise stores (`CITEWISE_DATA_DIR` overrides it).
 pub struct DataDir(pub PathBuf);
 
+/// Saved conversations, and where exports are written.
+pub struct History {
+    pub db: Arc<crate::history::Db>,
+    pub export_dir: PathBuf,
+}
+
+impl History {
+    /// Runs a history query off the async threads (SQLite calls block).
+    pub async fn run<T, F>(&self, f: F) -> crate::error::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&crate::history::Db) -> crate::history::Result<T> + Send + 'static,
+    {
+        let db = self.db.clone();
+        match tauri::async_runtime::spawn_blocking(move || f(&db)).await {
+            Ok(result) => Ok(result?),
+            Err(e) => Err(crate::history::Error::BadRequest(format!("The history task failed: {e}")).into()),
+        }
+    }
+}
+
+/// Overrides where exports are written (tests; people who want them elsewhere than Downloads).
+pub const EXPORT_DIR_ENV: &str = "CITEWISE_EXPORT_DIR";
+
 /// Where `settings.json` lives.
 pub struct SettingsFile(pub PathBuf);
 

@@ -147,7 +147,7 @@ pub struct UserLocation {
 }
 
 /// An image returned with an answer (Sonar `return_images`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Image {
     pub url: String,
@@ -157,15 +157,19 @@ pub struct Image {
 }
 
 /// One web source an answer can cite as `[index]`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     pub index: u32,
     pub url: String,
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub snippet: String,
+    #[serde(default)]
     pub date: Option<String>,
     /// Host without `www.`, for compact display; empty when the URL has no host.
+    #[serde(default)]
     pub domain: String,
 }
 
@@ -179,21 +183,23 @@ impl Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     pub total: f64,
+    #[serde(default)]
     pub currency: String,
     pub input_cost: Option<f64>,
     pub output_cost: Option<f64>,
     /// Per-request search fees (Sonar) or tool-call costs (Agent API).
     pub request_cost: Option<f64>,
     /// True when Citewise computed the cost from a price table rather than the API reporting it.
+    #[serde(default)]
     pub computed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -204,7 +210,7 @@ pub struct Usage {
 }
 
 /// How an answer ended when it ended normally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Finish {
     Stop,

@@ -1,45 +1,93 @@
-//! Sending a question and stopping an answer.
+//! Sending a question (saved before it is sent, the answer saved as it arrives) and stopping an
+//! answer.
+
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde::Deserialize;
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio::sync::mpsc;
 
-use crate::api::{self, ChatRequest, Finish, Message, RequestOptions, StreamEvent};
+use crate::api::{self, ChatRequest, Finish, RequestOptions, StreamEvent};
 use crate::error::{AppError, Result};
+use crate::history::draft::{Checkpoints, Draft, CHECKPOINT};
+use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
 use crate::relay::{relay, FRAME};
-use crate::state::{ApiState, InFlight};
+use crate::state::{ApiState, History, InFlight};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatSendArgs {
     pub request_id: String,
     pub model: String,
-    pub messages: Vec<Message>,
     #[serde(default)]
     pub options: RequestOptions,
+    pub conversation_id: Option<String>,
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub question: Option<String>,
+    /// A question's id to answer again, instead of asking `question`.
+    #[serde(default)]
+    pub regenerate: Option<String>,
 }
 
-/// Starts streaming an answer into `on_event` and returns at once; the answer's end arrives on
-/// the channel as a `done` or `error` event.
+impl ChatSendArgs {
+    fn turn(&self) -> Result<Turn> {
+        match (&self.regenerate, &self.question, &self.conversation_id) {
+            (Some(question), _, Some(conversation)) => {
+                Ok(Turn::Regenerate { conversation: conversation.clone(), question: question.clone() })
+            }
+            (None, Some(question), conversation) => Ok(Turn::Ask {
+                conversation: conversation.clone(),
+                parent: self.parent_id.clone(),
+                question: question.clone(),
+            }),
+            _ => Err(crate::history::Error::BadRequest(
+                "A request needs a question, or a conversation and the question to answer again.".into(),
+            )
+            .into()),
+        }
+    }
+}
+
+/// Saves the question, starts streaming the answer into `on_event` and returns at once with the
+/// ids; the answer's end arrives on the channel as a `done` or `error` event. Without a key
+/// nothing is saved.
 #[tauri::command]
 pub async fn chat_send(
     args: ChatSendArgs,
     on_event: Channel<StreamEvent>,
     api: State<'_, ApiState>,
-    inflight: State<'_, std::sync::Arc<InFlight>>,
-) -> Result<()> {
+    history: State<'_, History>,
+    inflight: State<'_, Arc<InFlight>>,
+) -> Result<Receipt> {
+    let turn = args.turn()?;
     let target = api.target().await;
     let key = target.key.ok_or(api::Error::NoKey)?;
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
+    let start = TurnStart { turn, model: args.model.clone(), options: args.options.clone() };
+    let plan = match history.run(move |db| db.begin_turn(&start, context::DEFAULT_BUDGET)).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            inflight.finish(&args.request_id);
+            return Err(e);
+        }
+    };
+    let request = ChatRequest { model: args.model, messages: plan.messages, options: args.options };
+    let answer_id = plan.receipt.assistant_message_id.clone();
     let client = api.client.clone();
     let endpoint = target.endpoint;
     let inflight = inflight.inner().clone();
-    let request = ChatRequest { model: args.model, messages: args.messages, options: args.options };
+    let db = history.db.clone();
     tauri::async_runtime::spawn(async move {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (save_tx, save_rx) = mpsc::unbounded_channel();
         let forward = tokio::spawn(relay(rx, FRAME, cancel.clone(), move |ev| on_event.send(ev).is_ok()));
-        let mut emit = |ev| {
+        let saver = tokio::spawn(record(db, answer_id, save_rx));
+        let mut emit = |ev: StreamEvent| {
+            let _ = save_tx.send(ev.clone());
             let _ = tx.send(ev);
         };
         let end = client.stream_chat(&endpoint, &key, &request, &cancel, &mut emit).await;
@@ -51,15 +99,57 @@ pub async fn chat_send(
                 StreamEvent::Error(err.payload())
             }
         });
-        drop(tx);
-        let _ = forward.await;
+        drop((tx, save_tx));
+        let _ = tokio::join!(forward, saver);
         inflight.finish(&args.request_id);
     });
-    Ok(())
+    Ok(plan.receipt)
+}
+
+/// Saves the answer as it streams: at most [`CHECKPOINT`] of it unsaved, and its end.
+async fn record(db: Arc<Db>, answer_id: String, mut events: mpsc::UnboundedReceiver<StreamEvent>) {
+    let mut draft = Draft::default();
+    let mut checkpoints = Checkpoints::new(Instant::now());
+    let mut status = MessageStatus::Streaming;
+    let mut tick = tokio::time::interval(CHECKPOINT / 4);
+    loop {
+        let due = tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => {
+                    if let Some(end) = draft.apply(&event) {
+                        status = end;
+                    }
+                    checkpoints.changed(Instant::now())
+                }
+                // The request task is gone without an end event (it panicked): keep what came.
+                None => break,
+            },
+            _ = tick.tick() => checkpoints.due(Instant::now()),
+        };
+        if status != MessageStatus::Streaming {
+            break;
+        }
+        if due {
+            save(&db, &answer_id, &draft, MessageStatus::Streaming).await;
+            checkpoints.saved(Instant::now());
+        }
+    }
+    let status = if status == MessageStatus::Streaming { MessageStatus::Interrupted } else { status };
+    save(&db, &answer_id, &draft, status).await;
+}
+
+async fn save(db: &Arc<Db>, id: &str, draft: &Draft, status: MessageStatus) {
+    let (db, id, draft) = (db.clone(), id.to_owned(), draft.clone());
+    let saved = tauri::async_runtime::spawn_blocking(move || db.save_answer(&id, &draft, status)).await;
+    match saved {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log::warn!("could not save the answer: {e}"),
+        Err(e) => log::warn!("the save task failed: {e}"),
+    }
 }
 
 /// Stops a running answer; the partial text stays with the UI. False if it had already ended.
 #[tauri::command]
-pub fn chat_cancel(request_id: String, inflight: State<'_, std::sync::Arc<InFlight>>) -> bool {
+pub fn chat_cancel(request_id: String, inflight: State<'_, Arc<InFlight>>) -> bool {
     inflight.cancel(&request_id)
 }

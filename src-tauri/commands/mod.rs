@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod chat;
+pub mod history;
 pub mod keys;
 pub mod settings;

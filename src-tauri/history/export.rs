@@ -1,0 +1,452 @@
+//! Export to files: JSON (complete and versioned, what [`super::import`] reads back) and Markdown
+//! (the branch shown, for reading and sharing: `[n]` markers become footnotes whose definitions
+//! are the sources, and each answer says what it cost).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::conversations::{self, ConversationSummary};
+use super::messages::{self, StoredMessage};
+use super::{Db, Error, Result};
+use crate::api::{RequestOptions, Role, Source, Usage};
+
+/// What the JSON file says it is.
+pub const FORMAT: &str = "citewise.history";
+/// The JSON layout version this build writes; [`super::import`] reads this and older ones.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    pub path: PathBuf,
+    pub conversations: usize,
+    pub messages: usize,
+}
+
+/// One conversation in a JSON export: every message of the tree, in the order written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedConversation {
+    pub id: String,
+    pub title: String,
+    #[serde(default = "yes")]
+    pub title_auto: bool,
+    #[serde(default)]
+    pub model: String,
+    #[serde(default)]
+    pub options: Option<RequestOptions>,
+    #[serde(default)]
+    pub pinned: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+    #[serde(default)]
+    pub leaf_id: Option<String>,
+    pub messages: Vec<StoredMessage>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Which conversations to export, oldest first; `None` means all.
+fn chosen(db: &Db, ids: Option<&[String]>) -> Result<Vec<ExportedConversation>> {
+    let conn = db.conn();
+    let ids: Vec<String> = match ids {
+        Some(ids) => ids.to_vec(),
+        None => conn
+            .prepare("SELECT id FROM conversations WHERE deleted_at IS NULL ORDER BY created_at, seq")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        conversations::get(&conn, &id)?;
+        let (title_auto, options, leaf_id): (bool, Option<String>, Option<String>) =
+            conn.query_row("SELECT title_auto, options, leaf_id FROM conversations WHERE id = ?1", [&id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let ConversationSummary { id, title, pinned, created_at, updated_at, model } = conversations::get(&conn, &id)?;
+        let messages = messages::all(&conn, &id)?;
+        out.push(ExportedConversation {
+            options: options.and_then(|o| serde_json::from_str(&o).ok()),
+            messages,
+            id,
+            title,
+            title_auto,
+            model,
+            pinned,
+            created_at,
+            updated_at,
+            leaf_id,
+        });
+    }
+    Ok(out)
+}
+
+impl Db {
+    /// Writes the conversations (`None`: all) into a new file in `folder`.
+    pub fn export(
+        &self,
+        ids: Option<&[String]>,
+        format: ExportFormat,
+        folder: &Path,
+        now: i64,
+    ) -> Result<ExportResult> {
+        let conversations = chosen(self, ids)?;
+        if conversations.is_empty() {
+            return Err(Error::BadRequest("There are no conversations to export yet.".into()));
+        }
+        let stem = match (&conversations[..], ids) {
+            ([one], Some(_)) => file_stem(&one.title),
+            _ => format!("Citewise history {}", date(now)),
+        };
+        let ext = if format == ExportFormat::Json { "json" } else { "md" };
+        std::fs::create_dir_all(folder)?;
+        let path = unique_path(folder, &stem, ext);
+        // Written aside and renamed, so a failure never leaves half a file under the real name.
+        let partial = path.with_extension(format!("{ext}.part"));
+        let result = (|| -> Result<()> {
+            let mut out = BufWriter::new(std::fs::File::create(&partial)?);
+            match format {
+                ExportFormat::Json => write_json(&mut out, &conversations, now)?,
+                ExportFormat::Markdown => {
+                    for (i, c) in conversations.iter().enumerate() {
+                        if i > 0 {
+                            out.write_all(b"\n\n")?;
+                        }
+                        out.write_all(markdown(c).as_bytes())?;
+                    }
+                }
+            }
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&partial, &path)?;
+            Ok(())
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        result?;
+        let messages = conversations.iter().map(|c| c.messages.len()).sum();
+        Ok(ExportResult { path, conversations: conversations.len(), messages })
+    }
+}
+
+fn write_json(out: &mut impl Write, conversations: &[ExportedConversation], now: i64) -> Result<()> {
+    let json = |e: serde_json::Error| Error::Io(e.into());
+    write!(
+        out,
+        "{{\"format\":\"{FORMAT}\",\"version\":{VERSION},\"app\":\"Citewise {}\",\"exportedAt\":{now},\"conversations\":[",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    for (i, c) in conversations.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *out, c).map_err(json)?;
+    }
+    out.write_all(b"]}\n")?;
+    Ok(())
+}
+
+/// A file name from a title: no path separators or characters Windows refuses, not too long.
+pub fn file_stem(title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let clean: String = clean.trim_matches('.').chars().take(80).collect();
+    if clean.trim().is_empty() {
+        "Citewise conversation".into()
+    } else {
+        clean.trim().to_owned()
+    }
+}
+
+fn unique_path(folder: &Path, stem: &str, ext: &str) -> PathBuf {
+    let mut path = folder.join(format!("{stem}.{ext}"));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("{stem} ({n}).{ext}"));
+        n += 1;
+    }
+    path
+}
+
+/// `2026-11-22` (UTC) for unix milliseconds.
+pub fn date(ms: i64) -> String {
+    let (y, m, d, _, _) = civil(ms);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn date_time(ms: i64) -> String {
+    let (y, m, d, h, min) = civil(ms);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
+}
+
+/// Year, month, day, hour, minute in UTC (Howard Hinnant's days-to-civil algorithm).
+fn civil(ms: i64) -> (i64, u32, u32, u32, u32) {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32)
+}
+
+/// `$0.00501`-style: five decimals below a cent (as the API reports), four above.
+pub fn dollars(amount: f64) -> String {
+    if amount.abs() < 0.01 {
+        format!("${amount:.5}")
+    } else {
+        format!("${amount:.4}")
+    }
+}
+
+fn cost_line(m: &StoredMessage) -> String {
+    let mut parts = vec![m.model.clone().unwrap_or_else(|| "answer".into())];
+    match &m.usage {
+        Some(Usage { input_tokens, output_tokens, cost, .. }) => {
+            parts.push(format!("{input_tokens} tokens in, {output_tokens} out"));
+            parts.push(match cost {
+                Some(c) if c.computed => format!("{} (computed)", dollars(c.total)),
+                Some(c) => dollars(c.total),
+                None => "cost not reported".into(),
+            });
+        }
+        None => parts.push("cost not reported".into()),
+    }
+    match m.status {
+        messages::MessageStatus::Interrupted => parts.push("interrupted".into()),
+        messages::MessageStatus::Error => parts.push("failed".into()),
+        _ => {}
+    }
+    parts.join(" · ")
+}
+
+/// The branch a conversation shows, as Markdown.
+pub fn markdown(c: &ExportedConversation) -> String {
+    let branch = messages::Tree::new(c.messages.clone()).branch(c.leaf_id.as_deref());
+    let answers_with_sources = branch.iter().filter(|m| m.role == Role::Assistant && !m.sources.is_empty()).count();
+    let mut out = format!("# {}\n\n", escape_line(&c.title));
+    out.push_str(&format!("*Citewise conversation · started {}", date_time(c.created_at)));
+    if !c.model.is_empty() {
+        out.push_str(&format!(" · {}", c.model));
+    }
+    out.push_str("*\n");
+    let mut answer_no = 0;
+    for m in &branch {
+        out.push_str("\n---\n\n");
+        match m.role {
+            Role::User => {
+                out.push_str(&format!("**You** · {}\n\n{}\n", date_time(m.created_at), m.content.trim_end()));
+            }
+            _ => {
+                answer_no += 1;
+                // Footnote labels must be unique in the file: plain numbers when only one answer
+                // has sources, "answer.source" otherwise.
+                let label = |n: u32| {
+                    if answers_with_sources <= 1 {
+                        n.to_string()
+                    } else {
+                        format!("{answer_no}.{n}")
+                    }
+                };
+                out.push_str(&format!("**Answer** · {}\n\n", cost_line(m)));
+                let body = footnote_markers(&m.content, &m.sources, &label);
+                out.push_str(body.trim_end());
+                out.push('\n');
+                if let Some(e) = &m.error {
+                    out.push_str(&format!("\n> {}\n", escape_line(&e.message)));
+                }
+                if !m.sources.is_empty() {
+                    out.push('\n');
+                    for s in &m.sources {
+                        out.push_str(&format!("[^{}]: {}\n", label(s.index), source_line(s)));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `[Title](<url>) — domain, date`; only http(s) addresses become links.
+fn source_line(s: &Source) -> String {
+    let title = if s.title.trim().is_empty() { s.url.as_str() } else { s.title.as_str() };
+    let title = escape_line(title).replace('[', "\\[").replace(']', "\\]");
+    let web = s.url.starts_with("https://") || s.url.starts_with("http://");
+    let mut line = if web {
+        format!("[{title}](<{}>)", s.url.replace('<', "%3C").replace('>', "%3E").replace(' ', "%20"))
+    } else {
+        format!("{title} (`{}`)", s.url.replace('`', "'"))
+    };
+    let mut extra: Vec<&str> = Vec::new();
+    if !s.domain.is_empty() {
+        extra.push(&s.domain);
+    }
+    if let Some(d) = s.date.as_deref().filter(|d| !d.is_empty()) {
+        extra.push(d);
+    }
+    if !extra.is_empty() {
+        line.push_str(&format!(" — {}", escape_line(&extra.join(", "))));
+    }
+    line
+}
+
+/// One line of text: newlines flattened.
+fn escape_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Rewrites citation markers — `[1]`, `[1][2]`, `[1, 3]`, `[1-3]` — whose sources exist into
+/// footnote references `[^label]`; anything else, and everything inside code, stays as written.
+pub fn footnote_markers(text: &str, sources: &[Source], label: &dyn Fn(u32) -> String) -> String {
+    let known = |n: u32| sources.iter().any(|s| s.index == n);
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut fenced = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            out.push_str(line);
+            continue;
+        }
+        if fenced {
+            out.push_str(line);
+            continue;
+        }
+        let mut in_code = false;
+        let mut rest = line;
+        while let Some(pos) = rest.find(['[', '`']) {
+            out.push_str(&rest[..pos]);
+            rest = &rest[pos..];
+            if rest.starts_with('`') {
+                in_code = !in_code;
+                out.push('`');
+                rest = &rest[1..];
+                continue;
+            }
+            match (!in_code).then(|| parse_marker(rest)).flatten() {
+                Some((len, numbers)) if numbers.iter().all(|&n| known(n)) && !rest[len..].starts_with('(') => {
+                    for n in numbers {
+                        out.push_str(&format!("[^{}]", label(n)));
+                    }
+                    rest = &rest[len..];
+                }
+                _ => {
+                    out.push('[');
+                    rest = &rest[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// `[1]`, `[1, 3]`, `[1-3]`, `[2,4-5]` at the start of `s`: its length and the numbers.
+fn parse_marker(s: &str) -> Option<(usize, Vec<u32>)> {
+    let end = s.find(']')?;
+    let inner = &s[1..end];
+    if inner.is_empty() || inner.len() > 40 {
+        return None;
+    }
+    let mut numbers = Vec::new();
+    for part in inner.split(',') {
+        let part = part.trim();
+        match part.split_once(['-', '–']) {
+            Some((a, b)) => {
+                let (a, b): (u32, u32) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                if a == 0 || b < a || b - a > 20 {
+                    return None;
+                }
+                numbers.extend(a..=b);
+            }
+            None => numbers.push(part.parse().ok().filter(|&n| n > 0)?),
+        }
+    }
+    Some((end + 1, numbers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(n: u32) -> Vec<Source> {
+        (1..=n)
+            .map(|i| Source::new(i, format!("https://site{i}.example/page"), format!("Title {i}"), String::new(), None))
+            .collect()
+    }
+
+    #[test]
+    fn every_marker_form_becomes_footnotes_and_unknown_indices_stay() {
+        let plain = |n: u32| n.to_string();
+        let s = sources(3);
+        assert_eq!(
+            footnote_markers("A[1] b[1][2] c[1, 3] d[1-3].", &s, &plain),
+            "A[^1] b[^1][^2] c[^1][^3] d[^1][^2][^3]."
+        );
+        assert_eq!(
+            footnote_markers("no source [7] or [x] or [] or [2-9]", &s, &plain),
+            "no source [7] or [x] or [] or [2-9]"
+        );
+        assert_eq!(footnote_markers("a [link](https://x) [2](y)", &s, &plain), "a [link](https://x) [2](y)");
+        assert_eq!(
+            footnote_markers("code `a[1]` and\n```\nlet v = x[1];\n```\nafter[2]", &s, &plain),
+            "code `a[1]` and\n```\nlet v = x[1];\n```\nafter[^2]"
+        );
+        let nested = |n: u32| format!("2.{n}");
+        assert_eq!(footnote_markers("x[3]", &s, &nested), "x[^2.3]");
+    }
+
+    #[test]
+    fn dates_and_dollars_are_formatted_without_a_date_library() {
+        assert_eq!(date(0), "1970-01-01");
+        assert_eq!(date_time(1_795_311_000_000), "2026-11-22 01:30 UTC");
+        assert_eq!(date(951_782_400_000), "2000-02-29");
+        assert_eq!(dollars(0.00501), "$0.00501");
+        assert_eq!(dollars(0.59962), "$0.5996");
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_stem("a/b\\c: d?*"), "a b c d");
+        assert_eq!(file_stem("..."), "Citewise conversation");
+        assert_eq!(file_stem(&"x".repeat(300)).len(), 80);
+    }
+
+    #[test]
+    fn hostile_source_fields_cannot_break_out_of_their_footnote() {
+        let s = Source::new(
+            1,
+            "javascript:alert(1)".into(),
+            "evil]\n\n# heading [x](https://bad)".into(),
+            String::new(),
+            None,
+        );
+        let line = source_line(&s);
+        assert!(!line.contains('\n'));
+        assert!(!line.contains("](javascript"), "{line}");
+        assert!(line.starts_with("evil\\] # heading \\[x\\](https://bad) (`javascript:alert(1)`)"), "{line}");
+        let s = Source::new(2, "https://a.example/x y>z".into(), "T".into(), String::new(), Some("2025-01-02".into()));
+        assert_eq!(source_line(&s), "[T](<https://a.example/x%20y%3Ez>) — a.example, 2025-01-02");
+    }
+}

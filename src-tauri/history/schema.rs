@@ -1,0 +1,205 @@
+//! Schema versions. `PRAGMA user_version` says which migrations a file has had; each runs once,
+//! in its own transaction, so a crash mid-migration leaves the previous version intact.
+//!
+//! Rules for adding one: append to [`MIGRATIONS`], never edit a shipped step, and add a test that
+//! upgrades a file of the previous version with data in it.
+
+use rusqlite::Connection;
+
+use super::{Error, Result};
+
+/// Version 1: conversations and their message trees.
+const V1_TABLES: &str = r#"
+CREATE TABLE conversations (
+    seq        INTEGER PRIMARY KEY,         -- stable rowid for the search index
+    id         TEXT NOT NULL UNIQUE,
+    title      TEXT NOT NULL,
+    title_auto INTEGER NOT NULL DEFAULT 1,  -- 1 while the title is the first question's
+    model      TEXT NOT NULL DEFAULT '',    -- of the last question
+    options    TEXT,                        -- JSON RequestOptions of the last question
+    pinned     INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,            -- unix ms
+    updated_at INTEGER NOT NULL,
+    leaf_id    TEXT,                        -- the last message of the branch shown
+    deleted_at INTEGER                      -- set by Delete until Undo or the next start
+);
+CREATE INDEX conversations_by_recency
+    ON conversations (pinned DESC, updated_at DESC, seq DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE messages (
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    parent_id       TEXT REFERENCES messages (id) ON DELETE CASCADE,
+    role            TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    content         TEXT NOT NULL DEFAULT '',
+    reasoning       TEXT NOT NULL DEFAULT '',
+    queries         TEXT NOT NULL DEFAULT '[]',  -- JSON arrays, as sent to the UI
+    sources         TEXT NOT NULL DEFAULT '[]',
+    images          TEXT NOT NULL DEFAULT '[]',
+    related         TEXT NOT NULL DEFAULT '[]',
+    usage           TEXT,                        -- JSON Usage
+    cost            REAL,                        -- usage.cost.total, for totals
+    model           TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('streaming', 'complete', 'interrupted', 'error')),
+    error           TEXT,                        -- JSON {kind, message, retryAfter}
+    finish          TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages (conversation_id, seq);
+CREATE INDEX messages_by_parent ON messages (parent_id);
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+"#;
+
+/// Version 2: full-text search over message text and titles (FTS5, external content, so the text
+/// is stored once). An answer is indexed when it stops streaming: re-indexing it on every
+/// once-a-second checkpoint would be wasted work.
+const V2_SEARCH: &str = r#"
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    content, content = 'messages', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE titles_fts USING fts5 (
+    title, content = 'conversations', content_rowid = 'seq', tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.status <> 'streaming' BEGIN
+    INSERT INTO messages_fts (rowid, content) VALUES (new.seq, new.content);
+END;
+-- One trigger for both halves: SQLite runs triggers of the same event newest first, so two
+-- would index the new text before removing the old one under the same rowid.
+CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages
+WHEN old.status <> 'streaming' OR new.status <> 'streaming' BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content)
+        SELECT 'delete', old.seq, old.content WHERE old.status <> 'streaming';
+    INSERT INTO messages_fts (rowid, content) SELECT new.seq, new.content WHERE new.status <> 'streaming';
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.status <> 'streaming' BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.seq, old.content);
+END;
+
+CREATE TRIGGER titles_fts_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO titles_fts (rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER titles_fts_update AFTER UPDATE OF title ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.seq, old.title);
+    INSERT INTO titles_fts (rowid, title) VALUES (new.seq, new.title);
+END;
+CREATE TRIGGER titles_fts_delete AFTER DELETE ON conversations BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, title) VALUES ('delete', old.seq, old.title);
+END;
+
+-- What version 1 already holds.
+INSERT INTO messages_fts (rowid, content) SELECT seq, content FROM messages WHERE status <> 'streaming';
+INSERT INTO titles_fts (rowid, title) SELECT seq, title FROM conversations;
+"#;
+
+/// Every migration, oldest first; the file's version is the number applied.
+pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH];
+
+/// The version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Brings the file up to [`LATEST`]; refuses (and changes nothing) if it is newer.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    migrate_to(conn, LATEST)
+}
+
+/// Applies the migrations up to `target` (tests build files of earlier versions with it).
+pub fn migrate_to(conn: &Connection, target: i64) -> Result<()> {
+    let found = version(conn)?;
+    if found > LATEST {
+        return Err(Error::TooNew { found, known: LATEST });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(found as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn an_empty_file_gets_every_migration() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), LATEST);
+        let objects = objects(&conn);
+        for name in ["table conversations", "table messages", "table messages_fts", "trigger messages_fts_update"] {
+            assert!(objects.iter().any(|o| o == name), "{name} missing from {objects:?}");
+        }
+        migrate(&conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), LATEST, "running again changes nothing");
+    }
+
+    #[test]
+    fn every_earlier_version_upgrades_to_the_same_schema() {
+        let fresh = Connection::open_in_memory().unwrap();
+        migrate(&fresh).unwrap();
+        for start in 0..LATEST {
+            let conn = Connection::open_in_memory().unwrap();
+            migrate_to(&conn, start).unwrap();
+            assert_eq!(version(&conn).unwrap(), start);
+            migrate(&conn).unwrap();
+            assert_eq!(objects(&conn), objects(&fresh), "from version {start}");
+        }
+    }
+
+    #[test]
+    fn a_version_1_file_with_data_is_searchable_after_the_upgrade() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'Everest height', 1, 1);
+             INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
+                 VALUES ('m1', 'c', 'user', 'How high is Everest?', 'complete', 1, 1),
+                        ('m2', 'c', 'assistant', 'It is 8849 metres tall.', 'complete', 2, 2),
+                        ('m3', 'c', 'assistant', 'half an answer about glaciers', 'streaming', 3, 3);",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let hits = |table: &str, q: &str| -> i64 {
+            conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(hits("messages_fts", "metres"), 1);
+        assert_eq!(hits("titles_fts", "everest"), 1);
+        assert_eq!(hits("messages_fts", "glaciers"), 0, "a streaming answer is indexed when it ends");
+        conn.execute("UPDATE messages SET status = 'interrupted' WHERE id = 'm3'", []).unwrap();
+        assert_eq!(hits("messages_fts", "glaciers"), 1);
+    }
+
+    #[test]
+    fn a_newer_file_is_refused_untouched() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", LATEST + 1).unwrap();
+        assert!(matches!(migrate(&conn), Err(Error::TooNew { .. })));
+        assert_eq!(version(&conn).unwrap(), LATEST + 1);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_version() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 1).unwrap();
+        // Something in the way of version 2: its CREATE fails, nothing of it remains.
+        conn.execute_batch("CREATE TABLE titles_fts (x)").unwrap();
+        assert!(migrate(&conn).is_err());
+        assert_eq!(version(&conn).unwrap(), 1);
+        assert!(!objects(&conn).iter().any(|o| o == "table messages_fts"), "rolled back");
+    }
+}
