@@ -417,6 +417,85 @@ mod tests {
         assert_eq!(footnote_markers("x[3]", &s, &nested), "x[^2.3]");
     }
 
+    /// A conversation of two answers with sources, exported through the real database.
+    fn exported_markdown() -> (String, Vec<Vec<Source>>) {
+        use crate::api::{Cost, Finish, StreamEvent};
+        use crate::history::draft::Draft;
+        use crate::history::{MessageStatus, Turn, TurnStart};
+        let db = Db::open_in_memory().unwrap();
+        let mut conversation = None;
+        let mut parent = None;
+        let mut all_sources = Vec::new();
+        for (question, text, n) in [
+            ("How high is Everest?", "8,849 m [1][2], first climbed 1953 [1-3].", 3),
+            ("And K2?", "8,611 m [2, 1]; see `arr[1]`.", 2),
+        ] {
+            let plan = db
+                .begin_turn(
+                    &TurnStart {
+                        turn: Turn::Ask {
+                            conversation: conversation.clone(),
+                            parent: parent.clone(),
+                            question: question.into(),
+                        },
+                        model: "sonar-pro".into(),
+                        options: RequestOptions::default(),
+                    },
+                    8000,
+                )
+                .unwrap();
+            let mut d = Draft::default();
+            d.apply(&StreamEvent::Sources { sources: sources(n) });
+            d.apply(&StreamEvent::Delta { text: text.into() });
+            d.apply(&StreamEvent::Usage(Usage {
+                input_tokens: 6,
+                output_tokens: 1,
+                total_tokens: 7,
+                cost: Some(Cost {
+                    total: 0.00501,
+                    currency: "USD".into(),
+                    input_cost: None,
+                    output_cost: None,
+                    request_cost: None,
+                    computed: false,
+                }),
+                ..Default::default()
+            }));
+            d.apply(&StreamEvent::Done { finish: Finish::Stop });
+            db.save_answer(&plan.receipt.assistant_message_id, &d, MessageStatus::Complete).unwrap();
+            conversation = Some(plan.receipt.conversation.id.clone());
+            parent = Some(plan.receipt.assistant_message_id.clone());
+            all_sources.push(sources(n));
+        }
+        let dir = crate::history::tests::tempdir();
+        let result = db.export(Some(&[conversation.unwrap()]), ExportFormat::Markdown, &dir, 0).unwrap();
+        assert_eq!(result.path.file_name().unwrap(), "How high is Everest.md");
+        assert_eq!((result.conversations, result.messages), (1, 4));
+        (std::fs::read_to_string(result.path).unwrap(), all_sources)
+    }
+
+    #[test]
+    fn markdown_footnotes_match_the_sources_of_each_answer() {
+        let (md, sources) = exported_markdown();
+        assert!(md.starts_with("# How high is Everest?\n"), "{md}");
+        assert!(md.contains("**You** · "), "{md}");
+        assert!(md.contains("**Answer** · sonar-pro · 6 tokens in, 1 out · $0.00501"), "{md}");
+        assert!(md.contains("8,849 m [^1.1][^1.2], first climbed 1953 [^1.1][^1.2][^1.3]."), "{md}");
+        assert!(md.contains("8,611 m [^2.2][^2.1]; see `arr[1]`."), "{md}");
+        for (a, list) in sources.iter().enumerate() {
+            for s in list {
+                let definition = format!("[^{}.{}]: [{}](<{}>) — {}", a + 1, s.index, s.title, s.url, s.domain);
+                assert!(md.contains(&definition), "missing {definition} in {md}");
+            }
+        }
+        // Every reference has exactly one definition.
+        let refs: std::collections::BTreeSet<&str> =
+            md.match_indices("[^").map(|(i, _)| &md[i..i + md[i..].find(']').unwrap() + 1]).collect();
+        for r in refs {
+            assert_eq!(md.matches(&format!("\n{r}: ")).count(), 1, "{r}");
+        }
+    }
+
     #[test]
     fn dates_and_dollars_are_formatted_without_a_date_library() {
         assert_eq!(date(0), "1970-01-01");
