@@ -100,6 +100,19 @@ export async function launchApp(mockUrl, extraEnv = {}) {
   return {
     driver,
     dataDir,
+    /** SIGKILL the app itself (not the drivers), as a crash or a power user's kill -9 would. */
+    async kill() {
+      const { execFileSync } = await import('node:child_process');
+      execFileSync('pkill', ['-KILL', '-g', String(child.pid), '-x', 'citewise']);
+      await waitUntil(async () => {
+        try {
+          execFileSync('pgrep', ['-g', String(child.pid), '-x', 'citewise']);
+          return false;
+        } catch {
+          return true; // no such process left
+        }
+      }, 10_000, 'the app to die');
+    },
     async close() {
       await driver.quit().catch(() => {});
       await endGroup(child);
