@@ -1,13 +1,25 @@
-// The conversation in this window: its exchanges (question + answer turn), sending with the
-// earlier turns as context, Stop, Retry, New chat, and keeping the view scrolled while streaming.
-// It lives in memory only; saved history is a later step and will hang off `exchanges`.
+// The conversation shown in this window: a saved conversation (or a new one, saved by its first
+// question) as the branch of exchanges (question + answer) the backend says is shown. Sending,
+// Retry/Regenerate (a new answer to the same question), Edit & resend (a new question in place of
+// an old one), switching versions, opening a conversation, Stop, New chat, and keeping the view
+// scrolled while an answer streams.
+//
+// One stream at a time. Opening another conversation or a new chat stops the running answer
+// first (the backend keeps what arrived, as "interrupted"); each answer's channel feeds only its
+// own turn, and `view` is bumped whenever the shown conversation changes, so a late receipt or a
+// late open never lands in the wrong conversation.
 
-import { chatCancel, chatSend, toIpcError } from './ipc.js';
-import { AssistantTurn, renderUserTurn } from './message.js';
+import { chatCancel, chatSend, conversationOpen, conversationSelectVersion, toIpcError } from './ipc.js';
+import { renderErrorBanner } from './errors.js';
+import { AssistantTurn } from './message.js';
+import { UserTurn } from './user-turn.js';
 
 /**
- * @typedef {import('./ipc.js').ChatMessage} ChatMessage
- * @typedef {{question: string, userEl: HTMLElement, answer: AssistantTurn}} Exchange
+ * @typedef {import('./ipc.js').Conversation} Conversation
+ * @typedef {import('./ipc.js').ConversationSummary} ConversationSummary
+ * @typedef {import('./ipc.js').ChatArgs} ChatArgs
+ * @typedef {{user: UserTurn | null, answer: AssistantTurn | null}} Exchange
+ * @typedef {{parentId: string | null, question: string} | {regenerate: string}} Ask
  *
  * @typedef {object} ChatElements
  * @property {HTMLElement} scroller     the scrolling conversation area
@@ -18,17 +30,21 @@ import { AssistantTurn, renderUserTurn } from './message.js';
  * @typedef {object} ChatHooks
  * @property {() => string} getModel
  * @property {() => import('./ipc.js').RequestOptions | null} getOptions  the settings' request defaults
- * @property {(title: string | null) => void} onTitle   null: no conversation yet
+ * @property {(title: string | null, id: string | null) => void} onShown  the conversation in view
+ *   (null title: a new chat with nothing in it; null id: not saved yet)
+ * @property {(summary: ConversationSummary) => void} onSaved  a question was saved (sidebar moves it up)
+ * @property {(id: string) => void} onMissing  an opened conversation no longer exists
  * @property {(streaming: boolean) => void} onStreaming
  * @property {() => void} onOpenSettings
- * @property {(question: string, empty: boolean) => void} onNoKey  chat_send found no key; the
- *   question was taken back (`empty`: the conversation has nothing else in it)
+ * @property {(question: string | null, empty: boolean) => void} onNoKey  chat_send found no key;
+ *   a new question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
  */
 
 const TITLE_LENGTH = 48;
 const ANNOUNCE_LENGTH = 600;
+const HIGHLIGHT_MS = 2400;
 
-/** First question → conversation title, cut at a word boundary. */
+/** First question → conversation title, cut at a word boundary (the backend titles it the same way). */
 export function titleFrom(question) {
   const flat = question.replace(/\s+/g, ' ').trim();
   if (flat.length <= TITLE_LENGTH) return flat;
@@ -47,16 +63,24 @@ function newRequestId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 /**
  * @param {ChatElements} els
  * @param {ChatHooks} hooks
  */
 export function createChat(els, hooks) {
   const { scroller, list, emptyState, announcer } = els;
+  /** @type {string | null} */
+  let conversationId = null;
+  let title = /** @type {string | null} */ (null);
   /** @type {Exchange[]} */
   let exchanges = [];
   /** @type {{requestId: string, exchange: Exchange} | null} */
   let active = null;
+  /** Bumped whenever the shown conversation changes; async work started under another is dropped. */
+  let view = 0;
+  let opening = false;
   let followOutput = true;
 
   scroller.addEventListener(
@@ -72,20 +96,18 @@ export function createChat(els, hooks) {
   };
 
   const renderEmpty = () => {
-    emptyState.hidden = exchanges.length > 0;
+    emptyState.hidden = exchanges.length > 0 || list.childElementCount > 0;
   };
 
-  /** Earlier complete exchanges, alternating user/assistant, as the API expects. */
-  const historyBefore = (/** @type {Exchange} */ exchange) => {
-    /** @type {ChatMessage[]} */
-    const messages = [];
+  const isBusy = () => active !== null;
+
+  const setBusy = (/** @type {boolean} */ busy) => {
+    list.classList.toggle('is-busy', busy);
     for (const ex of exchanges) {
-      if (ex === exchange) break;
-      if (ex.answer.state === 'done' && ex.answer.text.trim()) {
-        messages.push({ role: 'user', content: ex.question }, { role: 'assistant', content: ex.answer.text });
-      }
+      ex.user?.setBusy(busy);
+      ex.answer?.setBusy(busy);
     }
-    return messages;
+    hooks.onStreaming(busy);
   };
 
   const announce = (/** @type {AssistantTurn} */ turn) => {
@@ -95,108 +117,303 @@ export function createChat(els, hooks) {
     announcer.textContent = `Answer ready. ${short}`;
   };
 
-  const newAnswer = () =>
-    new AssistantTurn({
-      onSettled: (turn) => {
-        if (active?.exchange.answer !== turn) return;
-        active = null;
-        hooks.onStreaming(false);
-        announce(turn);
-      },
-      onRetry: (turn) => retry(turn),
-      onOpenSettings: () => hooks.onOpenSettings(),
-      onRender: () => scrollToEnd(),
-    });
+  const exchangeOf = (/** @type {UserTurn | AssistantTurn} */ turn) =>
+    exchanges.find((ex) => ex.user === turn || ex.answer === turn);
 
-  const start = async (/** @type {Exchange} */ exchange) => {
+  /** @type {import('./message.js').TurnHooks} */
+  const answerHooks = {
+    onSettled: (turn) => {
+      if (active?.exchange.answer !== turn) return;
+      active = null;
+      setBusy(false);
+      announce(turn);
+    },
+    onRetry: (turn) => {
+      const ex = exchangeOf(turn);
+      if (ex) regenerate(ex);
+    },
+    onVersion: (_turn, id) => selectVersion(id),
+    onOpenSettings: () => hooks.onOpenSettings(),
+    onRender: () => scrollToEnd(),
+    isBusy,
+  };
+
+  /** @type {import('./user-turn.js').UserTurnHooks} */
+  const userHooks = {
+    onEdit: (turn, text) => {
+      const ex = exchangeOf(turn);
+      if (ex) edit(ex, text);
+    },
+    onVersion: (_turn, id) => selectVersion(id),
+    isBusy,
+  };
+
+  /** The id the next question follows: the last saved message of the shown branch. */
+  const lastMessageId = () => {
+    for (let i = exchanges.length - 1; i >= 0; i -= 1) {
+      const id = exchanges[i].answer?.id ?? exchanges[i].user?.id;
+      if (id) return id;
+    }
+    return null;
+  };
+
+  /** Take an exchange and everything after it off the screen. */
+  const dropFrom = (/** @type {number} */ index) => {
+    for (const ex of exchanges.splice(index)) {
+      ex.user?.el.remove();
+      ex.answer?.el.remove();
+    }
+  };
+
+  const setShown = (/** @type {string | null} */ nextTitle, /** @type {string | null} */ id) => {
+    title = nextTitle;
+    hooks.onShown(nextTitle, id);
+  };
+
+  /**
+   * Send one request for `exchange` (its answer turn is fresh and streaming).
+   * @param {Exchange} exchange
+   * @param {Ask} ask
+   * @param {"ask" | "edit" | "retry"} kind
+   */
+  const start = async (exchange, ask, kind) => {
     const requestId = newRequestId();
-    const turn = exchange.answer;
+    const turn = /** @type {AssistantTurn} */ (exchange.answer);
+    const shown = view;
     active = { requestId, exchange };
     announcer.textContent = '';
-    hooks.onStreaming(true);
+    setBusy(true);
     scrollToEnd(true);
-    const messages = [...historyBefore(exchange), { role: 'user', content: exchange.question }];
+    /** @type {ChatArgs} */
+    const args = { requestId, model: hooks.getModel(), conversationId, ...ask };
+    const options = hooks.getOptions();
+    if (options) args.options = options;
     try {
-      /** @type {import('./ipc.js').ChatArgs} */
-      const args = { requestId, model: hooks.getModel(), messages };
-      const options = hooks.getOptions();
-      if (options) args.options = options;
-      await chatSend(args, (event) => {
+      const receipt = await chatSend(args, (event) => {
         try {
           turn.handleEvent(event);
         } catch (err) {
           console.error('chat event failed:', event, err);
         }
       });
+      hooks.onSaved(receipt.conversation);
+      if (view === shown) {
+        conversationId = receipt.conversation.id;
+        const parentId = 'question' in ask ? ask.parentId : exchange.user?.parentId ?? null;
+        exchange.user?.setSaved(receipt.userMessageId, parentId, receipt.userVersions);
+        turn.setSaved(receipt.assistantMessageId, receipt.answerVersions);
+        setShown(receipt.conversation.title, conversationId);
+      }
       // Stop pressed before the backend had registered the request: cancel it now.
       if (turn.state === 'stopped') chatCancel(requestId).catch(() => {});
     } catch (err) {
       const error = toIpcError(err);
-      if (error.kind === 'no_key' && withdraw(exchange)) hooks.onNoKey(exchange.question, exchanges.length === 0);
+      if (error.kind === 'no_key' && view === shown && turn.state === 'streaming') withdraw(exchange, kind);
       else turn.fail(error);
     }
   };
 
   /**
-   * Take back an exchange the backend did not accept, as if it had not been sent: sending
-   * without a key leads to the key form, not to a failed answer.
+   * Sending without a key saves nothing: take the exchange back as if it had not been sent. A new
+   * question goes back into the question box; after Retry or Edit the saved branch comes back.
    * @param {Exchange} exchange
-   * @returns {boolean} false when it had already moved on (stopped, or not the last one)
+   * @param {"ask" | "edit" | "retry"} kind
    */
-  const withdraw = (exchange) => {
-    if (exchange.answer.state !== 'streaming' || exchanges.at(-1) !== exchange) return false;
-    exchanges.pop();
-    exchange.userEl.remove();
-    exchange.answer.el.remove();
+  const withdraw = (exchange, kind) => {
     active = null;
-    hooks.onStreaming(false);
-    if (exchanges.length === 0) hooks.onTitle(null);
+    setBusy(false);
+    if (kind === 'ask' || !conversationId) {
+      const question = exchange.user?.text ?? null;
+      dropFrom(exchanges.indexOf(exchange));
+      if (exchanges.length === 0 && !conversationId) setShown(null, null);
+      renderEmpty();
+      hooks.onNoKey(question, exchanges.length === 0);
+    } else {
+      open(conversationId);
+      hooks.onNoKey(null, false);
+    }
+  };
+
+  /** @param {string} question @param {string | null} parentId @returns {Exchange} */
+  const addExchange = (question, parentId) => {
+    /** @type {Exchange} */
+    const exchange = { user: new UserTurn(question, parentId, userHooks), answer: new AssistantTurn(answerHooks) };
+    exchanges.push(exchange);
+    list.append(/** @type {UserTurn} */ (exchange.user).el, /** @type {AssistantTurn} */ (exchange.answer).el);
     renderEmpty();
-    return true;
+    return exchange;
   };
 
   /**
-   * Ask a question in this conversation.
+   * Ask a question after the shown branch.
    * @param {string} question
    * @returns {boolean} false when busy or empty
    */
   const send = (question) => {
-    if (active || question.trim() === '') return false;
-    exchanges.at(-1)?.answer.retire();
-    /** @type {Exchange} */
-    const exchange = { question, userEl: renderUserTurn(question), answer: newAnswer() };
-    exchanges.push(exchange);
-    list.append(exchange.userEl, exchange.answer.el);
-    if (exchanges.length === 1) hooks.onTitle(titleFrom(question));
-    renderEmpty();
-    start(exchange);
+    if (active || opening || question.trim() === '') return false;
+    const parentId = lastMessageId();
+    if (!title) setShown(titleFrom(question), conversationId);
+    start(addExchange(question, parentId), { parentId, question }, 'ask');
     return true;
   };
 
-  /** Ask the last question again, in place of its failed answer. */
-  const retry = (/** @type {AssistantTurn} */ turn) => {
-    const exchange = exchanges.at(-1);
-    if (active || !exchange || exchange.answer !== turn) return;
-    const fresh = newAnswer();
-    turn.el.replaceWith(fresh.el);
+  /** Retry and Regenerate: a new answer to the exchange's question; what was below it leaves the screen. */
+  const regenerate = (/** @type {Exchange} */ exchange) => {
+    if (active || !exchange.user) return;
+    const index = exchanges.indexOf(exchange);
+    dropFrom(index + 1);
+    const fresh = new AssistantTurn(answerHooks);
+    if (exchange.answer) exchange.answer.el.replaceWith(fresh.el);
+    else list.append(fresh.el);
     exchange.answer = fresh;
-    start(exchange);
+    // A question the backend never saved is simply asked again.
+    const ask = exchange.user.id
+      ? { regenerate: exchange.user.id }
+      : { parentId: exchange.user.parentId, question: exchange.user.text };
+    start(exchange, ask, 'retry');
+  };
+
+  /** Edit & resend: a new version of the question, answered; the old branch stays as a version. */
+  const edit = (/** @type {Exchange} */ exchange, /** @type {string} */ question) => {
+    if (active || !exchange.user) return;
+    const { parentId } = exchange.user;
+    dropFrom(exchanges.indexOf(exchange));
+    start(addExchange(question, parentId), { parentId, question }, 'edit');
+  };
+
+  /**
+   * Show a stored conversation's branch.
+   * @param {Conversation} conversation
+   * @param {{focus?: string | null, highlight?: boolean}} [options]
+   */
+  const render = (conversation, { focus = null, highlight = false } = {}) => {
+    conversationId = conversation.id;
+    exchanges = [];
+    const frag = document.createDocumentFragment();
+    /** @type {Exchange | null} */
+    let current = null;
+    for (const message of conversation.messages ?? []) {
+      if (message.role === 'user') {
+        const user = new UserTurn(message.content, message.parentId, userHooks);
+        user.setSaved(message.id, message.parentId, message.versions ?? null);
+        current = { user, answer: null };
+        exchanges.push(current);
+        frag.append(user.el);
+      } else {
+        const answer = AssistantTurn.fromStored(message, answerHooks);
+        if (!current || current.answer) {
+          current = { user: null, answer };
+          exchanges.push(current);
+        } else {
+          current.answer = answer;
+        }
+        frag.append(answer.el);
+      }
+    }
+    list.replaceChildren(frag);
+    announcer.textContent = '';
+    setShown(conversation.title, conversation.id);
+    renderEmpty();
+    const target = focus ? /** @type {HTMLElement | null} */ (list.querySelector(`[data-message-id="${CSS.escape(focus)}"]`)) : null;
+    if (target) {
+      target.scrollIntoView({ block: highlight ? 'center' : 'nearest', behavior: highlight && !reducedMotion() ? 'smooth' : 'auto' });
+      if (highlight) {
+        target.classList.add('is-highlighted');
+        setTimeout(() => target.classList.remove('is-highlighted'), HIGHLIGHT_MS);
+      }
+    } else {
+      followOutput = true;
+      scrollToEnd(true);
+    }
+  };
+
+  /** Something else is about to be shown: no sending until it is. @returns {number} its view */
+  const loading = () => {
+    view += 1;
+    opening = true;
+    list.setAttribute('aria-busy', 'true');
+    return view;
+  };
+
+  const loaded = (/** @type {number} */ shown) => {
+    if (view !== shown) return;
+    opening = false;
+    list.removeAttribute('aria-busy');
+  };
+
+  /**
+   * Open a saved conversation; with `messageId` (a search hit) show the branch holding it,
+   * scrolled to it and briefly highlighted.
+   * @param {string} id
+   * @param {string | null} [messageId]
+   */
+  const open = async (id, messageId = null) => {
+    stop();
+    const shown = loading();
+    try {
+      const conversation = await conversationOpen(id, messageId);
+      if (view !== shown) return;
+      render(conversation, { focus: messageId, highlight: messageId !== null });
+    } catch (err) {
+      if (view !== shown) return;
+      const error = toIpcError(err);
+      if (error.kind === 'not_found') {
+        hooks.onMissing(id);
+        newChat();
+        announcer.textContent = 'That conversation no longer exists.';
+        return;
+      }
+      exchanges = [];
+      conversationId = id;
+      list.replaceChildren(renderErrorBanner(error, { onRetry: () => open(id, messageId), onOpenSettings: hooks.onOpenSettings }));
+      renderEmpty();
+    } finally {
+      loaded(shown);
+    }
+  };
+
+  /** Show another version of a question or an answer (a sibling id), keeping it in view. */
+  const selectVersion = async (/** @type {string} */ messageId) => {
+    if (active || opening || !conversationId) return;
+    const hadFocus = list.contains(document.activeElement) ? /** @type {HTMLElement} */ (document.activeElement).dataset.testid : null;
+    const shown = loading();
+    try {
+      const conversation = await conversationSelectVersion(conversationId, messageId);
+      if (view !== shown) return;
+      render(conversation, { focus: messageId });
+      // Keep keyboard focus on the switcher of the version now shown.
+      const turn = list.querySelector(`[data-message-id="${CSS.escape(messageId)}"]`);
+      const button = /** @type {HTMLButtonElement | null} */ (turn?.querySelector(`[data-testid="${hadFocus}"]`) ?? null);
+      const fallback = /** @type {HTMLButtonElement | null} */ (turn?.querySelector('.versions button:not(:disabled)') ?? null);
+      if (hadFocus) (button && !button.disabled ? button : fallback)?.focus();
+    } catch (err) {
+      if (view !== shown) return;
+      const error = toIpcError(err);
+      if (error.kind === 'not_found' && conversationId) open(conversationId);
+      else announcer.textContent = error.message;
+    } finally {
+      loaded(shown);
+    }
   };
 
   const stop = () => {
     if (!active) return;
     const { requestId, exchange } = active;
-    exchange.answer.stop();
+    exchange.answer?.stop();
     chatCancel(requestId).catch((err) => console.warn('chat_cancel failed:', err));
   };
 
   const newChat = () => {
     stop();
+    view += 1;
+    opening = false;
+    list.removeAttribute('aria-busy');
+    conversationId = null;
     exchanges = [];
     list.replaceChildren();
     announcer.textContent = '';
     followOutput = true;
-    hooks.onTitle(null);
+    setShown(null, null);
     renderEmpty();
   };
 
@@ -209,6 +426,15 @@ export function createChat(els, hooks) {
     send,
     stop,
     newChat,
+    open,
     isStreaming: () => active !== null,
+    /** The saved conversation in view, if any. */
+    currentId: () => conversationId,
+    /** A new chat with nothing asked yet. */
+    isEmpty: () => conversationId === null && exchanges.length === 0,
+    /** The shown conversation was renamed elsewhere (the sidebar). @param {ConversationSummary} summary */
+    renamed: (summary) => {
+      if (summary.id === conversationId) setShown(summary.title, summary.id);
+    },
   };
 }

@@ -2,13 +2,19 @@
 
 import { createChat } from './chat.js';
 import { bindComposer } from './composer.js';
+import { createConversationMenu } from './conversation-menu.js';
+import { bindDataSection } from './data.js';
+import { createHistoryActions } from './history-actions.js';
+import { createHistoryList } from './history-list.js';
 import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
 import { bindExternalLinks } from './links.js';
 import { BUILTIN_LISTS, bindModelPicker } from './models.js';
 import { bindNotices } from './notices.js';
+import { bindSearch } from './search.js';
 import { bindSettings } from './settings.js';
-import { bindSidebar, renderConversationList } from './sidebar.js';
+import { bindSidebar } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
+import { createToaster } from './toast.js';
 import { bindWelcome } from './welcome.js';
 
 /**
@@ -28,6 +34,8 @@ function $(selector) {
 function start() {
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
   $('#new-chat-shortcut').textContent = isMac ? '⌘N' : 'Ctrl N';
+  $('#search-shortcut').textContent = isMac ? '⌘K' : 'Ctrl K';
+  if (isMac) $('[data-testid="search-open"]').setAttribute('aria-keyshortcuts', 'Meta+K');
 
   /** @type {Settings | null} */
   let settings = null;
@@ -120,6 +128,13 @@ function start() {
   const titleEl = $('#conversation-title');
   /** @type {ReturnType<typeof bindComposer>} */
   let composer;
+  const toast = createToaster($('#toasts'));
+  const history = createHistoryList($('#history'), {
+    onOpen: (id) => openConversation(id),
+    onMenu: (anchor, summary) => actions.openMenu(anchor, summary),
+    onRenamed: (summary) => chat.renamed(summary),
+    onError: (error) => toast.show({ text: error.message, tone: 'warn' }),
+  });
 
   const chat = createChat(
     {
@@ -131,17 +146,22 @@ function start() {
     {
       getModel: () => picker.value(),
       getOptions: () => settings?.requestDefaults ?? null,
-      onTitle: (title) => {
+      onShown: (title, id) => {
         titleEl.textContent = title ?? 'New chat';
         document.title = title ? `${title} — Citewise` : 'Citewise';
         input.placeholder = title ? 'Ask a follow-up…' : 'Ask anything…';
-        renderConversationList($('#conversation-list'), title);
+        history.setCurrent(id);
+      },
+      onSaved: (summary) => history.update(summary),
+      onMissing: (id) => {
+        history.remove(id);
+        toast.show({ text: 'That conversation no longer exists.', tone: 'warn' });
       },
       onStreaming: (on) => composer.setStreaming(on),
       // The error banner offers Settings only for key problems (auth, no_key).
       onOpenSettings: () => sheet.open({ atKey: true }),
       onNoKey: async (question, empty) => {
-        composer.restore(question);
+        if (question !== null) composer.restore(question);
         try {
           await loadStatus();
         } catch (err) {
@@ -164,6 +184,21 @@ function start() {
     { onSend: (text) => chat.send(text), onStop: () => chat.stop() },
   );
 
+  const actions = createHistoryActions({ list: history, menu: createConversationMenu($('#sidebar')), toast, chat });
+
+  /** @param {string} id @param {string | null} [messageId]  a search hit to scroll to */
+  const openConversation = (id, messageId = null) => {
+    chat.open(id, messageId);
+    sidebar.close();
+    composer.focus();
+  };
+  const search = bindSearch(
+    { dialog: /** @type {HTMLDialogElement} */ ($('#search')), openButton: $('[data-testid="search-open"]') },
+    { onOpen: openConversation },
+  );
+  const data = bindDataSection($('#settings-data'), { onImported: () => history.reload() });
+  $('#settings').addEventListener('close', () => data.reset());
+
   const newChat = () => {
     chat.newChat();
     sidebar.close();
@@ -178,6 +213,9 @@ function start() {
     } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'n') {
       event.preventDefault();
       if (!dialogOpen) newChat();
+    } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'k') {
+      event.preventDefault();
+      if (!dialogOpen || $('#search').open) search.open();
     }
   });
 

@@ -1,25 +1,32 @@
-// One turn of the conversation as DOM. A user turn is just its text; an assistant turn owns its
-// streaming renderer and reacts to the backend's channel events (see ChatEvent in ipc.js).
+// An answer in the conversation as DOM. It owns its streaming renderer and reacts to the
+// backend's channel events (see ChatEvent in ipc.js), or is built at once from a StoredMessage
+// when a saved conversation is opened. (Questions are user-turn.js.)
 //
-// Assistant turn layout, top to bottom: search status line, source cards, retry note, answer,
-// reasoning (collapsed), error banner, footer (note + tokens/cost).
+// Layout, top to bottom: search status line, source cards, retry note, answer, reasoning
+// (collapsed), error banner, footer (note, Retry, Copy, Regenerate, versions, tokens/cost).
 
 import { renderCostActual } from './cost.js';
 import { renderErrorBanner } from './errors.js';
 import { StreamingMarkdown } from './streaming.js';
 import { indexSources, linkCitations, renderSourceList } from './sources.js';
+import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } from './turn-actions.js';
 
 /**
  * @typedef {import('./ipc.js').ChatEvent} ChatEvent
  * @typedef {import('./ipc.js').IpcError} IpcError
  * @typedef {import('./ipc.js').Source} Source
+ * @typedef {import('./ipc.js').StoredMessage} StoredMessage
+ * @typedef {import('./ipc.js').Versions} Versions
  * @typedef {"streaming" | "done" | "stopped" | "error"} TurnState
+ *   "stopped": cut off (Stop, or an answer saved as interrupted by a crash or quit)
  *
  * @typedef {object} TurnHooks
  * @property {(turn: AssistantTurn) => void} onSettled  the turn stopped streaming, for any reason
- * @property {(turn: AssistantTurn) => void} onRetry
+ * @property {(turn: AssistantTurn) => void} onRetry    Retry and Regenerate: answer the question again
+ * @property {(turn: AssistantTurn, messageId: string) => void} onVersion
  * @property {() => void} onOpenSettings
  * @property {() => void} onRender  content grew (keep the view scrolled)
+ * @property {() => boolean} isBusy  an answer is streaming: no Regenerate or version switch now
  */
 
 function el(tag, className, text) {
@@ -36,18 +43,6 @@ const RETRY_REASONS = {
   timeout: 'Timed out',
 };
 
-/**
- * @param {string} text
- * @returns {HTMLElement}
- */
-export function renderUserTurn(text) {
-  const turn = el('article', 'turn turn-user');
-  turn.dataset.testid = 'message-user';
-  turn.setAttribute('aria-label', 'Your question');
-  turn.append(el('div', 'user-text', text));
-  return turn;
-}
-
 export class AssistantTurn {
   /** @param {TurnHooks} hooks */
   constructor(hooks) {
@@ -61,6 +56,10 @@ export class AssistantTurn {
     /** @type {string[]} */
     this.queries = [];
     this.retryTimer = 0;
+    /** @type {string | null} the saved answer's id (from the receipt or the stored message) */
+    this.id = null;
+    /** @type {Versions | null} */
+    this.versions = null;
 
     this.el = el('article', 'turn turn-assistant');
     this.el.dataset.testid = 'message-assistant';
@@ -75,10 +74,11 @@ export class AssistantTurn {
     this.content = el('div', 'assistant-content prose');
     this.content.dataset.testid = 'assistant-content';
     this.note = el('span', 'turn-note');
+    this.actions = el('span', 'turn-actions');
     this.costSlot = el('span', 'cost-slot');
     this.footer = el('footer', 'turn-footer');
     this.footer.hidden = true;
-    this.footer.append(this.note, this.costSlot);
+    this.footer.append(this.note, this.actions, this.costSlot);
     this.el.append(this.statusLine, this.sourcesSlot, this.retryNote, this.content, this.footer);
     /** @type {HTMLDetailsElement | null} */
     this.reasoning = null;
@@ -90,6 +90,39 @@ export class AssistantTurn {
       onRender: () => hooks.onRender(),
     });
     this.setState('streaming');
+  }
+
+  /**
+   * An answer as saved: rendered once, with its sources, reasoning, cost and how it ended.
+   * @param {StoredMessage} message
+   * @param {TurnHooks} hooks
+   */
+  static fromStored(message, hooks) {
+    const turn = new AssistantTurn(hooks);
+    turn.id = message.id;
+    turn.versions = message.versions ?? null;
+    turn.el.dataset.messageId = message.id;
+    if (Array.isArray(message.queries)) turn.queries = message.queries.filter((q) => typeof q === 'string' && q);
+    if (Array.isArray(message.sources) && message.sources.length) turn.showSources(message.sources);
+    if (message.reasoning) turn.appendReasoning(message.reasoning);
+    if (message.content) turn.renderer.append(message.content);
+    if (message.usage) turn.handleEvent({ event: 'usage', data: message.usage });
+    if (message.status === 'complete') turn.complete(message.finish === 'length' ? 'length' : 'stop');
+    else if (message.status === 'error') turn.fail(message.error ?? { kind: 'unknown', message: 'This answer failed.' });
+    else turn.interrupt(message.finish === 'cancelled' ? 'Stopped' : 'Answer interrupted');
+    return turn;
+  }
+
+  /**
+   * Attach the ids from the chat_send receipt, so Retry, Regenerate and versions work.
+   * @param {string} id
+   * @param {Versions | null} versions
+   */
+  setSaved(id, versions) {
+    this.id = id;
+    this.versions = versions;
+    this.el.dataset.messageId = id;
+    if (this.state !== 'streaming') this.renderActions();
   }
 
   /** The answer text so far (markdown source, as the model wrote it). */
@@ -158,9 +191,14 @@ export class AssistantTurn {
 
   /** The user stopped the answer; what arrived so far stays. */
   stop() {
+    this.interrupt('Stopped');
+  }
+
+  /** Cut off (Stop, or saved as interrupted): the partial answer, a quiet note and Retry. */
+  interrupt(note) {
     if (this.state !== 'streaming') return;
     this.finishReason = 'cancelled';
-    this.setNote('Stopped');
+    this.setNote(note);
     this.settle('stopped');
   }
 
@@ -175,11 +213,6 @@ export class AssistantTurn {
     this.settle('error');
   }
 
-  /** A newer turn exists: a retry from here would no longer make sense. */
-  retire() {
-    for (const button of this.el.querySelectorAll('.error-banner [data-action="retry"]')) button.remove();
-  }
-
   /** @param {TurnState} state */
   settle(state) {
     this.clearRetrying();
@@ -191,7 +224,50 @@ export class AssistantTurn {
       this.statusLine.textContent = `Searched: ${this.quotedQueries()}`;
     }
     this.setState(state);
+    this.renderActions();
     this.hooks.onSettled(this);
+  }
+
+  /** Copy · Regenerate (Retry when cut off) · versions, once the answer has settled. */
+  renderActions() {
+    /** @type {HTMLElement[]} */
+    const items = [];
+    if (this.state === 'stopped') {
+      const retry = actionButton({ label: 'Retry', icon: 'retry', testid: 'retry', onClick: () => this.hooks.onRetry(this) });
+      retry.dataset.needsIdle = '';
+      items.push(retry);
+    }
+    if (this.text.trim()) {
+      const copy = actionButton({ label: 'Copy', icon: 'copy', testid: 'copy-answer', onClick: () => this.copy(copy) });
+      copy.title = 'Copy the answer as Markdown, with its sources';
+      items.push(copy);
+    }
+    if (this.state === 'done') {
+      const again = actionButton({ label: 'Regenerate', icon: 'regenerate', testid: 'regenerate', onClick: () => this.hooks.onRetry(this) });
+      again.dataset.needsIdle = '';
+      items.push(again);
+    }
+    const versions = renderVersions(this.versions, 'answer', (id) => this.hooks.onVersion(this, id));
+    if (versions) items.push(versions);
+    this.actions.replaceChildren(...items);
+    setControlsBusy(this.actions, this.hooks.isBusy());
+    if (items.length) this.footer.hidden = false;
+  }
+
+  /** @param {boolean} busy */
+  setBusy(busy) {
+    setControlsBusy(this.el, busy);
+  }
+
+  /** The answer's markdown, with its sources as a numbered list. @param {HTMLButtonElement} button */
+  async copy(button) {
+    let text = this.text.trim();
+    if (this.sources.size) {
+      const lines = [...this.sources.values()].sort((a, b) => a.index - b.index)
+        .map((s) => `[${s.index}] ${s.title ? `${s.title} — ` : ''}${s.url}`);
+      text += `\n\nSources:\n${lines.join('\n')}`;
+    }
+    flashCopied(button, await copyText(text));
   }
 
   setNote(text) {

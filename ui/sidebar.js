@@ -1,6 +1,5 @@
-// The left sidebar: New chat, the conversation list and the footer. Below 900 px it becomes a
-// drawer behind a toggle button in the header. The list shows only the current in-memory
-// conversation until saved history arrives.
+// The left sidebar as a whole: New chat, Search, the saved conversations (history-list.js) and
+// the footer. Below 900 px it becomes a drawer behind a toggle button in the header.
 
 const NARROW = '(max-width: 899px)';
 
@@ -47,22 +46,4 @@ export function bindSidebar({ app, sidebar, toggle }) {
       if (narrow.matches) setOpen(false);
     },
   };
-}
-
-/**
- * @param {HTMLElement} list  the <ul> of conversations
- * @param {string | null} title  the current conversation's title, null before the first question
- */
-export function renderConversationList(list, title) {
-  list.replaceChildren();
-  const section = list.closest('section');
-  if (section) section.hidden = !title;
-  if (!title) return;
-  const item = document.createElement('li');
-  item.className = 'conversation-item is-current';
-  item.dataset.testid = 'conversation-item';
-  item.setAttribute('aria-current', 'true');
-  item.textContent = title;
-  item.title = title;
-  list.append(item);
 }
