@@ -33,6 +33,34 @@ const settled = () => {
 async function drive() {
   await sleep(50);
   if (params.get('sidebar') === '1') $('#sidebar-toggle').click();
+  const open = Number(params.get('open'));
+  if (open > 0) {
+    await until(() => document.querySelectorAll('[data-testid="conversation-item"]').length >= open);
+    document.querySelectorAll('[data-testid="conversation-item"]')[open - 1].click();
+    await until(() => $('[data-testid="message-list"]').childElementCount > 0);
+    if (params.get('edit') === '1') {
+      [...document.querySelectorAll('[data-testid="edit-question"]')].at(-1)?.click();
+    }
+  }
+  if (params.get('menu') === '1') {
+    await until(() => $('[data-testid="conversation-menu"]'));
+    $('[data-testid="conversation-menu"]').click();
+  }
+  const query = params.get('search');
+  if (query !== null) {
+    $('[data-testid="search-open"]').click();
+    const input = $('[data-testid="search-input"]');
+    input.value = query;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+  if (params.get('data') === '1') {
+    $('[data-testid="settings-open"]').click();
+    await until(() => !$('[data-testid="settings-save"]').disabled);
+    await sleep(150);
+    $('#settings-data').scrollIntoView({ block: 'start' });
+    const action = params.get('dataaction');
+    if (action) $(`[data-testid="${CSS.escape(action)}"]`)?.click();
+  }
   const question = params.get('ask');
   if (question) {
     await ask(question);

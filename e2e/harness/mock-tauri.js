@@ -1,7 +1,9 @@
 // A fake `window.__TAURI__` for looking at the real UI in a plain browser, without the Rust app.
 // It speaks the IPC contract of ui/ipc.js: app_status, settings_get, settings_update (validated
-// like the backend), models_list (per provider), chat_send (events on a Channel), chat_cancel,
-// open_url, and the key commands of mock-keys.js (key_status, key_save, key_remove, key_test).
+// like the backend), models_list (per provider), chat_send (saves the question, resolves with a
+// receipt, streams events on a Channel and saves them into the answer), chat_cancel, open_url,
+// the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history
+// commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open).
 // Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
@@ -9,10 +11,12 @@
 //   #retrying   backend retries first    #length     finish "length"
 //   #long       ~20,000-token answer     #hostile    script/img/javascript: payloads
 //   #nosearch   no search, no sources    #extras     images, related and an unknown event too
+//   #latereceipt  the receipt resolves after the first events have arrived
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
 // ?provider=agent|sonar|openai the saved provider,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
-// ?notice=damaged adds the "settings file was damaged" notice to the first app_status.
+// ?notice=damaged adds the "settings file was damaged" notice to the first app_status, and
+// ?history=N seeds N saved conversations (see mock-history.js).
 // Everything the UI sent is kept in window.__mockTauri.calls.
 (() => {
   'use strict';
@@ -270,14 +274,28 @@
 
   const running = new Map();
   const calls = [];
+  const history = window.__createMockHistory(params, { answer: ANSWER, sources: SOURCES, usage: usage(400) });
 
   function chatSend({ args, onEvent }) {
-    const question = args.messages[args.messages.length - 1]?.content ?? '';
+    if ('messages' in args) return Promise.reject({ kind: 'bad_request', message: 'chat_send takes a question or regenerate, not messages.' });
+    const question = typeof args.regenerate === 'string' ? history.questionOf(args.conversationId, args.regenerate) : String(args.question ?? '');
     if (question.includes('#nokey') || keyOf(settings.provider) === 'none') {
       return Promise.reject({ kind: 'no_key', message: 'No API key is set.' });
     }
+    let receipt;
+    try {
+      receipt = history.begin(args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const conversationId = receipt.conversation.id;
+    const answerId = receipt.assistantMessageId;
     const steps = script(question);
-    const run = { timer: 0, channel: onEvent };
+    const send = (message) => {
+      history.record(conversationId, answerId, message);
+      onEvent.onmessage(message);
+    };
+    const run = { timer: 0, send };
     running.set(args.requestId, run);
     const next = (k) => {
       if (k >= steps.length) {
@@ -285,12 +303,12 @@
         return;
       }
       run.timer = setTimeout(() => {
-        onEvent.onmessage({ event: steps[k].event, data: steps[k].data });
+        send({ event: steps[k].event, data: steps[k].data });
         next(k + 1);
       }, steps[k].delay);
     };
     next(0);
-    return Promise.resolve(null);
+    return later(receipt, question.includes('#latereceipt') ? 1200 : 5);
   }
 
   const later = (value, ms = 60) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
@@ -316,12 +334,13 @@
     models_list: () => later(modelsList()),
     chat_send: chatSend,
     ...keyStore.commands,
+    ...history.commands,
     chat_cancel: ({ requestId }) => {
       const run = running.get(requestId);
       if (!run) return false;
       clearTimeout(run.timer);
       running.delete(requestId);
-      setTimeout(() => run.channel.onmessage({ event: 'done', data: { finish: 'cancelled' } }), 20);
+      setTimeout(() => run.send({ event: 'done', data: { finish: 'cancelled' } }), 20);
       return true;
     },
     open_url: ({ url }) => {
@@ -339,6 +358,6 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore };
+  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history };
   window.__mockTauri = mock;
 })();

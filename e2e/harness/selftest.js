@@ -198,10 +198,12 @@ async function windowFlows() {
   check('citation click opens through backend', opened?.args.url === cites[0].getAttribute('href') && location.href === before, opened);
 
   $('[data-testid="model-picker"]').value = 'high';
+  const firstAnswerId = turn.dataset.messageId;
   await ask('And how tall is K2?');
   await settled();
   const follow = sends().at(-1).args.args;
-  check('multi-turn messages', follow.messages.map((m) => m.role).join() === 'user,assistant,user' && follow.messages[1].content.startsWith('Mount Everest is'), follow.messages);
+  const currentId = $('[data-testid="conversation-item"][aria-current]')?.dataset.id;
+  check('follow-up: same conversation, after the first answer, no messages sent', !!currentId && follow.conversationId === currentId && !!firstAnswerId && follow.parentId === firstAnswerId && !('messages' in follow), follow);
   check('picked model sent', follow.model === 'high', follow.model);
   $('[data-testid="model-picker"]').value = 'fast';
 
@@ -213,9 +215,10 @@ async function windowFlows() {
   const sendsBefore = sends().length;
   banner.querySelector('button').click();
   await sleep(10);
-  check('retry resends the same question in place', sends().length === sendsBefore + 1 && sends().at(-1).args.args.messages.at(-1).content === 'Break it #error' && $$('[data-testid="message-assistant"]').length === turnsBefore);
+  const failedQuestion = $$('[data-testid="message-user"]').at(-1).dataset.messageId;
+  check('retry asks the same question again in place', sends().length === sendsBefore + 1 && sends().at(-1).args.args.regenerate === failedQuestion && !!failedQuestion && $$('[data-testid="message-assistant"]').length === turnsBefore);
   await settled();
-  check('history skips failed turns', sends().at(-1).args.args.messages.length === 5, sends().at(-1).args.args.messages.length);
+  check('retry keeps the partial answer as version 1', lastTurn().querySelector('[data-testid="version-label"]')?.textContent === '2 / 2', lastTurn().querySelector('[data-testid="version-label"]')?.textContent);
 
   await ask('Slow one #slow');
   await sleep(1500);
@@ -270,10 +273,10 @@ async function windowFlows() {
   type('');
 
   $('[data-testid="new-chat"]').click();
-  check('new chat clears', $$('[data-testid="message-list"] > *').length === 0 && !$('#empty-state').hidden && !$('[data-testid="conversation-item"]') && $('#conversation-title').textContent === 'New chat');
+  check('new chat clears', $$('[data-testid="message-list"] > *').length === 0 && !$('#empty-state').hidden && !$('[data-testid="conversation-item"][aria-current]') && $('#conversation-title').textContent === 'New chat');
   $('.example').click();
   await sleep(10);
-  check('example question sends', sends().at(-1).args.args.messages.length === 1 && $('[data-testid="message-user"]')?.textContent === $('.example').textContent);
+  check('example question sends', sends().at(-1).args.args.conversationId === null && sends().at(-1).args.args.parentId === null && $('[data-testid="message-user"]')?.textContent === $('.example').textContent);
   await settled();
 }
 
