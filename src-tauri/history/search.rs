@@ -15,6 +15,9 @@ use crate::api::Role;
 pub const MAX_HITS: usize = 200;
 /// Title matches shown before message matches.
 const MAX_TITLE_HITS: usize = 5;
+/// How many of the newest matching messages are ranked by relevance (BM25); older matches are
+/// found once the words are specific enough to match fewer messages than this.
+pub const RANK_WINDOW: usize = 1000;
 /// Words of context in a snippet.
 const SNIPPET_WORDS: u32 = 14;
 
@@ -41,14 +44,129 @@ pub struct SearchHit {
     pub updated_at: i64,
 }
 
+/// What was typed, cut into words the way the index's tokenizer cuts text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Terms {
+    words: Vec<String>,
+    /// The last word is still being typed: it matches as a prefix.
+    prefix: bool,
+}
+
+impl Terms {
+    /// `None` when the text holds no word.
+    pub fn parse(typed: &str) -> Option<Terms> {
+        let words: Vec<String> =
+            typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(String::from).collect();
+        if words.is_empty() {
+            return None;
+        }
+        Some(Terms { words, prefix: typed.ends_with(|c: char| c.is_alphanumeric()) })
+    }
+
+    /// The FTS5 query: every word quoted, all required, the last one a prefix while typing.
+    pub fn fts(&self) -> String {
+        let last = self.words.len() - 1;
+        let quoted: Vec<String> = self
+            .words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| format!("\"{w}\"{}", if i == last && self.prefix { "*" } else { "" }))
+            .collect();
+        quoted.join(" ")
+    }
+
+    fn matches(&self, word: &str) -> bool {
+        let word = fold(word);
+        let last = self.words.len() - 1;
+        self.words.iter().enumerate().any(|(i, w)| {
+            let w = fold(w);
+            word == w || (i == last && self.prefix && word.starts_with(&w))
+        })
+    }
+}
+
 /// The FTS5 query for what was typed, or `None` when it holds no word.
 pub fn fts_query(typed: &str) -> Option<String> {
-    let words: Vec<&str> = typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let (last, rest) = words.split_last()?;
-    let prefix = if typed.ends_with(|c: char| c.is_alphanumeric()) { "*" } else { "" };
-    let mut query: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
-    query.push(format!("\"{last}\"{prefix}"));
-    Some(query.join(" "))
+    Terms::parse(typed).map(|t| t.fts())
+}
+
+/// Lower case without the common Latin diacritics, close to the index's `remove_diacritics 2`.
+fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' | 'ĉ' | 'ċ' => 'c',
+            'ď' | 'đ' => 'd',
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+            'ğ' | 'ĝ' | 'ġ' | 'ģ' => 'g',
+            'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+            'ķ' => 'k',
+            'ĺ' | 'ļ' | 'ľ' | 'ł' => 'l',
+            'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+            'ŕ' | 'ŗ' | 'ř' => 'r',
+            'ś' | 'ŝ' | 'ş' | 'š' => 's',
+            'ţ' | 'ť' => 't',
+            'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+            'ý' | 'ÿ' => 'y',
+            'ź' | 'ż' | 'ž' => 'z',
+            c => c,
+        })
+        .collect()
+}
+
+/// A window of about [`SNIPPET_WORDS`] words of `text` around its first match, matched words
+/// flagged. Built here rather than by SQLite's snippet(), which re-reads a common word's whole
+/// posting list for every hit.
+pub fn snippet_for(text: &str, terms: &Terms) -> Vec<SnippetPart> {
+    let words: Vec<(usize, usize)> = {
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, text.len()));
+        }
+        out
+    };
+    let hit = |&(s, e): &(usize, usize)| terms.matches(&text[s..e]);
+    let first = words.iter().position(hit).unwrap_or(0);
+    let size = SNIPPET_WORDS as usize;
+    let from = first.saturating_sub(size / 3).min(words.len().saturating_sub(size));
+    let to = (from + size).min(words.len());
+    // The text's own marker characters (a hostile answer could contain them) are dropped.
+    let clean = |s: &str| s.replace([OPEN, CLOSE], "");
+    let mut marked = String::new();
+    if from > 0 {
+        marked.push('…');
+    }
+    let mut at = words.get(from).map_or(0, |w| w.0);
+    for w in &words[from..to] {
+        marked.push_str(&clean(&text[at..w.0]));
+        if hit(w) {
+            marked.push(OPEN);
+            marked.push_str(&text[w.0..w.1]);
+            marked.push(CLOSE);
+        } else {
+            marked.push_str(&text[w.0..w.1]);
+        }
+        at = w.1;
+    }
+    if to < words.len() {
+        marked.push('…');
+    } else {
+        marked.push_str(&clean(&text[at..]));
+    }
+    snippet_parts(&marked)
 }
 
 /// Splits SQLite's marked-up snippet into parts, whitespace collapsed.
@@ -96,9 +214,11 @@ pub fn snippet_parts(marked: &str) -> Vec<SnippetPart> {
 }
 
 impl Db {
-    /// Best matches first: titles, then questions and answers by BM25 rank.
+    /// Best matches first: titles, then questions and answers by BM25 rank (among the newest
+    /// [`RANK_WINDOW`] matches).
     pub fn search(&self, typed: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let Some(query) = fts_query(typed) else { return Ok(Vec::new()) };
+        let Some(terms) = Terms::parse(typed) else { return Ok(Vec::new()) };
+        let query = terms.fts();
         let limit = limit.clamp(1, MAX_HITS);
         let conn = self.conn();
         let marks = format!("char({}), char({})", OPEN as u32, CLOSE as u32);
@@ -122,29 +242,39 @@ impl Db {
             .collect::<rusqlite::Result<_>>()?;
         let rest = limit - hits.len();
         if rest > 0 {
-            let messages = conn
-                .prepare_cached(&format!(
-                    "SELECT m.id, m.conversation_id, m.role, c.title, c.updated_at,
-                            snippet(messages_fts, 0, {marks}, '…', {SNIPPET_WORDS})
-                     FROM messages_fts
-                     JOIN messages m ON m.seq = messages_fts.rowid
+            // Rank only the newest RANK_WINDOW matches: a common word matches most of a large
+            // history, and scoring every match would make each keystroke cost a full scan.
+            let best = conn
+                .prepare_cached(
+                    "WITH newest AS MATERIALIZED (
+                         SELECT rowid AS seq, bm25(messages_fts) AS score FROM messages_fts
+                         WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)
+                     SELECT m.id, m.conversation_id, m.role, c.title, c.updated_at, m.content
+                     FROM newest
+                     JOIN messages m ON m.seq = newest.seq
                      JOIN conversations c ON c.id = m.conversation_id
-                     WHERE messages_fts MATCH ?1 AND c.deleted_at IS NULL
-                     ORDER BY bm25(messages_fts) LIMIT ?2"
-                ))?
-                .query_map(params![query, rest], |r: &Row| {
+                     WHERE c.deleted_at IS NULL
+                     ORDER BY newest.score LIMIT ?2",
+                )?
+                .query_map(params![query, rest, RANK_WINDOW], |r: &Row| {
                     let role: String = r.get(2)?;
-                    Ok(SearchHit {
-                        message_id: Some(r.get(0)?),
-                        conversation_id: r.get(1)?,
-                        role: Some(if role == "user" { Role::User } else { Role::Assistant }),
-                        title: r.get(3)?,
-                        updated_at: r.get(4)?,
-                        snippet: snippet_parts(&r.get::<_, String>(5)?),
-                    })
+                    Ok((
+                        SearchHit {
+                            message_id: Some(r.get(0)?),
+                            conversation_id: r.get(1)?,
+                            role: Some(if role == "user" { Role::User } else { Role::Assistant }),
+                            title: r.get(3)?,
+                            updated_at: r.get(4)?,
+                            snippet: Vec::new(),
+                        },
+                        r.get::<_, String>(5)?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            hits.extend(messages);
+            for (mut hit, content) in best {
+                hit.snippet = snippet_for(&content, &terms);
+                hits.push(hit);
+            }
         }
         Ok(hits)
     }
@@ -198,6 +328,27 @@ mod tests {
         assert_eq!(text(&parts), "…the [summit] was reached [in] 1953…");
         assert!(parts.iter().all(|p| !p.text.contains('\u{E000}')));
         assert_eq!(snippet_parts(""), []);
+    }
+
+    #[test]
+    fn snippets_are_a_window_around_the_first_match_with_every_match_flagged() {
+        let terms = Terms::parse("summit radar").unwrap();
+        let answer = "One two three four five six seven eight nine ten. The summit was measured with\n\nradar \
+                    and the SUMMIT again, then eleven twelve thirteen fourteen fifteen sixteen seventeen.";
+        let parts = snippet_for(answer, &terms);
+        assert_eq!(
+            text(&parts),
+            "…eight nine ten. The [summit] was measured with [radar] and the [SUMMIT] again, then…"
+        );
+        let short = snippet_for("Only radar here.", &terms);
+        assert_eq!(text(&short), "Only [radar] here.");
+        let typing = Terms::parse("Népa").unwrap();
+        assert_eq!(text(&snippet_for("It is in nepal, mostly.", &typing)), "It is in [nepal], mostly.");
+        let none = snippet_for("No match at all in this text.", &terms);
+        assert_eq!(text(&none), "No match at all in this text.", "the start, when the index matched differently");
+        let hostile = snippet_for("radar \u{E000}x\u{E001} <b>y</b>", &terms);
+        assert!(hostile.iter().all(|p| !p.text.contains(['\u{E000}', '\u{E001}'])));
+        assert_eq!(text(&hostile), "[radar] x <b>y</b>", "markup stays text");
     }
 
     #[test]
