@@ -152,6 +152,7 @@ export function bindSearch({ dialog, openButton }, hooks) {
     if (event.key === 'ArrowDown') setActive(active + 1);
     else if (event.key === 'ArrowUp') setActive(active - 1);
     else if (event.key === 'Enter' && !event.isComposing) choose(active);
+    else if (event.key === 'Escape') dialog.close();
     else return;
     event.preventDefault();
   });

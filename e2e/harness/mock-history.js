@@ -224,19 +224,27 @@
 
     // ---------- import ----------
 
+    /** The backend's checks (src-tauri/history/import.rs), in its words, on its file layout. */
     const importProblem = (data) => {
-      if (!data || typeof data !== 'object' || !Array.isArray(data.conversations)) return 'This is not a Citewise JSON export: it has no "conversations" list.';
+      const notExport = 'This file is not a Citewise JSON export (use Export as JSON to make one).';
+      if (!data || typeof data !== 'object' || data.format !== 'citewise.history' || !(data.version >= 1)) return notExport;
+      if (data.version > 1) return `This export was made by a newer Citewise (format version ${data.version}; this version reads up to 1). Update Citewise to import it.`;
+      if (!Array.isArray(data.conversations)) return 'The export is damaged: it has no "conversations" list.';
+      const ids = new Set();
       for (const [i, c] of data.conversations.entries()) {
-        const which = `Conversation ${i + 1}`;
-        if (!c || typeof c.id !== 'string' || !c.id) return `${which} has no id.`;
-        if (typeof c.title !== 'string') return `${which} has no title.`;
-        if (!Array.isArray(c.messages)) return `${which} has no "messages" list.`;
-        const ids = new Set(c.messages.map((m) => m?.id));
+        const name = `conversation ${i + 1} (“${String(c?.title ?? '').slice(0, 60)}”)`;
+        if (!c || typeof c.id !== 'string' || !c.id.trim()) return `The export is damaged: ${name} has no usable id.`;
+        if (ids.has(c.id)) return `The export is damaged: ${name} appears twice.`;
+        ids.add(c.id);
+        if (typeof c.title !== 'string' || !c.title.trim()) return `The export is damaged: ${name} has no usable title.`;
+        if (!Array.isArray(c.messages)) return `The export is damaged: ${name} has no "messages" list.`;
+        const seen = new Set();
         for (const [k, m] of c.messages.entries()) {
-          if (!m || typeof m.id !== 'string' || !['user', 'assistant'].includes(m.role) || typeof m.content !== 'string') {
-            return `Message ${k + 1} of “${c.title}” needs an id, a role (user or assistant) and a text.`;
-          }
-          if (m.parentId != null && !ids.has(m.parentId)) return `Message ${k + 1} of “${c.title}” follows a message that is not in the file.`;
+          const what = `message ${k + 1} of ${name}`;
+          if (!m || typeof m.id !== 'string' || !m.id.trim() || seen.has(m.id)) return `The export is damaged: ${what} has a missing or repeated id.`;
+          if (!['user', 'assistant'].includes(m.role) || typeof m.content !== 'string') return `The export is damaged: ${what} needs a role (user or assistant) and a text.`;
+          if (m.parentId != null && !seen.has(m.parentId)) return `The export is damaged: ${what} answers a message that is not before it.`;
+          seen.add(m.id);
         }
       }
       return null;
@@ -247,7 +255,7 @@
       try {
         data = JSON.parse(text);
       } catch (err) {
-        throw fail('import', `The file is not valid JSON (${err.message}).`);
+        throw fail('import', `This file is not valid JSON (${err.message}).`);
       }
       const problem = importProblem(data);
       if (problem) throw fail('import', problem);

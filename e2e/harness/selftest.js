@@ -1,6 +1,6 @@
 // In-page self-test of the UI over the mock backend: markdown and citation units, the streaming
 // renderer (correctness, "settled blocks are never re-rendered", speed), then the real window
-// driven end to end. Results go to <pre id="selftest-results"> as JSON, one check a line, and
+// driven end to end (chat, Settings, keys, saved history). Results go to <pre id="selftest-results"> as JSON, one check a line, and
 // document.title becomes "selftest: N passed, M failed". Run headless:
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/e2e/harness/selftest.html
@@ -10,6 +10,8 @@ import { StreamingMarkdown } from '../../ui/streaming.js';
 import { indexSources, linkCitations } from '../../ui/sources.js';
 import { loadUi } from './load-ui.js';
 import { keyFlows, keyTextUnits } from './selftest-keys.js';
+import { historyFlows } from './selftest-history.js';
+import { historyMoreFlows } from './selftest-history-more.js';
 import { settingsFlows } from './selftest-settings.js';
 
 const results = [];
@@ -289,6 +291,8 @@ async function run() {
     await windowFlows();
     await settingsFlows({ check, sleep, until });
     await keyFlows({ check, sleep, until });
+    await historyFlows({ check, sleep, until });
+    await historyMoreFlows({ check, sleep, until });
   } catch (err) {
     check('no exception', false, `${err?.message ?? err}\n${err?.stack ?? ''}`);
   }
