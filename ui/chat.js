@@ -10,6 +10,8 @@
 // late open never lands in the wrong conversation.
 
 import { chatCancel, chatSend, conversationOpen, conversationSelectVersion, toIpcError } from './ipc.js';
+import { newRequestId, titleFrom } from './ask.js';
+import { buildBranch, revealMessage } from './branch.js';
 import { renderErrorBanner } from './errors.js';
 import { AssistantTurn } from './message.js';
 import { UserTurn } from './user-turn.js';
@@ -18,7 +20,7 @@ import { UserTurn } from './user-turn.js';
  * @typedef {import('./ipc.js').Conversation} Conversation
  * @typedef {import('./ipc.js').ConversationSummary} ConversationSummary
  * @typedef {import('./ipc.js').ChatArgs} ChatArgs
- * @typedef {{user: UserTurn | null, answer: AssistantTurn | null}} Exchange
+ * @typedef {import('./branch.js').Exchange} Exchange
  * @typedef {{parentId: string | null, question: string} | {regenerate: string}} Ask
  *
  * @typedef {object} ChatElements
@@ -40,30 +42,7 @@ import { UserTurn } from './user-turn.js';
  *   a new question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
  */
 
-const TITLE_LENGTH = 48;
 const ANNOUNCE_LENGTH = 600;
-const HIGHLIGHT_MS = 2400;
-
-/** First question → conversation title, cut at a word boundary (the backend titles it the same way). */
-export function titleFrom(question) {
-  const flat = question.replace(/\s+/g, ' ').trim();
-  if (flat.length <= TITLE_LENGTH) return flat;
-  const cut = flat.slice(0, TITLE_LENGTH - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > TITLE_LENGTH / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:–-]+$/, '')}…`;
-}
-
-/** A v4 UUID; crypto.randomUUID needs a secure context, getRandomValues does not. */
-function newRequestId() {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /**
  * @param {ChatElements} els
@@ -288,40 +267,13 @@ export function createChat(els, hooks) {
    */
   const render = (conversation, { focus = null, highlight = false } = {}) => {
     conversationId = conversation.id;
-    exchanges = [];
-    const frag = document.createDocumentFragment();
-    /** @type {Exchange | null} */
-    let current = null;
-    for (const message of conversation.messages ?? []) {
-      if (message.role === 'user') {
-        const user = new UserTurn(message.content, message.parentId, userHooks);
-        user.setSaved(message.id, message.parentId, message.versions ?? null);
-        current = { user, answer: null };
-        exchanges.push(current);
-        frag.append(user.el);
-      } else {
-        const answer = AssistantTurn.fromStored(message, answerHooks);
-        if (!current || current.answer) {
-          current = { user: null, answer };
-          exchanges.push(current);
-        } else {
-          current.answer = answer;
-        }
-        frag.append(answer.el);
-      }
-    }
-    list.replaceChildren(frag);
+    const built = buildBranch(conversation.messages ?? [], userHooks, answerHooks);
+    exchanges = built.exchanges;
+    list.replaceChildren(built.fragment);
     announcer.textContent = '';
     setShown(conversation.title, conversation.id);
     renderEmpty();
-    const target = focus ? /** @type {HTMLElement | null} */ (list.querySelector(`[data-message-id="${CSS.escape(focus)}"]`)) : null;
-    if (target) {
-      target.scrollIntoView({ block: highlight ? 'center' : 'nearest', behavior: highlight && !reducedMotion() ? 'smooth' : 'auto' });
-      if (highlight) {
-        target.classList.add('is-highlighted');
-        setTimeout(() => target.classList.remove('is-highlighted'), HIGHLIGHT_MS);
-      }
-    } else {
+    if (!focus || !revealMessage(list, focus, highlight)) {
       followOutput = true;
       scrollToEnd(true);
     }
