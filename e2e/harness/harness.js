@@ -45,6 +45,8 @@ async function drive() {
   if (params.get('menu') === '1') {
     await until(() => $('[data-testid="conversation-menu"]'));
     $('[data-testid="conversation-menu"]').click();
+    const action = params.get('menuaction');
+    if (action) $(`#conversation-actions [data-testid="menu-${CSS.escape(action)}"]`)?.click();
   }
   const query = params.get('search');
   if (query !== null) {
@@ -57,7 +59,8 @@ async function drive() {
     $('[data-testid="settings-open"]').click();
     await until(() => !$('[data-testid="settings-save"]').disabled);
     await sleep(150);
-    $('#settings-data').scrollIntoView({ block: 'start' });
+    const body = $('#settings .sheet-body');
+    body.scrollTop += $('#settings-data').getBoundingClientRect().top - body.getBoundingClientRect().top;
     const action = params.get('dataaction');
     if (action) $(`[data-testid="${CSS.escape(action)}"]`)?.click();
   }
