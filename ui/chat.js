@@ -300,6 +300,8 @@ export function createChat(els, hooks) {
    * @param {string | null} [messageId]
    */
   const open = async (id, messageId = null) => {
+    // The conversation in view (maybe streaming): no reload, at most bring the hit into view.
+    if (id === conversationId && !opening && exchanges.length > 0 && (!messageId || revealMessage(list, messageId, true))) return;
     stop();
     const shown = loading();
     try {
@@ -315,8 +317,10 @@ export function createChat(els, hooks) {
         announcer.textContent = 'That conversation no longer exists.';
         return;
       }
+      // Nothing of it is shown, so a question typed now starts a new conversation.
       exchanges = [];
-      conversationId = id;
+      conversationId = null;
+      setShown(null, null);
       list.replaceChildren(renderErrorBanner(error, { onRetry: () => open(id, messageId), onOpenSettings: hooks.onOpenSettings }));
       renderEmpty();
     } finally {

@@ -247,14 +247,22 @@ export function createHistoryList(root, hooks) {
     if (button.classList.contains('conversation-menu')) hooks.onMenu(button, row.summary);
     else hooks.onOpen(row.summary.id);
   });
+  // On an item: arrows move between items, F2 renames, the context-menu key opens the ⋯ menu.
   root.addEventListener('keydown', (event) => {
     const target = /** @type {HTMLElement} */ (event.target);
-    if (!target.classList.contains('conversation-item') || (event.key !== 'ArrowDown' && event.key !== 'ArrowUp')) return;
-    const li = /** @type {HTMLLIElement} */ (target.closest('li'));
-    const next = neighbour(li, event.key === 'ArrowDown' ? 1 : -1);
-    if (!next) return;
+    const row = target.classList.contains('conversation-item') ? rows.get(target.dataset.id ?? '') : null;
+    if (!row) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      const next = neighbour(row.li, event.key === 'ArrowDown' ? 1 : -1);
+      /** @type {HTMLElement | null | undefined} */ (next?.querySelector('.conversation-item'))?.focus();
+    } else if (event.key === 'F2') {
+      startRename(row.summary.id);
+    } else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      hooks.onMenu(row.menu, row.summary);
+    } else {
+      return;
+    }
     event.preventDefault();
-    /** @type {HTMLElement | null} */ (next.querySelector('.conversation-item'))?.focus();
   });
 
   /** Inline rename: Enter (or leaving the field) saves, Esc cancels. @param {string} id */

@@ -177,6 +177,10 @@ export async function historyFlows(t) {
   await ask('Stream while I leave #slow');
   await until(() => lastAnswer().querySelector('[data-testid="assistant-content"]').textContent.length > 10);
   const leaving = sends().at(-1);
+  const cancels = calls('chat_cancel').length;
+  itemOf(river).click();
+  await sleep(30);
+  check('history: clicking the open conversation keeps its answer streaming', lastAnswer().dataset.state === 'streaming' && calls('chat_cancel').length === cancels && !!id('stop'));
   await open(fjord);
   const fjordText = id('message-list').textContent;
   await sleep(600);
@@ -227,6 +231,9 @@ async function menuFlows({ check, sleep, until }, k, { river, fjord }) {
   input().value = 'Never saved';
   key(input(), 'Escape');
   check('rename: Esc keeps the old name', !input() && itemOf(river).textContent === 'Which is the longest river in Africa?' && !calls('conversation_rename').length);
+  key(itemOf(river), 'F2');
+  check('rename: F2 on an item starts it too', document.activeElement === input());
+  key(input(), 'Escape');
   await menu(river, 'rename');
   input().value = '  Rivers <b>of</b> the world  ';
   key(input(), 'Enter');
