@@ -97,6 +97,7 @@ export function bindSearch({ dialog, openButton }, hooks) {
     const now = Date.now();
     results.replaceChildren(...next.map((hit, i) => renderHit(hit, i, now)));
     results.hidden = next.length === 0;
+    input.setAttribute('aria-expanded', String(next.length > 0));
     say(next.length ? '' : 'No matches');
     count.textContent = next.length ? `${next.length}${next.length === LIMIT ? '+' : ''} ${next.length === 1 ? 'result' : 'results'}` : 'No matches';
     setActive(0);
@@ -108,6 +109,7 @@ export function bindSearch({ dialog, openButton }, hooks) {
     active = -1;
     results.replaceChildren();
     results.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
     say('Type to search your questions, answers and conversation titles.');
     count.textContent = '';
