@@ -208,7 +208,7 @@ export function createChat(els, hooks) {
       renderEmpty();
       hooks.onNoKey(question, exchanges.length === 0);
     } else {
-      open(conversationId);
+      open(conversationId, null, true);
       hooks.onNoKey(null, false);
     }
   };
@@ -298,10 +298,12 @@ export function createChat(els, hooks) {
    * scrolled to it and briefly highlighted.
    * @param {string} id
    * @param {string | null} [messageId]
+   * @param {boolean} [reload]  also when it is the one in view (its saved state is wanted back)
    */
-  const open = async (id, messageId = null) => {
+  const open = async (id, messageId = null, reload = false) => {
     // The conversation in view (maybe streaming): no reload, at most bring the hit into view.
-    if (id === conversationId && !opening && exchanges.length > 0 && (!messageId || revealMessage(list, messageId, true))) return;
+    const inView = id === conversationId && !opening && exchanges.length > 0;
+    if (!reload && inView && (!messageId || revealMessage(list, messageId, true))) return;
     stop();
     const shown = loading();
     try {
@@ -345,7 +347,7 @@ export function createChat(els, hooks) {
     } catch (err) {
       if (view !== shown) return;
       const error = toIpcError(err);
-      if (error.kind === 'not_found' && conversationId) open(conversationId);
+      if (error.kind === 'not_found' && conversationId) open(conversationId, null, true);
       else announcer.textContent = error.message;
     } finally {
       loaded(shown);

@@ -129,7 +129,7 @@ function start() {
   /** @type {ReturnType<typeof bindComposer>} */
   let composer;
   const toast = createToaster($('#toasts'));
-  const history = createHistoryList($('#history'), {
+  const historyList = createHistoryList($('#history'), {
     onOpen: (id) => openConversation(id),
     onMenu: (anchor, summary) => actions.openMenu(anchor, summary),
     onRenamed: (summary) => chat.renamed(summary),
@@ -150,11 +150,11 @@ function start() {
         titleEl.textContent = title ?? 'New chat';
         document.title = title ? `${title} — Citewise` : 'Citewise';
         input.placeholder = title ? 'Ask a follow-up…' : 'Ask anything…';
-        history.setCurrent(id);
+        historyList.setCurrent(id);
       },
-      onSaved: (summary) => history.update(summary),
+      onSaved: (summary) => historyList.update(summary),
       onMissing: (id) => {
-        history.remove(id);
+        historyList.remove(id);
         toast.show({ text: 'That conversation no longer exists.', tone: 'warn' });
       },
       onStreaming: (on) => composer.setStreaming(on),
@@ -167,7 +167,10 @@ function start() {
         } catch (err) {
           console.error('app_status failed:', err);
         }
-        const message = { tone: /** @type {const} */ ('warn'), lead: 'Add a key first.', text: 'Your question is back in the question box; send it again once the key is saved.' };
+        const text = question !== null
+          ? 'Your question is back in the question box; send it again once the key is saved.'
+          : 'Nothing was sent; try again once the key is saved.';
+        const message = { tone: /** @type {const} */ ('warn'), lead: 'Add a key first.', text };
         if (empty) await welcome.needKey(status?.provider ?? 'agent', message);
         else await sheet.open({ atKey: true, message });
       },
@@ -184,7 +187,7 @@ function start() {
     { onSend: (text) => chat.send(text), onStop: () => chat.stop() },
   );
 
-  const actions = createHistoryActions({ list: history, menu: createConversationMenu($('#sidebar')), toast, chat });
+  const actions = createHistoryActions({ list: historyList, menu: createConversationMenu($('#sidebar')), toast, chat });
 
   /** @param {string} id @param {string | null} [messageId]  a search hit to scroll to */
   const openConversation = (id, messageId = null) => {
@@ -196,7 +199,7 @@ function start() {
     { dialog: /** @type {HTMLDialogElement} */ ($('#search')), openButton: $('[data-testid="search-open"]') },
     { onOpen: openConversation },
   );
-  const data = bindDataSection($('#settings-data'), { onImported: () => history.reload() });
+  const data = bindDataSection($('#settings-data'), { onImported: () => historyList.reload() });
   $('#settings').addEventListener('close', () => data.reset());
 
   const newChat = () => {

@@ -205,6 +205,20 @@ export async function historyFlows(t) {
   await until(() => copied !== null);
   check('history: Copy gives the markdown with the sources', copied === undefined || (copied.startsWith("Mount Everest is Earth's highest mountain") && /\n\nSources:\n\[1\] Mount Everest - Wikipedia — https:\/\/en\.wikipedia\.org/.test(copied)), copied?.slice(0, 80));
 
+  // Regenerate without a key saves nothing: the saved branch comes back and Settings says why.
+  const keys = k.mock.keys.perplexity;
+  const saved = { ...keys };
+  Object.assign(keys, { keyring: null, session: null, env: null });
+  const shownAnswers = answers().map((a) => a.dataset.messageId).join();
+  const opens = calls('conversation_open').length;
+  answers()[0].querySelector('[data-testid="regenerate"]').click();
+  await until(() => $('#settings').open && /Nothing was sent/.test(id('key-result')?.textContent ?? ''));
+  await until(() => calls('conversation_open').length > opens && !id('message-list').hasAttribute('aria-busy'));
+  check('history: Regenerate without a key brings the saved branch back', answers().map((a) => a.dataset.messageId).join() === shownAnswers && !id('stop'), [answers().length]);
+  $('#settings').close();
+  Object.assign(keys, saved);
+  await sleep(20);
+
   await menuFlows(t, k, { river, fjord });
 }
 
