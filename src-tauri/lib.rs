@@ -1,13 +1,15 @@
 //! Citewise: a desktop chat client for Perplexity's API.
 //!
 //! This file only wires the app together: state, commands and the main window. The logic lives in
-//! plain modules ([`api`], [`history`], [`relay`], [`secrets`]) that know nothing of Tauri.
+//! plain modules ([`api`], [`history`], [`images`], [`relay`], [`secrets`]) that know nothing of Tauri.
 
 pub mod api;
 mod commands;
 pub mod error;
 pub mod history;
+pub mod images;
 pub mod keys;
+pub mod pricing;
 pub mod relay;
 pub mod secrets;
 pub mod settings;
@@ -32,6 +34,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
+        .manage(images::Images::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::open_url,
@@ -55,6 +58,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::history::history_export,
             commands::history::history_import,
             commands::history::export_folder_open,
+            commands::images::image_fetch,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;

@@ -285,7 +285,10 @@ fn parse_usage(u: &Value) -> Option<Usage> {
         output_tokens,
         total_tokens: num("/total_tokens").unwrap_or(input_tokens + output_tokens),
         reasoning_tokens: num("/reasoning_tokens").or_else(|| num("/completion_tokens_details/reasoning_tokens")),
+        citation_tokens: num("/citation_tokens"),
         searches: num("/num_search_queries"),
+        search_context_size: str_at(u, "/search_context_size")
+            .and_then(|s| serde_json::from_value(Value::String(s.to_ascii_lowercase())).ok()),
         cost,
     })
 }

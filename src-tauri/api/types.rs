@@ -205,7 +205,15 @@ pub struct Usage {
     pub output_tokens: u64,
     pub total_tokens: u64,
     pub reasoning_tokens: Option<u64>,
+    /// Sonar deep research bills the tokens of the cited pages it read. Used for the computed
+    /// cost when the API reports none; not sent to the UI or stored.
+    #[serde(skip)]
+    pub citation_tokens: Option<u64>,
     pub searches: Option<u64>,
+    /// The search context size the server used (Sonar reports it; it sets the request fee).
+    /// Like `citation_tokens`, only for the computed cost.
+    #[serde(skip)]
+    pub search_context_size: Option<ContextSize>,
     pub cost: Option<Cost>,
 }
 

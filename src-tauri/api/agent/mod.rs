@@ -210,7 +210,9 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
         output_tokens,
         total_tokens: num("/total_tokens").unwrap_or(input_tokens + output_tokens),
         reasoning_tokens: num("/output_tokens_details/reasoning_tokens"),
+        citation_tokens: None,
         searches: num("/tool_calls_details/search_web/invocation"),
+        search_context_size: None,
         cost,
     })
 }

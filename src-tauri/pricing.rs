@@ -1,0 +1,222 @@
+//! Prices as data (`data/prices.json`: every row with its source and date) and what an answer
+//! cost when the API does not say: tokens × the table, plus Sonar's per-request search fee by
+//! context size, deep research's citation/reasoning tokens and searches, and the Agent API's
+//! per-call tool fees. Totals are rounded to 5 decimal places, as the API reports them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ContextSize, Cost, Provider, Usage};
+
+const BUILTIN: &str = include_str!("data/prices.json");
+
+/// Request fees per 1,000 requests, by search context size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextFees {
+    pub low: f64,
+    pub medium: f64,
+    pub high: f64,
+}
+
+impl ContextFees {
+    fn for_size(&self, size: ContextSize) -> f64 {
+        match size {
+            ContextSize::Low => self.low,
+            ContextSize::Medium => self.medium,
+            ContextSize::High => self.high,
+        }
+    }
+}
+
+/// One model's prices (USD).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelPrice {
+    pub model: String,
+    pub provider: Provider,
+    pub input_per_million: f64,
+    pub output_per_million: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_fee_per_thousand: Option<ContextFees>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation_per_million: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_per_million: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_per_thousand: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_per_million: Option<f64>,
+    /// Where the price was read (a URL, or "your override").
+    pub source: String,
+    /// When it was read, `YYYY-MM-DD`.
+    pub as_of: String,
+}
+
+/// Agent API tool fees, per call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolPrices {
+    pub web_search_per_call: f64,
+    pub fast_search_per_call: f64,
+    pub fetch_url_per_call: f64,
+    pub source: String,
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceTable {
+    pub currency: String,
+    pub models: Vec<ModelPrice>,
+    pub tools: ToolPrices,
+}
+
+/// Sonar's default search context size when a request names none.
+pub const DEFAULT_CONTEXT: ContextSize = ContextSize::Low;
+
+/// Rounds to 5 decimal places, as the API reports costs.
+pub fn round5(amount: f64) -> f64 {
+    (amount * 100_000.0).round() / 100_000.0
+}
+
+impl PriceTable {
+    /// The table shipped with this version.
+    pub fn builtin() -> PriceTable {
+        serde_json::from_str(BUILTIN).expect("data/prices.json is valid (checked by a test)")
+    }
+
+    /// The person's rows replace the shipped ones for the same model (or add models).
+    pub fn with_overrides(mut self, overrides: &[ModelPrice]) -> PriceTable {
+        for row in overrides {
+            match self.models.iter_mut().find(|m| m.model == row.model) {
+                Some(existing) => *existing = row.clone(),
+                None => self.models.push(row.clone()),
+            }
+        }
+        self
+    }
+
+    pub fn get(&self, model: &str) -> Option<&ModelPrice> {
+        self.models.iter().find(|m| m.model == model)
+    }
+
+    /// What `usage` cost by this table; `None` for a model it has no price for (an unknown
+    /// price is not $0). `context` is the search context size the request asked for.
+    pub fn compute(&self, model: &str, usage: &Usage, context: Option<ContextSize>) -> Option<Cost> {
+        let p = self.get(model)?;
+        let per_m = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
+        let input = per_m(usage.input_tokens, p.input_per_million)
+            + per_m(usage.citation_tokens.unwrap_or(0), p.citation_per_million.unwrap_or(0.0));
+        let output = per_m(usage.output_tokens, p.output_per_million)
+            + per_m(usage.reasoning_tokens.unwrap_or(0), p.reasoning_per_million.unwrap_or(0.0));
+        let searches = usage.searches.unwrap_or(0) as f64;
+        let mut request = 0.0;
+        if let Some(fees) = &p.request_fee_per_thousand {
+            let size = usage.search_context_size.or(context).unwrap_or(DEFAULT_CONTEXT);
+            request += fees.for_size(size) / 1000.0;
+        }
+        if let Some(per_k) = p.search_per_thousand {
+            request += searches * per_k / 1000.0;
+        } else if p.provider == Provider::Agent {
+            request += searches * self.tools.web_search_per_call;
+        }
+        Some(Cost {
+            total: round5(input + output + request),
+            currency: self.currency.clone(),
+            input_cost: Some(round5(input)),
+            output_cost: Some(round5(output)),
+            request_cost: Some(round5(request)),
+            computed: true,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(input: u64, output: u64) -> Usage {
+        Usage { input_tokens: input, output_tokens: output, total_tokens: input + output, ..Default::default() }
+    }
+
+    #[test]
+    fn the_shipped_table_parses_and_every_row_says_where_it_came_from() {
+        let table = PriceTable::builtin();
+        assert_eq!(table.currency, "USD");
+        for name in ["sonar", "sonar-pro", "sonar-reasoning-pro", "sonar-deep-research", "perplexity/sonar"] {
+            assert!(table.get(name).is_some(), "{name}");
+        }
+        for row in &table.models {
+            assert!(row.source.starts_with("https://"), "{}", row.model);
+            assert_eq!(row.as_of.len(), 10, "{}: YYYY-MM-DD", row.model);
+        }
+    }
+
+    /// A real response: `sonar`, 6 prompt + 1 completion tokens, low context → $0.00501.
+    #[test]
+    fn worked_example_sonar_low_context() {
+        let cost = PriceTable::builtin().compute("sonar", &usage(6, 1), Some(ContextSize::Low)).unwrap();
+        assert_eq!(cost.total, 0.00501);
+        assert!(cost.computed);
+        assert_eq!(cost.request_cost, Some(0.005));
+    }
+
+    /// A real response: `sonar-deep-research`, 1188 prompt, 4240 completion, 8014 citation and
+    /// 92431 reasoning tokens, 54 searches → $0.59962.
+    #[test]
+    fn worked_example_sonar_deep_research() {
+        let u = Usage {
+            citation_tokens: Some(8014),
+            reasoning_tokens: Some(92431),
+            searches: Some(54),
+            ..usage(1188, 4240)
+        };
+        let cost = PriceTable::builtin().compute("sonar-deep-research", &u, None).unwrap();
+        assert_eq!(cost.total, 0.59962);
+        assert_eq!(cost.request_cost, Some(0.27), "54 searches at $5 per 1,000");
+    }
+
+    #[test]
+    fn the_context_size_the_server_reports_sets_the_request_fee() {
+        let table = PriceTable::builtin();
+        let u = Usage { search_context_size: Some(ContextSize::High), ..usage(0, 0) };
+        assert_eq!(table.compute("sonar-pro", &u, Some(ContextSize::Low)).unwrap().total, 0.014);
+        assert_eq!(table.compute("sonar-pro", &usage(0, 0), Some(ContextSize::Medium)).unwrap().total, 0.01);
+        assert_eq!(table.compute("sonar-pro", &usage(0, 0), None).unwrap().total, 0.006, "low by default");
+    }
+
+    #[test]
+    fn agent_models_pay_per_web_search_call() {
+        let u = Usage { searches: Some(2), ..usage(1000, 1000) };
+        let cost = PriceTable::builtin().compute("perplexity/sonar", &u, None).unwrap();
+        // 1000 × 0.25/M + 1000 × 2.5/M + 2 × 0.0025
+        assert_eq!(cost.total, 0.00775);
+    }
+
+    #[test]
+    fn unknown_models_have_no_price_rather_than_zero() {
+        assert_eq!(PriceTable::builtin().compute("fast", &usage(10, 10), None), None);
+        assert_eq!(PriceTable::builtin().compute("gpt-4o-mini", &usage(10, 10), None), None);
+    }
+
+    #[test]
+    fn overrides_replace_or_add_rows() {
+        let mine = ModelPrice {
+            model: "sonar".into(),
+            provider: Provider::Sonar,
+            input_per_million: 2.0,
+            output_per_million: 2.0,
+            request_fee_per_thousand: None,
+            citation_per_million: None,
+            reasoning_per_million: None,
+            search_per_thousand: None,
+            cache_read_per_million: None,
+            source: "your override".into(),
+            as_of: "2026-11-22".into(),
+        };
+        let local = ModelPrice { model: "llama3.1:8b".into(), provider: Provider::OpenAi, ..mine.clone() };
+        let table = PriceTable::builtin().with_overrides(&[mine, local]);
+        assert_eq!(table.compute("sonar", &usage(1_000_000, 0), None).unwrap().total, 2.0);
+        assert!(table.get("llama3.1:8b").is_some());
+        assert_eq!(table.models.iter().filter(|m| m.model == "sonar").count(), 1);
+    }
+}
