@@ -24,6 +24,20 @@ pub struct Fixture {
     pub usage: Usage,
     /// `usage.cost.total_cost` as Sonar (`/chat/completions`) reports it for the same tokens.
     pub sonar_total_cost: f64,
+    /// What Sonar returns as `images` when asked (`return_images`). A URL starting with `/` is
+    /// served by the mock itself and sent with the mock's own address in front.
+    pub images: Vec<Image>,
+    /// What Sonar returns as `related_questions` when asked (`return_related_questions`).
+    pub related: Vec<String>,
+}
+
+/// One image of an answer, as Sonar describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub url: String,
+    pub origin_url: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// One search result; `id` is the `n` of `[n]`.
@@ -115,6 +129,8 @@ impl Fixture {
             queries,
             usage: Usage { input_tokens, output_tokens, total_cost: agent.total },
             sonar_total_cost: sonar.total,
+            images: Vec::new(),
+            related: Vec::new(),
         }
     }
 
@@ -198,12 +214,50 @@ fn cited_queries() -> Vec<String> {
     vec!["Mount Everest official height 2020".into(), "Everest height survey China Nepal snow cap".into()]
 }
 
+fn image(url: &str, origin_url: Option<&str>, size: Option<(u32, u32)>) -> Image {
+    Image {
+        url: url.into(),
+        origin_url: origin_url.map(Into::into),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+    }
+}
+
+/// Three real pictures served by the mock, then two that clients must refuse: an HTML page
+/// calling itself a PNG, and 6 MB without a `Content-Length`.
+pub(crate) fn cited_images() -> Vec<Image> {
+    let size = Some((crate::images::WIDTH, crate::images::HEIGHT));
+    vec![
+        image("/__mock/image/1.png", Some("https://en.wikipedia.org/wiki/Mount_Everest"), size),
+        image("/__mock/image/2.png", Some("https://www.britannica.com/place/Mount-Everest"), size),
+        image("/__mock/image/3.png", None, size),
+        image("/__mock/image/not-image.png", Some("https://example.org/not-an-image"), None),
+        image("/__mock/image/huge.png", Some("https://example.org/huge"), Some((20_000, 20_000))),
+    ]
+}
+
+pub(crate) fn cited_related() -> Vec<String> {
+    vec![
+        "When was Mount Everest first climbed?".into(),
+        "How is the height of a mountain measured?".into(),
+        "Is K2 harder to climb than Everest?".into(),
+    ]
+}
+
 pub(crate) fn cited() -> Fixture {
-    Fixture::new(CITED_TEXT.into(), cited_sources(), None, cited_queries(), 1842)
+    Fixture {
+        images: cited_images(),
+        related: cited_related(),
+        ..Fixture::new(CITED_TEXT.into(), cited_sources(), None, cited_queries(), 1842)
+    }
 }
 
 pub(crate) fn reasoning() -> Fixture {
-    Fixture::new(CITED_TEXT.into(), cited_sources(), Some(REASONING_TEXT.into()), cited_queries(), 1842)
+    Fixture {
+        images: cited_images(),
+        related: cited_related(),
+        ..Fixture::new(CITED_TEXT.into(), cited_sources(), Some(REASONING_TEXT.into()), cited_queries(), 1842)
+    }
 }
 
 /// The cited answer cut off by `max_output_tokens`, mid-word.
@@ -212,31 +266,44 @@ pub(crate) fn incomplete() -> Fixture {
     Fixture::new(cut, cited_sources(), None, cited_queries(), 1842)
 }
 
+/// Every payload a page or a model could smuggle in: markup in the text, in titles, snippets and
+/// related questions; `javascript:`, `data:` and `vbscript:` URLs as links, sources and images.
+/// Each payload that ran would set `window.__pwned`. One link and one source are ordinary https.
 pub(crate) fn hostile() -> Fixture {
-    let text = "Here is what I found [1]. <script>alert(1)</script> Some pages embed images such as \
-<img src=x onerror=alert(1)> to run code when they load [2]. You can also [click](javascript:alert(1)) \
-for details, or read the one safe source [3].
+    let text = "Here is what I found [1]. <script>window.__pwned = 1; alert(1)</script> Some pages embed images \
+such as <img src=x onerror=\"window.__pwned = 1\"> to run code when they load [2]. You can also \
+[click](javascript:window.__pwned=1) for details, try [this data link](data:text/html,<script>window.__pwned=1</script>) \
+or [this one](vbscript:msgbox(1)), or read [the safe page](https://example.org/articles/safe-page) [3].
 
-<iframe src=\"javascript:alert(2)\"></iframe> Markup like <b>bold</b> and `<i>code</i>` must show \
-as text, never as HTML [1][3].";
+<iframe src=\"javascript:window.__pwned = 1\"></iframe> Markup like <b>bold</b> and `<i>code</i>` must show \
+as text, never as HTML [1][3]. <a href=\"javascript:window.__pwned=1\" onclick=\"window.__pwned=1\">An HTML link</a> [4].";
     let sources = vec![
-        source(1, "javascript:alert(1)", "Totally normal page", "Nothing to see here.", Some("2025-03-01")),
+        source(1, "javascript:window.__pwned=1", "Totally normal page", "Nothing to see here.", Some("2025-03-01")),
         source(
             2,
-            "data:text/html,<script>alert(1)</script>",
+            "data:text/html,<script>window.__pwned=1</script>",
             "A data: URL",
-            "<script>alert('snippet')</script> A snippet with markup in it.",
+            "<script>window.__pwned = 1</script> A snippet with markup in it.",
             None,
         ),
         source(
             3,
             "https://example.org/articles/safe-page",
-            "<b onmouseover=alert(1)>Evil</b>",
+            "<b onmouseover=\"window.__pwned=1\">Evil</b> <img src=x onerror=\"window.__pwned=1\">",
             "An ordinary https page whose title carries an HTML payload.",
             Some("2024-12-24"),
         ),
+        source(4, "vbscript:msgbox(1)", "<script>window.__pwned=1</script>", "A vbscript: link.", None),
     ];
-    Fixture::new(text.into(), sources, None, vec!["xss test page".into()], 640)
+    let images = vec![
+        image("javascript:window.__pwned=1", Some("javascript:window.__pwned=1"), None),
+        image("data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='window.__pwned=1'/>", None, None),
+        image("/__mock/image/vector.svg", Some("vbscript:msgbox(1)"), None),
+        image("/__mock/image/not-image.png", Some("data:text/html,<script>window.__pwned=1</script>"), None),
+    ];
+    let related =
+        vec!["<img src=x onerror=\"window.__pwned=1\">What does this do?".into(), "javascript:window.__pwned=1".into()];
+    Fixture { images, related, ..Fixture::new(text.into(), sources, None, vec!["xss test page".into()], 640) }
 }
 
 pub(crate) fn huge() -> Fixture {

@@ -4,7 +4,7 @@
 //! Owns the public API: [`MockServer`] (start, base URL, sticky scenario, recorded requests),
 //! [`MockConfig`], [`RecordedRequest`] and the canned answers via [`fixture`]. The wire formats
 //! follow DESIGN §3: `POST /v1/agent`, `POST /chat/completions`, `GET /v1/models`, plus the
-//! unauthenticated control endpoints under `/__mock/`. All randomness (byte-level split points,
+//! unauthenticated control endpoints and the answers' pictures ([`images`]) under `/__mock/`. All randomness (byte-level split points,
 //! pauses, `event:` lines, ids) comes from one seed, printed to stderr at start.
 //!
 //! ```no_run
@@ -21,6 +21,7 @@ mod agent;
 mod fixtures;
 mod generated;
 mod http;
+pub mod images;
 mod rng;
 mod router;
 mod scenarios;
@@ -35,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use fixtures::{Fixture, Source, Usage};
+pub use fixtures::{Fixture, Image, Source, Usage};
 use scenarios::{Scenario, ScenarioState};
 
 /// How to start a [`MockServer`].

@@ -42,6 +42,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream, rng: Rng) 
         ("POST", "/v1/agent") => chat(&shared, &req, conn, rng, Api::Agent).await,
         ("POST", "/chat/completions") => chat(&shared, &req, conn, rng, Api::Sonar).await,
         ("GET", "/v1/models") => conn.respond(&models(&shared, &req)).await,
+        ("GET", p) if p.starts_with("/__mock/image/") => crate::images::serve(conn, &p["/__mock/image/".len()..]).await,
         (method, path) => conn.respond(&control(&shared, method, path, &req.body)).await,
     }
 }
@@ -81,10 +82,14 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
             .await;
     };
     let checked = match api {
-        Api::Agent => agent::validate(&body).map(|r| (r.model, r.stream)).map_err(|m| ("invalid_request_error", m)),
-        Api::Sonar => sonar::validate(&body).map(|r| (r.model, r.stream)).map_err(|e| (e.kind, e.message)),
+        Api::Agent => {
+            agent::validate(&body).map(|r| (r.model, r.stream, false, false)).map_err(|m| ("invalid_request_error", m))
+        }
+        Api::Sonar => {
+            sonar::validate(&body).map(|r| (r.model, r.stream, r.images, r.related)).map_err(|e| (e.kind, e.message))
+        }
     };
-    let (model, stream) = match checked {
+    let (model, stream, images, related) = match checked {
         Ok(ok) => ok,
         Err((kind, message)) => return conn.respond(&Response::error_json(400, &message, kind)).await,
     };
@@ -92,7 +97,11 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     if let Some(resp) = scenario.http_error() {
         return conn.respond(&resp).await;
     }
-    let answer = Answer::new(scenario, model, rng, shared.speed);
+    let mut answer = Answer::new(scenario, model, rng, shared.speed);
+    if let Some(host) = req.header("host").filter(|h| !h.is_empty()) {
+        answer.origin = format!("http://{host}");
+    }
+    (answer.images, answer.related) = (images, related);
     match (api, stream) {
         (Api::Agent, true) => agent::respond_stream(conn, answer).await,
         (Api::Agent, false) => agent::respond_json(conn, answer).await,

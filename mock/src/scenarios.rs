@@ -166,12 +166,27 @@ pub(crate) struct Answer {
     pub rng: Rng,
     /// Multiplies scenario delays (0.0 = none).
     pub speed: f64,
+    /// `http://host:port` the client reached the mock at: the start of the mock's image URLs.
+    pub origin: String,
+    /// Sonar asked for `images` / `related_questions`.
+    pub images: bool,
+    pub related: bool,
 }
 
 impl Answer {
     pub(crate) fn new(scenario: Scenario, model: String, rng: Rng, speed: f64) -> Self {
         let fixture = scenario.fixture().unwrap_or_else(fixtures::cited);
-        Answer { scenario, fixture, model, rng, speed }
+        let origin = "http://127.0.0.1".to_owned();
+        Answer { scenario, fixture, model, rng, speed, origin, images: false, related: false }
+    }
+
+    /// An image URL as sent: the mock's own paths get its address in front.
+    pub(crate) fn absolute(&self, url: &str) -> String {
+        if url.starts_with('/') {
+            format!("{}{url}", self.origin)
+        } else {
+            url.to_owned()
+        }
     }
 
     /// The answer's text deltas.

@@ -17,6 +17,10 @@ use crate::sse::{End, SseWriter, Style};
 pub(crate) struct SonarRequest {
     pub model: String,
     pub stream: bool,
+    /// `return_images`: answer with the fixture's `images`.
+    pub images: bool,
+    /// `return_related_questions`: answer with the fixture's `related_questions`.
+    pub related: bool,
 }
 
 /// A rejected request: the error `type` and its message.
@@ -55,7 +59,8 @@ pub(crate) fn validate(body: &Value) -> Result<SonarRequest, Invalid> {
     if obj.get("max_tokens").is_some_and(|v| !v.is_null() && v.as_u64().map_or(true, |n| n == 0)) {
         return Err(req("'max_tokens' must be a positive integer"));
     }
-    Ok(SonarRequest { model, stream })
+    let flag = |key: &str| obj.get(key).and_then(Value::as_bool).unwrap_or(false);
+    Ok(SonarRequest { model, stream, images: flag("return_images"), related: flag("return_related_questions") })
 }
 
 /// Optional system message first, then user/assistant strictly alternating, ending with user.
@@ -94,6 +99,9 @@ struct Ctx {
     created: u64,
     /// The full `content`: the answer, behind a `<think>` block for reasoning answers.
     content: String,
+    /// `images` and `related_questions`, when the request asked for them.
+    images: Option<Value>,
+    related: Option<Value>,
 }
 
 impl Ctx {
@@ -106,7 +114,21 @@ impl Ctx {
         } else {
             f.text.clone()
         };
+        let images = a.images.then(|| {
+            Value::Array(
+                f.images
+                    .iter()
+                    .map(|i| {
+                        json!({"image_url": a.absolute(&i.url), "origin_url": i.origin_url,
+                               "width": i.width, "height": i.height})
+                    })
+                    .collect(),
+            )
+        });
+        let related = a.related.then(|| json!(f.related));
         Ctx {
+            images,
+            related,
             fixture: f.clone(),
             scenario: a.scenario,
             model: a.model.clone(),
@@ -172,23 +194,41 @@ impl Ctx {
             return json!({"id": self.id, "model": self.model, "created": self.created,
                           "object": "chat.completion", "choices": [], "error": self.error()});
         }
-        json!({
+        let mut completion = json!({
             "id": self.id, "model": self.model, "created": self.created, "object": "chat.completion",
             "usage": self.usage(self.fixture.usage.output_tokens, true),
             "citations": self.citations(), "search_results": self.search_results(),
             "choices": [{"index": 0, "finish_reason": self.finish_reason(),
                          "message": {"role": "assistant", "content": self.content}}],
-        })
+        });
+        self.add_extras(&mut completion);
+        completion
     }
 
+    /// `images` and `related_questions` where the request asked for them.
+    fn add_extras(&self, value: &mut Value) {
+        if let Some(images) = &self.images {
+            value["images"] = images.clone();
+        }
+        if let Some(related) = &self.related {
+            value["related_questions"] = related.clone();
+        }
+    }
+
+    /// One chunk; once `sources` are on, it repeats citations, search results and (when asked
+    /// for) images and related questions, as Sonar does.
     fn chunk(&self, delta: &str, sources: bool, usage: Value) -> Value {
-        json!({
+        let mut chunk = json!({
             "id": self.id, "model": self.model, "created": self.created, "object": "chat.completion.chunk",
             "usage": usage,
             "citations": if sources { self.citations() } else { json!([]) },
             "search_results": if sources { self.search_results() } else { json!([]) },
             "choices": [{"index": 0, "finish_reason": null, "delta": {"role": "assistant", "content": delta}}],
-        })
+        });
+        if sources {
+            self.add_extras(&mut chunk);
+        }
+        chunk
     }
 }
 
@@ -302,7 +342,14 @@ mod tests {
         assert_eq!(validate(&body).unwrap_err().kind, "invalid_request_error");
         let body = json!({"model": "sonar-pro", "stream": true, "temperature": 0.2, "web_search_options": {},
                           "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q"}]});
-        assert_eq!(validate(&body), Ok(SonarRequest { model: "sonar-pro".into(), stream: true }));
+        assert_eq!(
+            validate(&body),
+            Ok(SonarRequest { model: "sonar-pro".into(), stream: true, images: false, related: false })
+        );
+        let body = json!({"model": "sonar", "return_images": true, "return_related_questions": true,
+                          "messages": [{"role": "user", "content": "q"}]});
+        let r = validate(&body).unwrap();
+        assert!(r.images && r.related);
     }
 
     #[test]

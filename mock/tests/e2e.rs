@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use citewise_mock::{fixture, MockConfig, MockServer};
+use citewise_mock::{fixture, images, MockConfig, MockServer};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -306,7 +306,7 @@ async fn control_endpoints() {
     assert_eq!(request(&s, "POST", "/__mock/scenario", None, r#"{"name":"nope"}"#).await.status, 400);
     assert_eq!(request(&s, "POST", "/__mock/scenario", None, r#"{"name":"hostile"}"#).await.status, 200);
     let r = request(&s, "POST", "/chat/completions", Some("tok"), &sonar_body("sonar", "hi", false)).await;
-    assert!(r.json()["citations"].as_array().unwrap().contains(&json!("javascript:alert(1)")));
+    assert!(r.json()["citations"].as_array().unwrap().contains(&json!("javascript:window.__pwned=1")));
     let r = request(&s, "GET", "/__mock/fixture/cited", None, "").await;
     assert_eq!(r.json(), serde_json::to_value(fixture("cited").unwrap()).unwrap());
     let recorded = request(&s, "GET", "/__mock/requests", None, "").await.json();
@@ -364,4 +364,50 @@ async fn slow_stream_survives_a_client_hang_up() {
     drop(stream); // Stop pressed
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(request(&s, "GET", "/__mock/health", None, "").await.status, 200);
+}
+
+#[tokio::test]
+async fn sonar_sends_images_and_related_questions_only_when_asked() {
+    let s = server(12).await;
+    let plain = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "Everest?", true)).await;
+    assert!(plain.events().iter().all(|e| e.get("images").is_none() && e.get("related_questions").is_none()));
+
+    let f = fixture("cited").unwrap();
+    let asked = json!({"model": "sonar", "stream": true, "return_images": true, "return_related_questions": true,
+                       "messages": [{"role": "user", "content": "Everest?"}]});
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &asked.to_string()).await;
+    let last = r.events().pop().unwrap();
+    let images = last["images"].as_array().unwrap();
+    assert_eq!(images.len(), f.images.len());
+    assert_eq!(images[0]["image_url"], "http://mock/__mock/image/1.png", "the mock's own paths get its address");
+    assert_eq!(images[0]["origin_url"], "https://en.wikipedia.org/wiki/Mount_Everest");
+    assert_eq!(images[0]["width"], images::WIDTH);
+    assert_eq!(last["related_questions"], json!(f.related));
+
+    let whole = asked.as_object().unwrap().clone().into_iter().chain([("stream".into(), json!(false))]).collect();
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &Value::Object(whole).to_string()).await;
+    assert_eq!(r.json()["images"].as_array().unwrap().len(), f.images.len());
+    assert_eq!(r.json()["related_questions"], json!(f.related));
+}
+
+#[tokio::test]
+async fn images_are_real_pictures_and_the_refusable_kinds() {
+    let s = server(13).await;
+    let r = request(&s, "GET", "/__mock/image/1.png", None, "").await;
+    assert_eq!((r.status, r.header("content-type")), (200, Some("image/png")));
+    assert_eq!(r.body, images::picture(1));
+    let r = request(&s, "GET", "/__mock/image/dot.gif", None, "").await;
+    assert!(r.body.starts_with(b"GIF89a"));
+    let r = request(&s, "GET", "/__mock/image/not-image.png", None, "").await;
+    assert_eq!(r.header("content-type"), Some("image/png"));
+    assert!(r.body.starts_with(b"<!doctype html>"), "an HTML page calling itself a PNG");
+    let r = request(&s, "GET", "/__mock/image/vector.svg", None, "").await;
+    assert!(r.body.starts_with(b"<svg"));
+    let r = request(&s, "GET", "/__mock/image/huge.png", None, "").await;
+    assert!(r.complete && r.header("content-length").is_none());
+    assert!(r.body.starts_with(b"\x89PNG") && r.body.len() > images::HUGE_BYTES);
+    let r = request(&s, "GET", "/__mock/image/big.png", None, "").await;
+    assert_eq!(r.header("content-length"), Some((images::HUGE_BYTES + 8).to_string().as_str()));
+    assert_eq!(request(&s, "GET", "/__mock/image/nope.png", None, "").await.status, 404);
+    assert!(s.requests().is_empty(), "image requests are not recorded");
 }
