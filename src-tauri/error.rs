@@ -22,6 +22,8 @@ pub enum AppError {
     History(#[from] crate::history::Error),
     #[error("Could not open the folder: {0}")]
     Folder(String),
+    #[error(transparent)]
+    Image(#[from] crate::images::Error),
 }
 
 impl AppError {
@@ -35,6 +37,7 @@ impl AppError {
             AppError::Key(e) => e.kind(),
             AppError::History(e) => e.kind(),
             AppError::Folder(_) => "folder",
+            AppError::Image(e) => e.kind(),
         }
     }
 }

@@ -3,5 +3,6 @@
 pub mod app;
 pub mod chat;
 pub mod history;
+pub mod images;
 pub mod keys;
 pub mod settings;
