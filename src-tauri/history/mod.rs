@@ -6,17 +6,20 @@
 //! which branch is shown (`leaf_id`). Nothing here knows about Tauri.
 //!
 //! Each table module owns its SQL, row types and queries: [`conversations`], [`messages`],
-//! [`search`]; [`schema`] holds the migrations, [`context`] what an answer is asked with,
-//! [`draft`] an answer as it streams, [`export`] and [`import`] the files.
+//! [`search`] (with [`snippet`]); [`schema`] holds the migrations, [`context`] what an answer is
+//! asked with, [`draft`] an answer as it streams, [`export`] (with [`markdown`]) and [`import`]
+//! the files.
 
 pub mod context;
 pub mod conversations;
 pub mod draft;
 pub mod export;
 pub mod import;
+pub mod markdown;
 pub mod messages;
 pub mod schema;
 pub mod search;
+pub mod snippet;
 mod turn;
 
 use std::path::{Path, PathBuf};
