@@ -112,6 +112,7 @@ export function createChat(els, hooks) {
       if (ex) regenerate(ex);
     },
     onVersion: (_turn, id) => selectVersion(id),
+    onAsk: (question) => send(question),
     onOpenSettings: () => hooks.onOpenSettings(),
     onRender: () => scrollToEnd(),
     isBusy,

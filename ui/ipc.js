@@ -165,6 +165,12 @@
  * @property {number | null} [width]
  * @property {number | null} [height]
  *
+ * @typedef {object} ImageData   an answer image fetched by the backend (image_fetch)
+ * @property {string} dataUrl     "data:image/png;base64,…": the webview never loads a remote image
+ * @property {"image/png" | "image/jpeg" | "image/gif" | "image/webp"} mime
+ * @property {number | null} width   from the image's header, when it says
+ * @property {number | null} height
+ *
  * @typedef {object} Source
  * @property {number} index       the n of `[n]` in the answer
  * @property {string} url
@@ -333,6 +339,16 @@ export async function openUrl(url) {
   } catch (err) {
     console.warn('open_url failed:', err);
   }
+}
+
+/**
+ * Fetch an answer image through the backend: http(s) only, at most 5 MB, PNG/JPEG/GIF/WebP only.
+ * @param {string} url
+ * @returns {Promise<ImageData>} rejects with an IpcError (kind "bad_url", "not_image",
+ *   "too_large", "image_status", "network", "timeout")
+ */
+export function imageFetch(url) {
+  return call('image_fetch', { url });
 }
 
 /**

@@ -3,10 +3,14 @@
 // when a saved conversation is opened. (Questions are user-turn.js.)
 //
 // Layout, top to bottom: search status line, source cards, retry note, answer, reasoning
-// (collapsed), error banner, footer (note, Retry, Copy, Regenerate, versions, tokens/cost).
+// (collapsed), image thumbnails, related questions, the sources list (collapsed), error banner,
+// footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost).
 
 import { renderCostActual } from './cost.js';
 import { renderErrorBanner } from './errors.js';
+import { Gallery } from './gallery.js';
+import { relatedQuestions, renderRelated } from './related.js';
+import { renderAnswerSources, sourcesAsText } from './source-list.js';
 import { StreamingMarkdown } from './streaming.js';
 import { indexSources, linkCitations, renderSourceList } from './sources.js';
 import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } from './turn-actions.js';
@@ -23,6 +27,7 @@ import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } 
  * @typedef {object} TurnHooks
  * @property {(turn: AssistantTurn) => void} onSettled  the turn stopped streaming, for any reason
  * @property {(turn: AssistantTurn) => void} onRetry    Retry and Regenerate: answer the question again
+ * @property {(question: string) => void} onAsk   a related question: ask it next in this conversation
  * @property {(turn: AssistantTurn, messageId: string) => void} onVersion
  * @property {() => void} onOpenSettings
  * @property {() => void} onRender  content grew (keep the view scrolled)
@@ -79,7 +84,17 @@ export class AssistantTurn {
     this.footer = el('footer', 'turn-footer');
     this.footer.hidden = true;
     this.footer.append(this.note, this.actions, this.costSlot);
-    this.el.append(this.statusLine, this.sourcesSlot, this.retryNote, this.content, this.footer);
+    this.gallery = new Gallery();
+    /** @type {string[]} */
+    this.related = [];
+    this.relatedSlot = el('div', 'related-slot');
+    this.relatedSlot.hidden = true;
+    this.sourcesUnder = el('div', 'sources-under');
+    this.sourcesUnder.hidden = true;
+    this.el.append(
+      this.statusLine, this.sourcesSlot, this.retryNote, this.content,
+      this.gallery.el, this.relatedSlot, this.sourcesUnder, this.footer,
+    );
     /** @type {HTMLDetailsElement | null} */
     this.reasoning = null;
     /** @type {Text | null} */
@@ -106,6 +121,8 @@ export class AssistantTurn {
     if (Array.isArray(message.sources) && message.sources.length) turn.showSources(message.sources);
     if (message.reasoning) turn.appendReasoning(message.reasoning);
     if (message.content) turn.renderer.append(message.content);
+    turn.showImages(message.images);
+    turn.showRelated(message.related);
     if (message.usage) turn.handleEvent({ event: 'usage', data: message.usage });
     if (message.status === 'complete') turn.complete(message.finish === 'length' ? 'length' : 'stop');
     else if (message.status === 'error') turn.fail(message.error ?? { kind: 'unknown', message: 'This answer failed.' });
@@ -165,8 +182,10 @@ export class AssistantTurn {
         this.fail(data);
         break;
       case 'images':
+        this.showImages(data.images);
+        break;
       case 'related':
-        // Sent by Sonar when asked for; shown in a later version.
+        this.showRelated(data.questions);
         break;
       default:
         // Events this version does not know are ignored, never fatal.
@@ -238,9 +257,16 @@ export class AssistantTurn {
       items.push(retry);
     }
     if (this.text.trim()) {
-      const copy = actionButton({ label: 'Copy', icon: 'copy', testid: 'copy-answer', onClick: () => this.copy(copy) });
-      copy.title = 'Copy the answer as Markdown, with its sources';
+      const copy = actionButton({ label: 'Copy', icon: 'copy', testid: 'copy-answer', onClick: () => this.copy(copy, false) });
+      copy.title = 'Copy the answer as Markdown';
       items.push(copy);
+      if (this.sources.size) {
+        const cited = actionButton({
+          label: 'Copy with sources', icon: 'copy', testid: 'copy-with-sources', onClick: () => this.copy(cited, true),
+        });
+        cited.title = 'Copy the answer as Markdown, followed by its numbered sources';
+        items.push(cited);
+      }
     }
     if (this.state === 'done') {
       const again = actionButton({ label: 'Regenerate', icon: 'regenerate', testid: 'regenerate', onClick: () => this.hooks.onRetry(this) });
@@ -259,14 +285,13 @@ export class AssistantTurn {
     setControlsBusy(this.el, busy);
   }
 
-  /** The answer's markdown, with its sources as a numbered list. @param {HTMLButtonElement} button */
-  async copy(button) {
+  /**
+   * The answer's markdown; `withSources`: followed by its sources, `[1]: Title — https://…`.
+   * @param {HTMLButtonElement} button @param {boolean} withSources
+   */
+  async copy(button, withSources) {
     let text = this.text.trim();
-    if (this.sources.size) {
-      const lines = [...this.sources.values()].sort((a, b) => a.index - b.index)
-        .map((s) => `[${s.index}] ${s.title ? `${s.title} — ` : ''}${s.url}`);
-      text += `\n\nSources:\n${lines.join('\n')}`;
-    }
+    if (withSources && this.sources.size) text += `\n\n${sourcesAsText(this.sources.values())}`;
     flashCopied(button, await copyText(text));
   }
 
@@ -302,7 +327,27 @@ export class AssistantTurn {
       this.statusLine.title = this.queries.length ? `Searched: ${this.quotedQueries()}` : '';
       this.sourcesSlot.append(renderSourceList([...this.sources.values()]));
     }
+    this.sourcesUnder.hidden = this.sources.size === 0;
+    this.sourcesUnder.replaceChildren(...(this.sources.size ? [renderAnswerSources(this.sources.values())] : []));
+    if (this.state !== 'streaming') this.renderActions();
     this.renderer.refresh();
+    this.hooks.onRender();
+  }
+
+  /** Images returned with the answer: thumbnails, fetched by the backend as they come into view. */
+  showImages(/** @type {unknown} */ images) {
+    this.gallery.add(images);
+  }
+
+  /** Related questions: replaces any earlier list. */
+  showRelated(/** @type {unknown} */ questions) {
+    const next = relatedQuestions(questions);
+    if (next.length === 0 || next.join('\n') === this.related.join('\n')) return;
+    this.related = next;
+    const block = renderRelated(next, (question) => this.hooks.onAsk(question));
+    this.relatedSlot.replaceChildren(...(block ? [block] : []));
+    this.relatedSlot.hidden = !block;
+    setControlsBusy(this.relatedSlot, this.hooks.isBusy());
     this.hooks.onRender();
   }
 

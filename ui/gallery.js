@@ -1,0 +1,121 @@
+// Images returned with an answer, as a row of small thumbnails under it. The webview never loads a
+// remote resource (the CSP allows only 'self', data: and blob: images): each picture is fetched by
+// the backend (image_fetch) once its thumbnail comes near the view, and shown from the data: URL
+// it returns. An image that cannot be fetched, or is not a picture, is simply left out. A
+// thumbnail is a link to the page the image came from (else to the image), which the document's
+// link guard (links.js) opens in the system browser. Image URLs come from the model: only http(s)
+// ones are ever fetched or linked.
+
+import { imageFetch } from './ipc.js';
+import { hostOf, isWebUrl } from './links.js';
+
+/** @typedef {import('./ipc.js').Image} Image */
+
+/** At most this many thumbnails per answer. */
+const MAX_IMAGES = 8;
+/** What the backend may hand back; anything else is not put in an <img>. */
+const DATA_URL = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/;
+/** Thumbnail height in CSS pixels; widths follow the image, within bounds. */
+const HEIGHT = 88;
+const MIN_WIDTH = 56;
+const MAX_WIDTH = 176;
+
+/** @type {IntersectionObserver | null} */
+let observer = null;
+/** Thumbnail → its loader, run once when it comes near the view. */
+const pending = new WeakMap();
+
+function watch(/** @type {HTMLElement} */ item, /** @type {() => void} */ load) {
+  if (typeof IntersectionObserver === 'undefined') {
+    load();
+    return;
+  }
+  observer ??= new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer?.unobserve(entry.target);
+      const run = pending.get(entry.target);
+      pending.delete(entry.target);
+      run?.();
+    }
+  }, { rootMargin: '240px 0px' });
+  pending.set(item, load);
+  observer.observe(item);
+}
+
+/** Width for a thumbnail of the given size, HEIGHT pixels tall. */
+function widthFor(width, height) {
+  if (!(width > 0 && height > 0)) return null;
+  return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (HEIGHT * width) / height)));
+}
+
+export class Gallery {
+  constructor() {
+    this.el = document.createElement('ul');
+    this.el.className = 'answer-gallery';
+    this.el.setAttribute('aria-label', 'Images');
+    this.el.dataset.testid = 'answer-gallery';
+    this.el.hidden = true;
+    /** @type {Set<string>} URLs shown or being fetched, so repeats are left out */
+    this.urls = new Set();
+  }
+
+  /**
+   * Add images (the backend repeats lists as they grow; URLs already here are skipped).
+   * @param {unknown} images
+   */
+  add(images) {
+    if (!Array.isArray(images)) return;
+    for (const image of images) {
+      if (this.urls.size >= MAX_IMAGES) break;
+      const url = typeof image?.url === 'string' ? image.url.trim() : '';
+      if (!isWebUrl(url) || this.urls.has(url)) continue;
+      this.urls.add(url);
+      this.el.append(this.thumbnail(/** @type {Image} */ (image), url));
+      this.el.hidden = false;
+    }
+  }
+
+  /** @param {Image} image @param {string} url */
+  thumbnail(image, url) {
+    const item = document.createElement('li');
+    item.className = 'gallery-cell is-loading';
+    const origin = isWebUrl(image.originUrl) ? image.originUrl : url;
+    const link = document.createElement('a');
+    link.className = 'gallery-item';
+    link.dataset.testid = 'answer-image';
+    link.setAttribute('href', origin);
+    link.setAttribute('rel', 'noopener noreferrer');
+    const host = hostOf(origin);
+    link.setAttribute('aria-label', `Image from ${host} (opens ${host} in the browser)`);
+    link.title = host;
+    const width = widthFor(Number(image.width), Number(image.height));
+    if (width) link.style.width = `${width}px`;
+    const img = document.createElement('img');
+    img.alt = '';
+    img.decoding = 'async';
+    link.append(img);
+    item.append(link);
+    watch(item, () => this.load(item, img, link, url));
+    return item;
+  }
+
+  /** @param {HTMLElement} item @param {HTMLImageElement} img @param {HTMLElement} link @param {string} url */
+  async load(item, img, link, url) {
+    const drop = () => {
+      item.remove();
+      if (this.el.childElementCount === 0) this.el.hidden = true;
+    };
+    try {
+      const data = await imageFetch(url);
+      if (typeof data?.dataUrl !== 'string' || !DATA_URL.test(data.dataUrl)) throw new Error('not an image');
+      img.src = data.dataUrl;
+      await img.decode().catch(() => {});
+      if (!img.naturalWidth) throw new Error('undecodable');
+      link.style.width = `${widthFor(img.naturalWidth, img.naturalHeight) ?? HEIGHT}px`;
+      item.classList.remove('is-loading');
+    } catch {
+      drop();
+    }
+  }
+}
