@@ -12,7 +12,7 @@
   const clone = (value) => JSON.parse(JSON.stringify(value));
   const fail = (kind, message) => ({ kind, message, retryAfter: null });
 
-  /** @param {URLSearchParams} params @param {{answer: string, sources: object[], usage: object}} sample */
+  /** @param {URLSearchParams} params @param {{answer: string, sources: object[], usage: object, images?: object[], related?: string[]}} sample */
   window.__createMockHistory = (params, sample) => {
     const conversations = new Map();
     let counter = 0;
@@ -306,7 +306,8 @@
           // An edited question: two versions; the second answered twice.
           const first = exchange(conv, null, 'How high is Everest?', at - 600000);
           const second = exchange(conv, null, 'How high is Mount Everest?', at - 300000, sample.answer);
-          const again = message(conv, 'assistant', second.user.id, sample.answer, at - 1000, { sources: clone(sample.sources), usage: clone(sample.usage) });
+          const again = message(conv, 'assistant', second.user.id, sample.answer, at - 1000,
+            { sources: clone(sample.sources), usage: clone(sample.usage), images: clone(sample.images ?? []), related: clone(sample.related ?? []) });
           exchange(conv, again.id, 'And how tall is K2?', at);
           first.reply.content = 'Mount Everest is 8,849 m high[1].';
           choose(conv, again.id);

@@ -3,7 +3,8 @@
 // like the backend), models_list (per provider), chat_send (saves the question, resolves with a
 // receipt, streams events on a Channel and saves them into the answer), chat_cancel, open_url,
 // the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history
-// commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open).
+// commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open),
+// and image_fetch (a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
 // Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
@@ -11,6 +12,7 @@
 //   #retrying   backend retries first    #length     finish "length"
 //   #long       ~20,000-token answer     #hostile    script/img/javascript: payloads
 //   #nosearch   no search, no sources    #extras     images, related and an unknown event too
+//   #hostile #extras: hostile images and related questions
 //   #latereceipt  the receipt resolves after the first events have arrived
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
 // ?provider=agent|sonar|openai the saved provider,
@@ -164,6 +166,50 @@
     { index: 3, url: 'data:text/html,<h1>hi</h1>', title: null, snippet: null, date: null, domain: null },
   ];
 
+  /** #extras: two pictures, one that fails to load, one that must never be fetched. */
+  const IMAGES = [
+    { url: 'https://images.example/everest.jpg', originUrl: 'https://example.org/everest', width: 800, height: 600 },
+    { url: 'https://images.example/k2.jpg', originUrl: null, width: 1200, height: 800 },
+    { url: 'https://images.example/broken.jpg', originUrl: 'https://example.org/broken', width: null, height: null },
+    { url: 'javascript:window.__pwned=true', originUrl: 'javascript:window.__pwned=true', width: 10, height: 10 },
+  ];
+  const RELATED = ['How tall is K2?', 'When was Everest first climbed?', 'Why do Everest height figures differ?'];
+  const HOSTILE_IMAGES = [
+    { url: 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="window.__pwned=true"/>', originUrl: null },
+    { url: 'https://images.example/fine.jpg', originUrl: 'vbscript:msgbox(1)' },
+  ];
+  const HOSTILE_RELATED = ['<img src=x onerror="window.__pwned=true">What now?', 'javascript:window.__pwned=true'];
+
+  /** image_fetch: a little mountain picture, its colours from the URL, drawn on a canvas. */
+  function drawImage(url) {
+    let hash = 0;
+    for (const ch of url) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 112;
+    const g = canvas.getContext('2d');
+    const hue = hash % 360;
+    const sky = g.createLinearGradient(0, 0, 0, 112);
+    sky.addColorStop(0, `hsl(${hue} 60% 55%)`);
+    sky.addColorStop(1, `hsl(${(hue + 40) % 360} 70% 85%)`);
+    g.fillStyle = sky;
+    g.fillRect(0, 0, 160, 112);
+    const peak = 50 + (hash % 60);
+    g.fillStyle = `hsl(${hue} 12% 35%)`;
+    g.beginPath();
+    g.moveTo(0, 112);
+    g.lineTo(peak, 22);
+    g.lineTo(160, 112);
+    g.fill();
+    g.fillStyle = '#f8f9fb';
+    g.beginPath();
+    g.moveTo(peak - 16, 42);
+    g.lineTo(peak, 22);
+    g.lineTo(peak + 17, 42);
+    g.fill();
+    return { dataUrl: canvas.toDataURL('image/png'), mime: 'image/png', width: 160, height: 112 };
+  }
+
   const REASONING = [
     'The user asks for the height of Mount Everest. ',
     'Sources disagree slightly: 8,848 m (1955), 8,844.43 m (2005, rock only), 8,848.86 m (2020). ',
@@ -256,8 +302,9 @@
       return steps;
     }
     if (has('#extras')) {
-      step(20, 'images', { images: [{ url: 'https://images.example/everest.jpg', originUrl: 'https://example.org/everest', width: 800, height: 600 }] });
-      step(20, 'related', { questions: ['How tall is K2?', 'When was Everest first climbed?'] });
+      step(20, 'images', { images: hostile ? HOSTILE_IMAGES : IMAGES.slice(0, 2) });
+      step(20, 'images', { images: hostile ? HOSTILE_IMAGES : IMAGES });
+      step(20, 'related', { questions: hostile ? HOSTILE_RELATED : RELATED });
       step(20, 'future_event', { whatever: true });
       step(20, 'related', null);
     }
@@ -274,7 +321,7 @@
 
   const running = new Map();
   const calls = [];
-  const history = window.__createMockHistory(params, { answer: ANSWER, sources: SOURCES, usage: usage(400) });
+  const history = window.__createMockHistory(params, { answer: ANSWER, sources: SOURCES, usage: usage(400), images: IMAGES, related: RELATED });
 
   function chatSend({ args, onEvent }) {
     if ('messages' in args) return Promise.reject({ kind: 'bad_request', message: 'chat_send takes a question or regenerate, not messages.' });
@@ -342,6 +389,11 @@
       running.delete(requestId);
       setTimeout(() => run.send({ event: 'done', data: { finish: 'cancelled' } }), 20);
       return true;
+    },
+    image_fetch: ({ url }) => {
+      if (!/^https?:\/\/[^/]/i.test(String(url))) return Promise.reject({ kind: 'bad_url', message: `Only web images (http or https) are shown: ${url}` });
+      if (String(url).includes('broken')) return later(null, 40).then(() => Promise.reject({ kind: 'not_image', message: 'That is not a picture Citewise shows (PNG, JPEG, GIF or WebP).' }));
+      return later(drawImage(String(url)), 80);
     },
     open_url: ({ url }) => {
       if (!/^https?:/i.test(url)) throw { kind: 'bad_url', message: `Not a web address: ${url}` };
