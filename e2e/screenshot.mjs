@@ -1,10 +1,11 @@
 // Takes screenshots of the real window answering from the local server, for looking at the app
 // as a person would. Not a test. Run inside a desktop session:
 //   scripts/with-desktop.sh node e2e/screenshot.mjs [out-dir]
-// Writes answer-light.png, answer-dark.png (GTK dark theme), streaming.png and error.png.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Writes answer-light.png, answer-dark.png (GTK dark theme), streaming.png, error.png and
+// extras.png (Sonar with images and related questions, the sources list open).
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMock, launchApp, ask, waitForIdle, lastAnswerText, waitUntil } from './support.mjs';
+import { startMock, launchApp, launchAppIn, makeDataDir, ask, waitForIdle, lastAnswerText, waitUntil } from './support.mjs';
 
 const out = process.argv[2] || 'target/screenshots';
 mkdirSync(out, { recursive: true });
@@ -38,6 +39,22 @@ try {
     } finally {
       await app.close();
     }
+  }
+  // Images, related questions and the sources list come with Sonar when asked for.
+  const dataDir = makeDataDir();
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ provider: 'sonar', requestDefaults: { images: true, relatedQuestions: true } }));
+  const app = await launchAppIn(mock.baseUrl, dataDir);
+  try {
+    await mock.scenario('cited');
+    await ask(app.driver, 'How high is Mount Everest?');
+    await new Promise((r) => setTimeout(r, 500));
+    await waitForIdle(app.driver);
+    await app.driver.executeScript('document.querySelector(\'[data-testid="source-list"]\').open = true; const c = document.getElementById("conversation"); c.scrollTop = c.scrollHeight');
+    await waitUntil(async () => app.driver.executeScript('return document.querySelectorAll(".gallery-cell.is-loading").length === 0'), 15_000, 'the images');
+    await shoot(app.driver, 'extras.png');
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 } finally {
   mock.stop();
