@@ -67,6 +67,8 @@ export function bindSettingsForm(form, hooks) {
   const recency = /** @type {HTMLSelectElement} */ ($('#settings-recency'));
   const contextSize = /** @type {HTMLSelectElement} */ ($('#settings-context-size'));
   const searchNote = $('#settings-search-note');
+  const related = /** @type {HTMLInputElement} */ ($('#settings-related'));
+  const images = /** @type {HTMLInputElement} */ ($('#settings-images'));
 
   /** @type {Settings | null} */
   let base = null;
@@ -174,6 +176,8 @@ export function bindSettingsForm(form, hooks) {
       domains.value = (search?.domains ?? []).join(', ');
       recency.value = search?.recency ?? '';
       contextSize.value = search?.contextSize ?? '';
+      related.checked = settings.requestDefaults?.relatedQuestions === true;
+      images.checked = settings.requestDefaults?.images === true;
       renderProvider();
       renderSearch();
     },
@@ -204,6 +208,8 @@ export function bindSettingsForm(form, hooks) {
         [MODEL_FIELD[p]]: modelId,
         requestDefaults: {
           ...defaults,
+          relatedQuestions: related.checked,
+          images: images.checked,
           search: {
             ...(defaults.search ?? {}),
             enabled: searchOn.checked,

@@ -99,11 +99,14 @@ export async function settingsFlows({ check, sleep, until }) {
   $('#settings-perplexity-url').value = 'https://api.perplexity.ai';
   choose(model, 'sonar-pro');
   choose($('#settings-recency'), 'week');
+  check('form: related questions and images off by default', !$('#settings-related').checked && !$('#settings-images').checked);
+  $('#settings-related').click();
   save.click();
   await until(() => !sheet.open);
   await until(() => picker.dataset.provider === 'sonar' && groupsOf(picker)[0]?.startsWith('Sonar models'));
   const sent = updates().at(-1).args.settings;
   check('settings_update gets the whole object', sent.provider === 'sonar' && sent.defaultSonarModel === 'sonar-pro' && sent.defaultModel === 'fast' && sent.openaiBaseUrl === 'https://api.openai.com/v1' && sent.requestDefaults.images === false, sent);
+  check('related questions switched on, images still off', sent.requestDefaults.relatedQuestions === true && sent.requestDefaults.images === false, sent.requestDefaults);
   check('domains parsed', JSON.stringify(sent.requestDefaults.search.domains) === '["wikipedia.org","-reddit.com","www.nature.com"]' && sent.requestDefaults.search.recency === 'week', sent.requestDefaults.search);
   check('error cleared after a good save', error.hidden);
   check('focus back on the Settings button', document.activeElement === $('[data-testid="settings-open"]'), document.activeElement?.outerHTML.slice(0, 80));
@@ -111,7 +114,7 @@ export async function settingsFlows({ check, sleep, until }) {
   await ask('After saving');
   await settled();
   const args = sends().at(-1).args.args;
-  check('next chat_send: new model and search defaults', args.model === 'sonar-pro' && args.options.search.domains.length === 3 && args.options.search.recency === 'week', args);
+  check('next chat_send: new model and search defaults', args.model === 'sonar-pro' && args.options.search.domains.length === 3 && args.options.search.recency === 'week' && args.options.relatedQuestions === true, args);
 
   // OpenAI-compatible without a key: free text, honest key line, offline hint, Other model….
   await openSheet();

@@ -38,9 +38,10 @@ impl Draft {
                     }
                 }
             }
-            // A later list replaces an earlier one, as on screen.
+            // Each list is the whole latest one (the mappers send it again when it grows), so a
+            // later list replaces an earlier one, as on screen.
             StreamEvent::Sources { sources } => self.sources = sources.clone(),
-            StreamEvent::Images { images } => self.images.extend(images.iter().cloned()),
+            StreamEvent::Images { images } => self.images = images.clone(),
             StreamEvent::Related { questions } => self.related = questions.clone(),
             StreamEvent::Usage(usage) => self.usage = Some(usage.clone()),
             StreamEvent::Retrying(_) => {}
@@ -114,11 +115,15 @@ mod tests {
         d.apply(&StreamEvent::Sources { sources: vec![s.clone(), s.clone()] });
         d.apply(&StreamEvent::Sources { sources: vec![s.clone()] });
         d.apply(&StreamEvent::Related { questions: vec!["Why?".into()] });
+        let img = |u: &str| Image { url: u.into(), origin_url: None, width: None, height: None };
+        d.apply(&StreamEvent::Images { images: vec![img("https://a/1.png")] });
+        d.apply(&StreamEvent::Images { images: vec![img("https://a/1.png"), img("https://a/2.png")] });
         assert_eq!(d.apply(&StreamEvent::Done { finish: Finish::Length }), Some(MessageStatus::Complete));
         assert_eq!(d.content, "Eight thousand");
         assert_eq!(d.reasoning, "think");
         assert_eq!(d.queries, ["everest", "k2"]);
         assert_eq!(d.sources, [s]);
+        assert_eq!(d.images.len(), 2, "a grown list replaces the earlier one, no duplicates");
         assert_eq!(d.finish, Some(Finish::Length));
     }
 
