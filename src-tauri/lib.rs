@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use state::{ApiState, DataDir, History, InFlight, Notices, SettingsFile, EXPORT_DIR_ENV};
+use state::{ApiState, DataDir, History, InFlight, Notices, Prices, SettingsFile, EXPORT_DIR_ENV};
 
 /// Environment variable that moves all of Citewise's data (tests use throwaway folders).
 pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
@@ -87,6 +87,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 warm.status(secrets::Account::Perplexity);
             });
             app.manage(api);
+            app.manage(Prices(std::sync::RwLock::new(Arc::new(pricing::PriceTable::builtin()))));
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
             open_main_window(app.handle(), &data_dir)?;

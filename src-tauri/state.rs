@@ -166,6 +166,15 @@ impl History {
     }
 }
 
+/// The price table in use (the shipped one; the person's overrides come with the settings).
+pub struct Prices(pub RwLock<Arc<crate::pricing::PriceTable>>);
+
+impl Prices {
+    pub fn current(&self) -> Arc<crate::pricing::PriceTable> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
 /// Overrides where exports are written (tests; people who want them elsewhere than Downloads).
 pub const EXPORT_DIR_ENV: &str = "CITEWISE_EXPORT_DIR";
 

@@ -14,7 +14,7 @@ use crate::error::{AppError, Result};
 use crate::history::draft::{Checkpoints, Draft, CHECKPOINT};
 use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
 use crate::relay::{relay, FRAME};
-use crate::state::{ApiState, History, InFlight};
+use crate::state::{ApiState, History, InFlight, Prices};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,6 +62,7 @@ pub async fn chat_send(
     api: State<'_, ApiState>,
     history: State<'_, History>,
     inflight: State<'_, Arc<InFlight>>,
+    prices: State<'_, Prices>,
 ) -> Result<Receipt> {
     let turn = args.turn()?;
     let target = api.target().await;
@@ -75,6 +76,16 @@ pub async fn chat_send(
             return Err(e);
         }
     };
+    // When the API reports no cost (OpenAI-compatible endpoints, older Sonar), it is computed
+    // from the price table and marked as computed; an unknown model stays without a cost.
+    let (prices, model, context) = (prices.current(), args.model.clone(), args.options.search.context_size);
+    let priced = move |ev: StreamEvent| match ev {
+        StreamEvent::Usage(mut usage) if usage.cost.is_none() => {
+            usage.cost = prices.compute(&model, &usage, context);
+            StreamEvent::Usage(usage)
+        }
+        ev => ev,
+    };
     let request = ChatRequest { model: args.model, messages: plan.messages, options: args.options };
     let answer_id = plan.receipt.assistant_message_id.clone();
     let client = api.client.clone();
@@ -87,6 +98,7 @@ pub async fn chat_send(
         let forward = tokio::spawn(relay(rx, FRAME, cancel.clone(), move |ev| on_event.send(ev).is_ok()));
         let saver = tokio::spawn(record(db, answer_id, save_rx));
         let mut emit = |ev: StreamEvent| {
+            let ev = priced(ev);
             let _ = save_tx.send(ev.clone());
             let _ = tx.send(ev);
         };
