@@ -64,28 +64,9 @@ pub fn build(branch: &[StoredMessage], budget: usize) -> Vec<Message> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::messages::Versions;
 
     fn msg(role: Role, content: &str, status: MessageStatus) -> StoredMessage {
-        StoredMessage {
-            id: content.into(),
-            parent_id: None,
-            role,
-            content: content.into(),
-            reasoning: String::new(),
-            queries: vec![],
-            sources: vec![],
-            images: vec![],
-            related: vec![],
-            usage: None,
-            model: None,
-            status,
-            error: None,
-            finish: None,
-            created_at: 0,
-            updated_at: 0,
-            versions: Versions::default(),
-        }
+        StoredMessage::new(content.into(), None, role, content, status, 0)
     }
     fn q(s: &str) -> StoredMessage {
         msg(Role::User, s, MessageStatus::Complete)

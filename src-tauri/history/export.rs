@@ -215,12 +215,7 @@ fn civil(ms: i64) -> (i64, u32, u32, u32, u32) {
 mod tests {
     use super::*;
     use crate::api::{Source, Usage};
-
-    fn sources(n: u32) -> Vec<Source> {
-        (1..=n)
-            .map(|i| Source::new(i, format!("https://site{i}.example/page"), format!("Title {i}"), String::new(), None))
-            .collect()
-    }
+    use crate::history::tests::sources;
 
     /// A conversation of two answers with sources, exported through the real database.
     fn exported_markdown() -> (String, Vec<Vec<Source>>) {

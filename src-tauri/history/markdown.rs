@@ -184,12 +184,7 @@ fn parse_marker(s: &str) -> Option<(usize, Vec<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sources(n: u32) -> Vec<Source> {
-        (1..=n)
-            .map(|i| Source::new(i, format!("https://site{i}.example/page"), format!("Title {i}"), String::new(), None))
-            .collect()
-    }
+    use crate::history::tests::sources;
 
     #[test]
     fn dollars_have_five_decimals_below_a_cent() {

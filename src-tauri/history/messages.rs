@@ -101,6 +101,38 @@ pub struct StoredMessage {
     pub versions: Versions,
 }
 
+impl StoredMessage {
+    /// A message with only its text: no sources, usage or error yet.
+    pub fn new(
+        id: String,
+        parent_id: Option<String>,
+        role: Role,
+        content: &str,
+        status: MessageStatus,
+        now: i64,
+    ) -> Self {
+        StoredMessage {
+            id,
+            parent_id,
+            role,
+            content: content.to_owned(),
+            reasoning: String::new(),
+            queries: vec![],
+            sources: vec![],
+            images: vec![],
+            related: vec![],
+            usage: None,
+            model: None,
+            status,
+            error: None,
+            finish: None,
+            created_at: now,
+            updated_at: now,
+            versions: Versions::default(),
+        }
+    }
+}
+
 /// A conversation with the branch it shows, oldest message first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

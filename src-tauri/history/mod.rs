@@ -240,6 +240,16 @@ mod tests {
         assert_eq!(v, 999, "untouched");
     }
 
+    /// `n` web sources numbered from 1.
+    pub(crate) fn sources(n: u32) -> Vec<crate::api::Source> {
+        (1..=n)
+            .map(|i| {
+                let url = format!("https://site{i}.example/page");
+                crate::api::Source::new(i, url, format!("Title {i}"), String::new(), None)
+            })
+            .collect()
+    }
+
     pub(crate) fn tempdir() -> PathBuf {
         let dir = std::env::temp_dir().join(format!("citewise-history-test-{}", new_id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -46,25 +46,7 @@ pub struct TurnPlan {
 }
 
 fn user_message(parent: Option<String>, question: &str, now: i64) -> StoredMessage {
-    StoredMessage {
-        id: new_id(),
-        parent_id: parent,
-        role: Role::User,
-        content: question.to_owned(),
-        reasoning: String::new(),
-        queries: vec![],
-        sources: vec![],
-        images: vec![],
-        related: vec![],
-        usage: None,
-        model: None,
-        status: MessageStatus::Complete,
-        error: None,
-        finish: None,
-        created_at: now,
-        updated_at: now,
-        versions: Versions::default(),
-    }
+    StoredMessage::new(new_id(), parent, Role::User, question, MessageStatus::Complete, now)
 }
 
 /// The question a regeneration answers again; failed answers to it that hold no text (and were
