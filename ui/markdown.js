@@ -1,32 +1,178 @@
-// A small, safe markdown subset rendered straight to DOM nodes (streaming.js feeds it a growing
-// answer chunk by chunk). Model text is untrusted: it only ever becomes text nodes and a fixed set of
-// elements built here; nothing in this module touches innerHTML. Links keep their href only when
-// it is http(s); the document-wide guard in links.js sends clicks to the system browser.
+// Answer text (markdown written by a model: untrusted) to DOM nodes. streaming.js feeds it a
+// growing answer chunk by chunk; sources.js turns `[n]` markers in the result into citations.
 //
-// Supported: paragraphs (single newlines are line breaks), headings # to ###, **bold**, *em*,
-// ~~strike~~, `code`, fenced code blocks, - / 1. lists (nested by indentation), > quotes, ---,
-// pipe tables, [text](url) links and bare http(s) URLs.
+//   markdown-it (html: false: raw HTML in the text stays text; GFM tables and strikethrough,
+//   linkify, task lists and math from math.js; no reference definitions, so `[1]: …` lines and
+//   `[1]` markers stay text for citation linking)
+//   → DOMPurify with a strict allow-list, returning a DocumentFragment (nothing here assigns
+//     model-derived strings to innerHTML)
+//   → DOM post-processing: only http(s) links survive (the document-wide guard in links.js opens
+//     them in the system browser), images become links (the webview never loads them), tables
+//     scroll, task items get disabled checkboxes, code blocks get a header (code.js).
+//
+// Allowed markup is what markdown-it, highlight.js and KaTeX's MathML produce; no style
+// attributes (the CSP blocks them anyway), no ids, no data-*, no event handlers, no forms.
 
+import markdownit from './vendor/markdown-it/markdown-it.mjs';
+import DOMPurify from './vendor/dompurify/purify.es.mjs';
+import { decorateCodeBlocks, highlightCode } from './code.js';
 import { isWebUrl } from './links.js';
+import { fixAccents, mathPlugin } from './math.js';
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/;
-const HEADING = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
-const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
-const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
-const QUOTE = /^ {0,3}>\s?(.*)$/;
-const TABLE_SEP = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
-const INLINE_SPECIAL = /[\\\n`*_~[h]/g;
-const ESCAPABLE = '\\`*_{}[]()#+-.!|~>';
-const BARE_URL = /^https?:\/\/[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]/;
+const FENCE = /^\s*(`{3,}|~{3,})/;
+
+const HTML_TAGS = [
+  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'strong', 'em', 's', 'code', 'pre', 'blockquote', 'ul', 'ol',
+  'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'span', 'div',
+];
+/** The MathML elements KaTeX emits (semantics + annotation carry the TeX source, not drawn). */
+const MATHML_TAGS = [
+  'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup',
+  'msub', 'msubsup', 'mfrac', 'msqrt', 'mroot', 'mover', 'munder', 'munderover', 'mtable', 'mtr',
+  'mtd', 'mlabeledtr', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'merror', 'mmultiscripts',
+  'mprescripts', 'none',
+];
+const MATHML_ATTRS = [
+  'xmlns', 'display', 'encoding', 'mathvariant', 'mathcolor', 'mathbackground', 'mathsize',
+  'stretchy', 'fence', 'separator', 'lspace', 'rspace', 'minsize', 'maxsize', 'symmetric',
+  'largeop', 'movablelimits', 'accent', 'accentunder', 'width', 'height', 'depth', 'voffset',
+  'linethickness', 'scriptlevel', 'displaystyle', 'columnalign', 'columnspacing', 'columnlines',
+  'rowspacing', 'rowlines', 'rowalign', 'frame', 'framespacing', 'notation', 'side', 'columnspan',
+  'rowspan', 'align',
+];
+const PURIFY_CONFIG = {
+  ALLOWED_TAGS: [...HTML_TAGS, ...MATHML_TAGS],
+  ALLOWED_ATTR: ['href', 'title', 'class', 'start', ...MATHML_ATTRS],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  FORBID_ATTR: ['style', 'id', 'name'],
+  RETURN_DOM_FRAGMENT: true,
+};
+/** KaTeX colours what it cannot parse with this; our stylesheet colours it instead. */
+const KATEX_ERROR_COLOR = '#cc0000';
+
+const purify = DOMPurify(window);
+// Parsed once: passing the config to every sanitize() call rebuilds its allow-lists each time.
+purify.setConfig(PURIFY_CONFIG);
+// An href survives only on <a> (MathML would take one too) and only when it is http(s): stricter
+// than DOMPurify's own URI check, which also lets mailto:, tel: and relative URLs through.
+purify.addHook('uponSanitizeAttribute', (node, data) => {
+  if (data.attrName === 'href' && (node.nodeName !== 'A' || !isWebUrl(data.attrValue))) data.keepAttr = false;
+});
+
+const md = markdownit({ html: false, linkify: true, typographer: false, breaks: true, highlight: highlightCode });
+md.disable('reference');
+md.linkify.set({ fuzzyEmail: false });
+// Every destination reaches the sanitizer and finishLinks(), which keep http(s) only and show the
+// rest as inert text (rather than markdown-it's raw `[label](url)` source).
+md.validateLink = () => true;
+md.use(mathPlugin);
+md.core.ruler.after('inline', 'citewise_blocks', adjustBlocks);
+md.renderer.rules.image = renderImage;
+// A single newline is a line break (models write lines, not hard-wrapped paragraphs).
+md.renderer.rules.softbreak = () => '<br>';
+md.renderer.rules.hardbreak = () => '<br>';
+// No newlines between tags: between blocks they would only be more text nodes to build and walk.
+const renderToken = md.renderer.renderToken.bind(md.renderer);
+md.renderer.renderToken = (tokens, idx, options) => renderToken(tokens, idx, options).replace(/\n/g, '');
+for (const rule of ['fence', 'code_block']) {
+  const render = md.renderer.rules[rule];
+  md.renderer.rules[rule] = (...args) => render(...args).replace(/\n$/, '');
+}
 
 /**
- * @param {string} tag
- * @param {string} [className]
+ * Headings start at h2 (the conversation title is the page's heading); table alignment becomes a
+ * class instead of a style attribute; `- [ ]` / `- [x]` items become task items.
+ * @param {any} state  markdown-it StateCore
  */
-function el(tag, className) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  return node;
+function adjustBlocks(state) {
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i];
+    if (token.type === 'heading_open' || token.type === 'heading_close') {
+      token.tag = `h${Math.min(Number(token.tag.slice(1)), 3) + 1}`;
+    } else if (token.type === 'th_open' || token.type === 'td_open') {
+      const align = /text-align:(left|center|right)/.exec(token.attrGet('style') ?? '')?.[1];
+      token.attrs = null;
+      if (align && align !== 'left') token.attrSet('class', `align-${align}`);
+    } else if (token.type === 'inline' && tokens[i - 1]?.type === 'paragraph_open' && tokens[i - 2]?.type === 'list_item_open') {
+      markTaskItem(tokens, i);
+    }
+  }
+}
+
+const TASK = /^\[([ xX])\](?:\s|$)/;
+
+/** @param {any[]} tokens @param {number} i  index of the item's first inline token */
+function markTaskItem(tokens, i) {
+  const inline = tokens[i];
+  const first = inline.children?.[0];
+  const m = TASK.exec(inline.content);
+  if (!m || first?.type !== 'text' || !TASK.test(first.content)) return;
+  first.content = first.content.slice(m[0].length);
+  const item = tokens[i - 2];
+  item.attrJoin('class', m[1] === ' ' ? 'task-item' : 'task-item is-done');
+  for (let j = i - 3; j >= 0; j -= 1) {
+    if (tokens[j].level === item.level - 1 && /_list_open$/.test(tokens[j].type)) {
+      if (!(tokens[j].attrGet('class') ?? '').includes('task-list')) tokens[j].attrJoin('class', 'task-list');
+      break;
+    }
+  }
+}
+
+/**
+ * `![alt](src)` is never an <img> (the webview must not fetch what a model points at): it becomes
+ * a link to the picture, or just its alt text inside another link.
+ */
+function renderImage(tokens, idx, options, env, self) {
+  const token = tokens[idx];
+  const alt = self.renderInlineAsText(token.children ?? [], options, env).trim();
+  const text = md.utils.escapeHtml(alt ? `Image: ${alt}` : 'Image');
+  let depth = 0;
+  for (let j = 0; j < idx; j += 1) depth += tokens[j].type === 'link_open' ? 1 : tokens[j].type === 'link_close' ? -1 : 0;
+  if (depth > 0) return `<span class="md-image">${text}</span>`;
+  return `<a class="md-image" href="${md.utils.escapeHtml(token.attrGet('src') ?? '')}">${text}</a>`;
+}
+
+/** http(s) links get what links.js and the stylesheet expect; any other link becomes text. */
+function finishLinks(root) {
+  for (const a of root.querySelectorAll('a')) {
+    const href = a.getAttribute('href');
+    const image = a.classList.contains('md-image');
+    if (!isWebUrl(href)) {
+      const span = document.createElement('span');
+      span.className = 'link-inert';
+      span.title = 'Not opened: only web (http/https) links open';
+      span.append(...a.childNodes);
+      a.replaceWith(span);
+      continue;
+    }
+    a.className = image ? 'md-link md-image' : 'md-link';
+    a.title = href;
+    a.rel = 'noopener noreferrer';
+  }
+}
+
+/** @param {ParentNode} root */
+function finishBlocks(root) {
+  for (const table of root.querySelectorAll('table')) {
+    const wrap = document.createElement('div');
+    wrap.className = 'table-wrap';
+    table.replaceWith(wrap);
+    wrap.append(table);
+  }
+  for (const item of root.querySelectorAll('li.task-item')) {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.disabled = true;
+    box.checked = item.classList.contains('is-done');
+    box.className = 'task-box';
+    item.prepend(box);
+  }
+  for (const node of root.querySelectorAll(`[mathcolor="${KATEX_ERROR_COLOR}"]`)) {
+    node.removeAttribute('mathcolor');
+    node.classList.add('math-error');
+  }
 }
 
 /**
@@ -34,7 +180,9 @@ function el(tag, className) {
  * @param {string} line
  */
 export function fenceOpening(line) {
-  return FENCE.exec(line)?.[1] ?? null;
+  const m = FENCE.exec(line);
+  if (!m) return null;
+  return m[1][0] === '`' && line.slice(line.indexOf(m[1]) + m[1].length).includes('`') ? null : m[1];
 }
 
 /**
@@ -46,325 +194,22 @@ export function closesFence(line, marker) {
   return trimmed.length >= marker.length && trimmed[0] === marker[0] && /^(`+|~+)$/.test(trimmed);
 }
 
-/** Does this line start a block that interrupts a paragraph? */
-function startsBlock(line) {
-  return FENCE.test(line) || HEADING.test(line) || QUOTE.test(line) || RULE.test(line) || LIST_ITEM.test(line);
-}
-
 /**
  * Render markdown text (one or more blocks) to a fragment of safe DOM nodes.
- * @param {string} text
+ * @param {string | string[]} text  several texts are parsed separately (exactly as if rendered
+ *   one by one) but sanitized and post-processed in one go, which is much cheaper
+ * @param {{open?: boolean}} [options]  open: the text is still streaming, so a displayed formula
+ *   without its closing delimiter is shown as pending source rather than as plain text
  * @returns {DocumentFragment}
  */
-export function renderBlocks(text) {
-  const frag = document.createDocumentFragment();
-  const lines = text.split('\n');
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i];
-    let m;
-    if (!line.trim()) {
-      i += 1;
-    } else if ((m = FENCE.exec(line))) {
-      i = renderFence(lines, i, m[1], m[2], frag);
-    } else if ((m = HEADING.exec(line))) {
-      const heading = el(`h${Math.min(m[1].length, 3) + 1}`);
-      renderInline(m[2], heading);
-      frag.append(heading);
-      i += 1;
-    } else if (RULE.test(line)) {
-      frag.append(el('hr'));
-      i += 1;
-    } else if (QUOTE.test(line)) {
-      const inner = [];
-      while (i < lines.length && (m = QUOTE.exec(lines[i]))) {
-        inner.push(m[1]);
-        i += 1;
-      }
-      const quote = el('blockquote');
-      quote.append(renderBlocks(inner.join('\n')));
-      frag.append(quote);
-    } else if (LIST_ITEM.test(line)) {
-      i = renderList(lines, i, frag);
-    } else if (line.includes('|') && i + 1 < lines.length && lines[i + 1].includes('|') && TABLE_SEP.test(lines[i + 1])) {
-      i = renderTable(lines, i, frag);
-    } else {
-      const para = [line];
-      i += 1;
-      while (i < lines.length && lines[i].trim() && !startsBlock(lines[i])) {
-        para.push(lines[i]);
-        i += 1;
-      }
-      const p = el('p');
-      renderInline(para.join('\n').trim(), p);
-      frag.append(p);
-    }
-  }
+export function renderBlocks(text, options = {}) {
+  const env = { open: options.open === true };
+  const html = Array.isArray(text) ? text.map((t) => md.render(t, env)).join('') : md.render(text, env);
+  const frag = /** @type {DocumentFragment} */ (document.adoptNode(purify.sanitize(html)));
+  // Each pass only when its markup can be there: most chunks are a plain paragraph.
+  if (html.includes('<a ')) finishLinks(frag);
+  if (html.includes('<table') || html.includes('task-item') || html.includes('mathcolor')) finishBlocks(frag);
+  if (html.includes('<pre')) decorateCodeBlocks(frag);
+  if (html.includes('<mover') || html.includes('<munder')) fixAccents(frag);
   return frag;
-}
-
-function renderFence(lines, start, marker, lang, parent) {
-  const body = [];
-  let i = start + 1;
-  while (i < lines.length && !closesFence(lines[i], marker)) {
-    body.push(lines[i]);
-    i += 1;
-  }
-  const pre = el('pre');
-  const code = el('code');
-  if (lang) pre.dataset.lang = lang;
-  code.textContent = body.join('\n');
-  pre.append(code);
-  parent.append(pre);
-  return i + 1;
-}
-
-function dedent(lines) {
-  const indents = lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(Math.min(cut, l.length - l.trimStart().length)));
-}
-
-function renderList(lines, start, parent) {
-  const first = /** @type {RegExpExecArray} */ (LIST_ITEM.exec(lines[start]));
-  const base = first[1].length;
-  const ordered = /\d/.test(first[2]);
-  const list = el(ordered ? 'ol' : 'ul');
-  const startNumber = parseInt(first[2], 10);
-  if (ordered && startNumber !== 1) /** @type {HTMLOListElement} */ (list).start = startNumber;
-
-  /** @type {string[] | null} */
-  let item = null;
-  const flush = () => {
-    if (item) list.append(renderListItem(item));
-  };
-  let i = start;
-  for (; i < lines.length; i += 1) {
-    const line = lines[i];
-    if (!line.trim()) break;
-    const m = LIST_ITEM.exec(line);
-    if (m && m[1].length <= base + 1) {
-      if (/\d/.test(m[2]) !== ordered) break;
-      flush();
-      item = [m[3]];
-    } else if (!m && line.length - line.trimStart().length <= base && startsBlock(line)) {
-      break;
-    } else if (item) {
-      item.push(line);
-    }
-  }
-  flush();
-  parent.append(list);
-  return i;
-}
-
-/** @param {string[]} lines  first line is the item's own text; the rest continuation or sub-list */
-function renderListItem(lines) {
-  const li = el('li');
-  let k = 1;
-  while (k < lines.length && !startsBlock(lines[k].trimStart())) k += 1;
-  renderInline(lines.slice(0, k).map((l) => l.trim()).join('\n'), li);
-  if (k < lines.length) li.append(renderBlocks(dedent(lines.slice(k)).join('\n')));
-  return li;
-}
-
-function splitRow(line) {
-  let row = line.trim();
-  if (row.startsWith('|')) row = row.slice(1);
-  if (row.endsWith('|') && !row.endsWith('\\|')) row = row.slice(0, -1);
-  const cells = [];
-  let cell = '';
-  for (let i = 0; i < row.length; i += 1) {
-    if (row[i] === '\\' && row[i + 1] === '|') {
-      cell += '|';
-      i += 1;
-    } else if (row[i] === '|') {
-      cells.push(cell.trim());
-      cell = '';
-    } else {
-      cell += row[i];
-    }
-  }
-  cells.push(cell.trim());
-  return cells;
-}
-
-function renderTable(lines, start, parent) {
-  const aligns = splitRow(lines[start + 1]).map((c) => {
-    if (c.startsWith(':') && c.endsWith(':')) return 'align-center';
-    return c.endsWith(':') ? 'align-right' : '';
-  });
-  const wrap = el('div', 'table-wrap');
-  const table = el('table');
-  const addRow = (section, cells, tag) => {
-    const tr = el('tr');
-    aligns.forEach((align, col) => {
-      const cell = el(tag, align);
-      renderInline(cells[col] ?? '', cell);
-      tr.append(cell);
-    });
-    section.append(tr);
-  };
-  const head = el('thead');
-  addRow(head, splitRow(lines[start]), 'th');
-  const body = el('tbody');
-  let i = start + 2;
-  while (i < lines.length && lines[i].trim() && lines[i].includes('|')) {
-    addRow(body, splitRow(lines[i]), 'td');
-    i += 1;
-  }
-  table.append(head, body);
-  wrap.append(table);
-  parent.append(wrap);
-  return i;
-}
-
-/** Find the end of a code span starting at `i`, or -1. */
-function matchCode(text, i) {
-  let n = 0;
-  while (text[i + n] === '`') n += 1;
-  const fence = '`'.repeat(n);
-  let j = text.indexOf(fence, i + n);
-  while (j !== -1 && text[j + n] === '`') j = text.indexOf(fence, j + n + 1);
-  return j === -1 ? null : { inner: text.slice(i + n, j), end: j + n };
-}
-
-const isWordChar = (c) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
-const isSpace = (c) => c === undefined || /\s/.test(c);
-
-/** Match **strong**, __strong__, *em*, _em_ or ~~del~~ starting at `i`. */
-function matchEmphasis(text, i) {
-  const c = text[i];
-  const double = text[i + 1] === c;
-  if (c === '~' && !double) return null;
-  if (c === '_' && isWordChar(text[i - 1])) return null;
-  const width = double ? 2 : 1;
-  if (isSpace(text[i + width])) return null;
-  const marker = c.repeat(width);
-  let j = text.indexOf(marker, i + width + 1);
-  while (j !== -1) {
-    if (double) {
-      while (text[j + 2] === c) j += 1;
-    } else if (text[j + 1] === c) {
-      j = text.indexOf(marker, j + 2);
-      continue;
-    }
-    const closes = !isSpace(text[j - 1]) && !(c === '_' && isWordChar(text[j + width]));
-    if (closes) break;
-    j = text.indexOf(marker, j + width);
-  }
-  if (j === -1) return null;
-  const tag = c === '~' ? 'del' : double ? 'strong' : 'em';
-  return { tag, inner: text.slice(i + width, j), end: j + width };
-}
-
-/** Match [label](url "title") starting at `i`; parentheses inside the URL may nest. */
-function matchLink(text, i) {
-  let depth = 0;
-  let j = i;
-  for (; j < text.length; j += 1) {
-    if (text[j] === '\\') j += 1;
-    else if (text[j] === '[') depth += 1;
-    else if (text[j] === ']' && --depth === 0) break;
-    else if (text[j] === '\n') return null;
-  }
-  if (j >= text.length || text[j + 1] !== '(') return null;
-  const label = text.slice(i + 1, j);
-  let k = j + 2;
-  depth = 1;
-  for (; k < text.length; k += 1) {
-    if (text[k] === '(') depth += 1;
-    else if (text[k] === ')' && --depth === 0) break;
-    else if (text[k] === '\n') return null;
-  }
-  if (k >= text.length || !label) return null;
-  let url = text.slice(j + 2, k).trim().split(/\s+/)[0] ?? '';
-  if (url.startsWith('<') && url.endsWith('>')) url = url.slice(1, -1);
-  return { label, url, end: k + 1 };
-}
-
-/**
- * @param {string} url
- * @param {(parent: HTMLElement) => void} fill
- */
-function renderLink(url, fill) {
-  if (!isWebUrl(url)) {
-    const span = el('span', 'link-inert');
-    span.title = 'Not opened: only web (http/https) links open';
-    fill(span);
-    return span;
-  }
-  const a = /** @type {HTMLAnchorElement} */ (el('a', 'md-link'));
-  a.setAttribute('href', url);
-  a.title = url;
-  a.rel = 'noopener noreferrer';
-  fill(a);
-  return a;
-}
-
-/**
- * Render inline markdown into `parent`.
- * @param {string} text
- * @param {HTMLElement} parent
- */
-export function renderInline(text, parent) {
-  let plainFrom = 0;
-  const flushTo = (end) => {
-    if (end > plainFrom) parent.append(text.slice(plainFrom, end));
-  };
-  const special = new RegExp(INLINE_SPECIAL.source, 'g');
-  let m;
-  while ((m = special.exec(text))) {
-    const i = m.index;
-    const c = text[i];
-    /** @type {Node | null} */
-    let node = null;
-    let end = i;
-    if (c === '\\' && ESCAPABLE.includes(text[i + 1] ?? '\n')) {
-      flushTo(i);
-      plainFrom = i + 1;
-      special.lastIndex = i + 2;
-      continue;
-    } else if (c === '\n') {
-      node = el('br');
-      end = i + 1;
-    } else if (c === '`') {
-      const code = matchCode(text, i);
-      if (code) {
-        node = el('code');
-        node.textContent = code.inner.replace(/\n/g, ' ');
-        end = code.end;
-      } else {
-        while (text[special.lastIndex] === '`') special.lastIndex += 1;
-      }
-    } else if (c === '*' || c === '_' || c === '~') {
-      const emph = matchEmphasis(text, i);
-      if (emph) {
-        node = el(emph.tag);
-        renderInline(emph.inner, /** @type {HTMLElement} */ (node));
-        end = emph.end;
-      } else if (text[i + 1] === c) {
-        special.lastIndex = i + 2;
-      }
-    } else if (c === '[') {
-      const link = matchLink(text, i);
-      if (link) {
-        node = renderLink(link.url, (target) => renderInline(link.label, target));
-        end = link.end;
-      }
-    } else if (c === 'h' && !isWordChar(text[i - 1]) && text.startsWith('http', i)) {
-      const bare = BARE_URL.exec(text.slice(i, i + 2048));
-      if (bare) {
-        node = renderLink(bare[0], (target) => target.append(bare[0]));
-        end = i + bare[0].length;
-      }
-    }
-    if (node) {
-      flushTo(i);
-      parent.append(node);
-      plainFrom = end;
-      special.lastIndex = end;
-    }
-  }
-  flushTo(text.length);
 }

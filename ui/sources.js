@@ -128,15 +128,18 @@ function linkTextNode(node, sources) {
   node.replaceWith(frag);
 }
 
+/** Where a `[n]` is never a citation: code, math (its source text when it fails), links. */
+const NO_CITATIONS = 'code, pre, .code-block, .math, math, a, .link-inert';
+
 /**
  * Turn `[n]` markers into citation pills for every n that has a source. Runs on rendered nodes,
- * so markers split across stream deltas are seen whole; code, pre and links are left alone.
+ * so markers split across stream deltas are seen whole; code, math and links are left alone.
  * @param {Node[]} nodes
  * @param {Map<number, Source>} sources
  */
 export function linkCitations(nodes, sources) {
   if (sources.size === 0) return;
-  const skip = 'code, pre, a, .link-inert';
+  const skip = NO_CITATIONS;
   for (const root of nodes) {
     if (root.nodeType === Node.TEXT_NODE) {
       if (!root.parentElement?.closest(skip)) linkTextNode(/** @type {Text} */ (root), sources);

@@ -1,9 +1,14 @@
 // Incremental rendering of a streamed answer. The text is split into chunks at blank lines
-// outside code fences; a chunk followed by a blank line is settled and rendered exactly once.
-// Only the last, still-open chunk is re-rendered, at most once per animation frame. Rendering
-// itself is markdown.js's job, so a different markdown renderer can slot in behind this.
+// outside code fences and displayed formulas; a chunk is settled once the next block has begun,
+// and is then rendered exactly once and never touched again. Only the last, still-open chunk is
+// re-rendered, at most once per animation frame, so the work per frame stays flat however long
+// the answer grows. Rendering itself is markdown.js's job.
+//
+// A blank line followed by an indented line does not split: that is a list item's next paragraph
+// (or indented code), which must be rendered with the item it belongs to.
 
 import { closesFence, fenceOpening, renderBlocks } from './markdown.js';
+import { closesMath, mathOpening, MAX_MATH_LINES } from './math.js';
 
 const GROUP_SIZE = 32;
 /** The caret blinks only after this long without new text (see placeCaret). */
@@ -37,8 +42,12 @@ export class StreamingMarkdown {
   reset() {
     this.committed = 0; // offset where the open chunk starts
     this.scanned = 0; // offset of the first line not yet scanned for chunk boundaries
-    /** @type {string | null} */
+    this.gap = -1; // offset of the blank line that may end the open chunk, once the next line shows
+    /** @type {string | null} the open code fence's marker */
     this.fence = null;
+    /** @type {string | null} the open displayed formula's closing delimiter */
+    this.math = null;
+    this.mathLines = 0;
     /** @type {Node[]} */
     this.openNodes = [];
     /** @type {HTMLElement | null} settled chunks are kept in groups so layout stays cheap */
@@ -95,9 +104,23 @@ export class StreamingMarkdown {
     }
     this.caret.remove();
     for (const node of this.openNodes) node.parentNode?.removeChild(node);
-    for (const chunk of this.advance()) this.renderChunk(chunk, true);
+    const settled = this.advance();
+    // Several chunks settle at once when a saved answer is opened: render them a group at a time.
+    for (let i = 0; i < settled.length; ) {
+      if (!this.group || this.groupSize >= GROUP_SIZE) this.startGroup();
+      const batch = settled.slice(i, i + GROUP_SIZE - this.groupSize);
+      this.renderSettled(batch);
+      i += batch.length;
+    }
     const open = this.text.slice(this.committed);
-    this.openNodes = open.trim() ? this.renderChunk(open, false) : [];
+    if (open.trim()) {
+      const frag = renderBlocks(open, { open: !this.finished });
+      this.openNodes = [...frag.childNodes];
+      this.decorate(this.openNodes);
+      this.container.append(frag);
+    } else {
+      this.openNodes = [];
+    }
     if (!this.finished) this.placeCaret();
     this.onRender();
   }
@@ -107,17 +130,30 @@ export class StreamingMarkdown {
     const done = [];
     const { text } = this;
     let nl;
-    while ((nl = text.indexOf('\n', this.scanned)) !== -1) {
+    // Complete lines only, until the answer is finished: then its last line too.
+    const nextLine = () => {
+      const at = text.indexOf('\n', this.scanned);
+      return at === -1 && this.finished && this.scanned < text.length ? text.length : at;
+    };
+    while ((nl = nextLine()) !== -1) {
       const line = text.slice(this.scanned, nl);
-      const opening = this.fence ? null : fenceOpening(line);
       if (this.fence) {
         if (closesFence(line, this.fence)) this.fence = null;
-      } else if (opening) {
-        this.fence = opening;
+      } else if (this.math) {
+        this.mathLines += 1;
+        if (closesMath(line, this.math) || this.mathLines > MAX_MATH_LINES) this.math = null;
       } else if (!line.trim()) {
-        const chunk = text.slice(this.committed, this.scanned);
-        if (chunk.trim()) done.push(chunk);
-        this.committed = nl + 1;
+        if (this.gap === -1) this.gap = this.scanned;
+      } else {
+        if (this.gap !== -1 && !/^\s/.test(line)) {
+          const chunk = text.slice(this.committed, this.gap);
+          if (chunk.trim()) done.push(chunk);
+          this.committed = this.scanned;
+        }
+        this.gap = -1;
+        this.fence = fenceOpening(line);
+        this.math = this.fence ? null : mathOpening(line);
+        this.mathLines = 0;
       }
       this.scanned = nl + 1;
     }
@@ -130,28 +166,23 @@ export class StreamingMarkdown {
   }
 
   /**
-   * @param {string} chunk
-   * @param {boolean} settled  settled chunks go into a group and are never touched again
+   * Settled chunks are rendered into the current group once and never touched again. Grouping
+   * keeps the container's child count small: a frame's layout then walks a few dozen cached
+   * groups instead of every paragraph of a very long answer.
+   * @param {string[]} chunks  at most what the current group still has room for
    */
-  renderChunk(chunk, settled) {
-    const frag = renderBlocks(chunk);
-    const nodes = [...frag.childNodes];
-    this.decorate(nodes);
-    if (!settled) {
-      this.container.append(frag);
-      return nodes;
-    }
-    // Grouping keeps the container's child count small: a frame's layout then walks a few
-    // dozen cached groups instead of every paragraph of a very long answer.
-    if (!this.group || this.groupSize >= GROUP_SIZE) {
-      this.group = document.createElement('div');
-      this.group.className = 'md-group';
-      this.groupSize = 0;
-      this.container.append(this.group);
-    }
-    this.group.append(frag);
-    this.groupSize += 1;
-    return nodes;
+  renderSettled(chunks) {
+    const frag = renderBlocks(chunks);
+    this.decorate([...frag.childNodes]);
+    /** @type {HTMLElement} */ (this.group).append(frag);
+    this.groupSize += chunks.length;
+  }
+
+  startGroup() {
+    this.group = document.createElement('div');
+    this.group.className = 'md-group';
+    this.groupSize = 0;
+    this.container.append(this.group);
   }
 
   /**
