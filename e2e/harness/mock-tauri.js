@@ -14,6 +14,7 @@
 //   #nosearch   no search, no sources    #extras     images, related and an unknown event too
 //   #hostile #extras: hostile images and related questions
 //   #latereceipt  the receipt resolves after the first events have arrived
+//   #markdown   an answer with a table, highlighted code, math and a task list (screenshots)
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
 // ?provider=agent|sonar|openai the saved provider,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
@@ -148,6 +149,21 @@
     '| Survey | Year | Height |\n|---|---|---:|\n| Survey of India | 1955 | 8,848 m |\n| China | 2005 | 8,844.43 m |\n| China and Nepal | 2020 | 8,848.86 m |\n\n',
     'Its summit was first reached on 29 May 1953 by Tenzing Norgay and Edmund Hillary[4]. ',
     'For the full survey method, see the [National Geographic report](https://www.nationalgeographic.com/travel/article/mount-everest-height-revised).',
+  ].join('');
+
+  const MARKDOWN_ANSWER = [
+    '## Measuring a mountain\n\n',
+    'Surveyors combine satellite heights with a geoid model: the height above sea level is $H = h - N$, ',
+    'where $h$ is the height above the ellipsoid and $N$ the geoid undulation[2]. Gravity enters through ',
+    '\\(g \\approx 9.81\\,\\mathrm{m/s^2}\\)[3]. A campaign costs from $50,000 to $120,000, a GNSS receiver about $8,000[1].\n\n',
+    'The trigonometric method of 1856 corrects for the curvature of the Earth and refraction:\n\n',
+    '$$\nH = d \\tan\\theta + \\frac{d^2}{2R}(1 - k)\n$$\n\n',
+    'and several observations are averaged:\n\\[\n\\bar{H} = \\frac{1}{n}\\sum_{i=1}^{n} H_i\n\\]\n\n',
+    '| Survey | Method | Height |\n|:--|:--|--:|\n| 1856 | Trigonometric | 8,840 m |\n| 1955 | Theodolite | 8,848 m |\n| 2020 | GNSS and gravity | 8,848.86 m |\n\n',
+    '```python\ndef orthometric_height(h: float, n: float) -> float:\n    """Height above the geoid, in metres."""\n',
+    '    return round(h - n, 2)  # h: ellipsoidal, n: geoid undulation\n\nprint(orthometric_height(8_877.4, 28.54))\n```\n\n',
+    '- [x] GNSS on the summit[3]\n- [x] Snow depth by radar[1, 3]\n- [ ] A new survey in 2030\n\n',
+    '> A formula the model got wrong stays readable: $\\frac{1$ and the answer goes on[5].',
   ].join('');
 
   const HOSTILE_ANSWER = [
@@ -293,7 +309,7 @@
       for (const part of REASONING) for (const d of toDeltas(part, 3)) step(20, 'reasoning', { text: d });
     }
     if (!has('#nosearch')) step(700, 'sources', { sources: hostile ? HOSTILE_SOURCES : SOURCES });
-    const text = hostile ? HOSTILE_ANSWER : has('#long') ? longAnswer() : ANSWER;
+    const text = hostile ? HOSTILE_ANSWER : has('#long') ? longAnswer() : has('#markdown') ? MARKDOWN_ANSWER : ANSWER;
     const deltas = has('#long') ? text.match(/[\s\S]{1,24}/g) : toDeltas(text);
     const cutAt = has('#error') ? Math.floor(deltas.length * 0.45) : deltas.length;
     deltas.slice(0, cutAt).forEach((d, k) => step(k === 0 ? 250 : gap, 'delta', { text: d }));
