@@ -35,6 +35,7 @@ unit:
 ## The UI's own checks (markdown, citations, streaming, hostile input, settings, keys) in
 ## WebKitGTK, the engine of the Linux app, against a fake backend.
 ui:
+	npm run --silent test:ui
 	python3 e2e/harness/webkit.py selftest
 
 ## Rust integration tests: api/ against the local server, secrets against a real Secret Service.
