@@ -70,12 +70,15 @@ export function highlightCode(code, lang) {
 
 /**
  * The label for a fence's language: the grammar's own name when we ship it ("py" → "Python"),
+ * the fence's word in capitals when that name covers a family ("HTML, XML", "TOML, also INI"),
  * else what the fence said.
  * @param {string} lang
  */
 export function languageLabel(lang) {
   if (!lang) return 'Code';
-  return hljs.getLanguage(lang)?.name ?? lang;
+  const name = hljs.getLanguage(lang)?.name;
+  if (!name) return lang;
+  return name.includes(',') ? lang.toUpperCase() : name;
 }
 
 /** @param {HTMLButtonElement} button @param {HTMLElement} status @param {boolean} ok */

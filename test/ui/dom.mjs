@@ -1,5 +1,5 @@
 // A DOM for the UI modules under node's test runner: jsdom's window as the global scope the
-// browser would give them, and a fake `window.__TAURI__` that records what the UI asks for.
+// browser would give them, and a fake `window.__TAURI__` that records what the UI invokes.
 // Import this before any ui/ module (they read `window` and `document` when they load).
 
 import { JSDOM } from 'jsdom';
@@ -31,14 +31,3 @@ for (const name of GLOBALS) {
   if (name in window) Object.defineProperty(globalThis, name, { value: window[name], configurable: true, writable: true });
 }
 Object.defineProperty(globalThis, 'navigator', { value: window.navigator, configurable: true, writable: true });
-
-/**
- * Render to a detached <div> and return it.
- * @param {(text: string, options?: object) => DocumentFragment} render
- * @param {string} text
- */
-export function renderTo(render, text, options) {
-  const div = document.createElement('div');
-  div.append(render(text, options));
-  return div;
-}

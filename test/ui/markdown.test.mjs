@@ -1,9 +1,10 @@
 // The answer renderer (ui/markdown.js, ui/code.js): GFM through markdown-it, what the DOM
 // post-processing adds, and the Copy button of code blocks.
 
-import './dom.mjs';
+import { invoked } from './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { bindExternalLinks } from '../../ui/links.js';
 import { renderBlocks } from '../../ui/markdown.js';
 
 /** Render into a detached <div>. */
@@ -68,6 +69,11 @@ test('code block: language label, Copy button, highlighted, text exactly the sou
   assert.equal(code.textContent, 'def f(a < b):\n    return "x"  # note\n');
 });
 
+test('code block labels: the grammar\'s name, or the fence\'s word for a family of languages', () => {
+  const labels = ['js', 'ts', 'sh', 'html', 'xml', 'toml', 'rs', 'yml'].map((lang) => render(`\`\`\`${lang}\nx\n\`\`\``).querySelector('.code-lang').textContent);
+  assert.deepEqual(labels, ['JavaScript', 'TypeScript', 'Bash', 'HTML', 'XML', 'TOML', 'Rust', 'YAML']);
+});
+
 test('code block: no language or an unknown one is plain, no auto-detection', () => {
   const plain = render('```\nfn main() { let x = 1; }\n```');
   assert.equal(plain.querySelector('.code-lang').textContent, 'Code');
@@ -129,4 +135,21 @@ test('reference definitions are not special: [1] stays a marker for citation lin
   const div = render('See [1].\n\n[1]: https://example.com/');
   assert.equal(div.querySelector('p').textContent, 'See [1].');
   assert.equal(div.querySelectorAll('p')[1].textContent, '[1]: https://example.com/');
+});
+
+test('clicking a rendered link opens it through the backend; inert text and images never navigate', async () => {
+  const root = document.createElement('div');
+  document.body.append(root);
+  bindExternalLinks(root);
+  root.append(renderBlocks('[page](https://ok.example/a?b=1&c=2) [bad](javascript:alert(1)) ![pic](https://img.example/p.png)'));
+  const before = invoked.length;
+  const page = window.location.href;
+  for (const target of root.querySelectorAll('a, .link-inert')) target.click();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(invoked.slice(before).map((c) => [c.command, c.args.url]), [
+    ['open_url', 'https://ok.example/a?b=1&c=2'],
+    ['open_url', 'https://img.example/p.png'],
+  ]);
+  assert.equal(window.location.href, page);
+  root.remove();
 });
