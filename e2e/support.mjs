@@ -77,8 +77,6 @@ export async function startMock() {
  */
 export async function launchApp(mockUrl, extraEnv = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'citewise-e2e-'));
-  const port = await freePort();
-  const nativePort = await freePort();
   const env = {
     ...process.env,
     PERPLEXITY_BASE_URL: mockUrl,
@@ -86,17 +84,34 @@ export async function launchApp(mockUrl, extraEnv = {}) {
     CITEWISE_DATA_DIR: dataDir,
     ...extraEnv,
   };
-  // Its own process group: WebKitWebDriver and the app it starts live in it, so closing ends
-  // them all, even when a session did not quit cleanly.
-  const child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)],
-    { env, detached: true, stdio: ['ignore', process.env.E2E_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
-  // tauri-driver says nothing when it is ready; wait until its port answers.
-  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok, 20_000, 'tauri-driver');
+  // A free port can be taken again before the driver binds it (WebKitWebDriver then says
+  // "Unable to listen for HTTP server" and never answers): start over on fresh ports.
+  let child;
+  let port;
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    const nativePort = await freePort();
+    // Its own process group: WebKitWebDriver and the app it starts live in it, so closing ends
+    // them all, even when a session did not quit cleanly.
+    child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)],
+      { env, detached: true, stdio: ['ignore', process.env.E2E_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
+    try {
+      // tauri-driver says nothing when it is ready; wait until its port answers.
+      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok, 20_000, 'tauri-driver');
+      break;
+    } catch (err) {
+      await endGroup(child);
+      if (attempt === 3) throw err;
+    }
+  }
   const driver = await new Builder()
     .usingServer(`http://127.0.0.1:${port}/`)
     .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
     .build();
   await driver.wait(until.elementLocated(By.css('[data-testid="composer"]')), 30_000);
+  // The markup is there before the modules have run; wait until main.js has wired the window.
+  await waitUntil(async () => driver.executeScript('return document.documentElement.dataset.ready === "true"'),
+    30_000, 'the window to be wired');
   return {
     driver,
     dataDir,

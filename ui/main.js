@@ -236,6 +236,8 @@ function start() {
   });
 
   composer.focus();
+  // Every handler is attached: tests (and anyone driving the window) can start.
+  document.documentElement.dataset.ready = 'true';
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
