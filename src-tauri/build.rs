@@ -27,6 +27,11 @@ fn main() {
                 "history_import",
                 "export_folder_open",
                 "image_fetch",
+                "prices_get",
+                "cost_estimate",
+                "spend_summary",
+                "spend_report",
+                "conversation_configure",
             ]),
         ),
     )

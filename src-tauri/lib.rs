@@ -59,6 +59,11 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::history::history_import,
             commands::history::export_folder_open,
             commands::images::image_fetch,
+            commands::settings::prices_get,
+            commands::cost::cost_estimate,
+            commands::cost::spend_summary,
+            commands::cost::spend_report,
+            commands::history::conversation_configure,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
@@ -87,7 +92,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 warm.status(secrets::Account::Perplexity);
             });
             app.manage(api);
-            app.manage(Prices(std::sync::RwLock::new(Arc::new(pricing::PriceTable::builtin()))));
+            app.manage(Prices::new(settings.prices()));
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
             open_main_window(app.handle(), &data_dir)?;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::api::{self, Provider, RequestOptions};
+use crate::pricing::{self, ModelPrice, PriceTable};
 
 pub const FILE_NAME: &str = "settings.json";
 pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -27,6 +28,10 @@ pub struct Settings {
     pub default_openai_model: String,
     /// Options new conversations start with.
     pub request_defaults: RequestOptions,
+    /// The person's prices: each replaces the shipped row of its model, or adds a model.
+    pub price_overrides: Vec<ModelPrice>,
+    /// USD per calendar month; `None`: no budget.
+    pub monthly_budget: Option<f64>,
 }
 
 impl Default for Settings {
@@ -39,6 +44,8 @@ impl Default for Settings {
             default_sonar_model: "sonar".to_owned(),
             default_openai_model: "gpt-4o-mini".to_owned(),
             request_defaults: RequestOptions::default(),
+            price_overrides: Vec::new(),
+            monthly_budget: None,
         }
     }
 }
@@ -51,6 +58,11 @@ impl Settings {
             Provider::Sonar => &self.default_sonar_model,
             Provider::OpenAi => &self.default_openai_model,
         }
+    }
+
+    /// The shipped price table with the person's rows applied.
+    pub fn prices(&self) -> PriceTable {
+        PriceTable::builtin().with_overrides(&self.price_overrides)
     }
 
     /// Reads settings from stored key/value pairs. Unknown keys are ignored; a value that does
@@ -103,6 +115,10 @@ impl Settings {
         })?;
         if self.model_for_provider().trim().is_empty() {
             return Err("Choose a default model.".into());
+        }
+        pricing::validate_overrides(&self.price_overrides)?;
+        if self.monthly_budget.is_some_and(|b| !b.is_finite() || b <= 0.0) {
+            return Err("The monthly budget must be more than $0 (leave it empty for no budget).".into());
         }
         Ok(())
     }
@@ -170,6 +186,34 @@ mod tests {
         let mut s = Settings::default();
         s.request_defaults.search.domains = (0..21).map(|i| format!("d{i}.org")).collect();
         assert!(s.validate().unwrap_err().contains("at most 20"));
+    }
+
+    #[test]
+    fn budget_and_prices_are_checked_and_a_bad_stored_row_resets_only_the_prices() {
+        for bad in [0.0, -5.0, f64::INFINITY] {
+            let s = Settings { monthly_budget: Some(bad), ..Default::default() };
+            assert_eq!(
+                s.validate().unwrap_err(),
+                "The monthly budget must be more than $0 (leave it empty for no budget)."
+            );
+        }
+        assert!(Settings { monthly_budget: Some(10.0), ..Default::default() }.validate().is_ok());
+        let row = PriceTable::builtin().get("sonar").unwrap().clone();
+        let twice = Settings { price_overrides: vec![row.clone(), row.clone()], ..Default::default() };
+        assert!(twice.validate().unwrap_err().contains("sonar has two"));
+
+        let (s, rejected) = Settings::from_entries(vec![
+            ("monthlyBudget".into(), json!(25)),
+            ("priceOverrides".into(), json!([{"model": "sonar", "inputPerMillion": "cheap"}])),
+        ]);
+        assert_eq!(s.monthly_budget, Some(25.0));
+        assert!(s.price_overrides.is_empty());
+        assert_eq!(rejected, ["priceOverrides"]);
+
+        let mine = ModelPrice { input_per_million: 9.0, source: pricing::YOUR_PRICE.into(), ..row };
+        let s = Settings { price_overrides: vec![mine], ..Default::default() };
+        assert_eq!(s.prices().get("sonar").unwrap().input_per_million, 9.0);
+        assert_eq!(Settings::from_entries(s.to_entries()).0, s, "rows round-trip through the store");
     }
 
     #[test]

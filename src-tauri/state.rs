@@ -166,12 +166,20 @@ impl History {
     }
 }
 
-/// The price table in use (the shipped one; the person's overrides come with the settings).
-pub struct Prices(pub RwLock<Arc<crate::pricing::PriceTable>>);
+/// The price table in use: the shipped one with the person's rows from Settings.
+pub struct Prices(RwLock<Arc<crate::pricing::PriceTable>>);
 
 impl Prices {
+    pub fn new(table: crate::pricing::PriceTable) -> Prices {
+        Prices(RwLock::new(Arc::new(table)))
+    }
+
     pub fn current(&self) -> Arc<crate::pricing::PriceTable> {
         self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set(&self, table: crate::pricing::PriceTable) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(table);
     }
 }
 

@@ -60,6 +60,98 @@
  * @property {string} defaultSonarModel
  * @property {string} defaultOpenaiModel
  * @property {RequestOptions} requestDefaults
+ * @property {ModelPrice[]} priceOverrides  the person's rows; each replaces the shipped row of the
+ *   same `model`, or adds a model (an OpenAI-compatible one, say). Source "Your price" by convention.
+ * @property {number | null} monthlyBudget   USD per calendar month; null: no budget
+ *
+ * @typedef {object} ContextFees   request fee per 1,000 requests, by search context size
+ * @property {number} low
+ * @property {number} medium
+ * @property {number} high
+ *
+ * @typedef {object} ModelPrice    one row of the price table (USD)
+ * @property {string} model
+ * @property {Provider} provider
+ * @property {number} inputPerMillion
+ * @property {number} outputPerMillion
+ * @property {ContextFees} [requestFeePerThousand]  Sonar: the per-request search fee
+ * @property {number} [citationPerMillion]    sonar-deep-research
+ * @property {number} [reasoningPerMillion]   sonar-deep-research
+ * @property {number} [searchPerThousand]     sonar-deep-research
+ * @property {number} [cacheReadPerMillion]
+ * @property {string} source      where the price was read (a URL, or "Your price")
+ * @property {string} asOf        YYYY-MM-DD
+ *
+ * @typedef {object} ToolPrices    Agent API tool fees, per call
+ * @property {number} webSearchPerCall
+ * @property {number} fastSearchPerCall
+ * @property {number} fetchUrlPerCall
+ * @property {string} source
+ * @property {string} asOf
+ *
+ * @typedef {object} PresetAssumption   what an Agent API preset is estimated as (presets pick
+ *   their model on the server, so the estimate is a range)
+ * @property {string} preset
+ * @property {string[]} models      cheapest first; the typical figure uses the first, "up to" the costliest
+ * @property {string} description
+ *
+ * @typedef {object} PriceTable    the table shipped with this version (prices_get)
+ * @property {string} currency     "USD"
+ * @property {ModelPrice[]} models
+ * @property {ToolPrices} tools
+ * @property {PresetAssumption[]} presets
+ *
+ * @typedef {"input" | "searchResults" | "citations" | "output" | "reasoning" | "requestFee" | "searches"} EstimatePartKind
+ *
+ * @typedef {object} EstimatePart   one line of the estimate's breakdown
+ * @property {EstimatePartKind} kind
+ * @property {number} typicalUnits  tokens, requests or searches in a typical answer
+ * @property {number} maxUnits      … at most (max output, most searches)
+ * @property {"tokens" | "requests" | "searches"} unit
+ * @property {number} typical       USD
+ * @property {number} max           USD
+ * @property {string} note          how the units were arrived at, one short phrase
+ *
+ * @typedef {object} Estimate       what the next question will cost (cost_estimate)
+ * @property {string} model
+ * @property {boolean} known        false: no price for this model ("unknown price", never $0)
+ * @property {string} currency
+ * @property {number} inputTokens   estimated tokens of everything sent: system prompt, the earlier
+ *   turns that fit the context budget, the question
+ * @property {number} earlierMessages  earlier messages sent along
+ * @property {number | null} typical   USD; null when `known` is false
+ * @property {number | null} max       USD at the longest answer and most searches; null when unknown
+ * @property {EstimatePart[]} parts    empty when unknown
+ * @property {string[]} basis          the rows used: "sonar: docs.perplexity.ai/… (2026-09-01)"
+ * @property {PresetAssumption | null} preset
+ *
+ * @typedef {object} EstimateArgs   the question about to be sent, as chat_send would get it
+ * @property {string} model
+ * @property {RequestOptions} [options]
+ * @property {string | null} conversationId
+ * @property {string | null} [parentId]
+ * @property {string} [question]
+ * @property {string} [regenerate]
+ *
+ * @typedef {object} SpendTotal
+ * @property {number} total      USD
+ * @property {number} answers    answers with a cost
+ * @property {number} computed   of those, how many were computed from the price table
+ *
+ * @typedef {object} SpendSummary   (spend_summary)
+ * @property {SpendTotal} today
+ * @property {SpendTotal} month
+ * @property {SpendTotal | null} conversation   every answer of it, all versions; null without an id
+ *
+ * @typedef {object} SpendByModel
+ * @property {string} model
+ * @property {number} total
+ * @property {number} answers
+ *
+ * @typedef {object} SpendReport    (spend_report) spending between bounds[0] and bounds[n]
+ * @property {SpendTotal[]} days    one per [bounds[i], bounds[i+1])
+ * @property {SpendByModel[]} models   costliest first
+ * @property {SpendTotal} total
  *
  * @typedef {object} ModelList  the selected provider's models
  * @property {string[]} presets           Agent API presets; empty for other providers
@@ -270,6 +362,54 @@ export function settingsUpdate(settings) {
  */
 export function modelsList() {
   return call('models_list');
+}
+
+/**
+ * The price table shipped with this version (the person's overrides live in Settings).
+ * @returns {Promise<PriceTable>}
+ */
+export function pricesGet() {
+  return call('prices_get');
+}
+
+/**
+ * What sending this question would cost; cheap enough to call as the person types (debounced).
+ * @param {EstimateArgs} args
+ * @returns {Promise<Estimate>}
+ */
+export function costEstimate(args) {
+  return call('cost_estimate', { args });
+}
+
+/**
+ * Spending today, this month and in one conversation. The window says where its local day and
+ * month begin (unix ms), so totals follow the person's time zone. Answers stay counted after
+ * their conversation is deleted; imported answers are not counted (not spent here).
+ * @param {{dayStart: number, monthStart: number, conversationId: string | null}} args
+ * @returns {Promise<SpendSummary>}
+ */
+export function spendSummary(args) {
+  return call('spend_summary', { args });
+}
+
+/**
+ * Spending by day and by model: `bounds` are ascending unix ms, day starts plus the end.
+ * @param {number[]} bounds  2 to 367 entries
+ * @returns {Promise<SpendReport>}
+ */
+export function spendReport(bounds) {
+  return call('spend_report', { bounds });
+}
+
+/**
+ * Remember a conversation's model and options before its next question (picked in the header).
+ * @param {string} id
+ * @param {string} model
+ * @param {RequestOptions} options
+ * @returns {Promise<void>}
+ */
+export function conversationConfigure(id, model, options) {
+  return call('conversation_configure', { id, model, options });
 }
 
 /**

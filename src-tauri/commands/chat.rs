@@ -35,20 +35,28 @@ pub struct ChatSendArgs {
 
 impl ChatSendArgs {
     fn turn(&self) -> Result<Turn> {
-        match (&self.regenerate, &self.question, &self.conversation_id) {
-            (Some(question), _, Some(conversation)) => {
-                Ok(Turn::Regenerate { conversation: conversation.clone(), question: question.clone() })
-            }
-            (None, Some(question), conversation) => Ok(Turn::Ask {
-                conversation: conversation.clone(),
-                parent: self.parent_id.clone(),
-                question: question.clone(),
-            }),
-            _ => Err(crate::history::Error::BadRequest(
-                "A request needs a question, or a conversation and the question to answer again.".into(),
-            )
-            .into()),
+        turn(&self.conversation_id, &self.parent_id, &self.question, &self.regenerate)
+    }
+}
+
+/// The turn a send (or an estimate of one) describes.
+pub(crate) fn turn(
+    conversation: &Option<String>,
+    parent: &Option<String>,
+    question: &Option<String>,
+    regenerate: &Option<String>,
+) -> Result<Turn> {
+    match (regenerate, question, conversation) {
+        (Some(question), _, Some(conversation)) => {
+            Ok(Turn::Regenerate { conversation: conversation.clone(), question: question.clone() })
         }
+        (None, Some(question), conversation) => {
+            Ok(Turn::Ask { conversation: conversation.clone(), parent: parent.clone(), question: question.clone() })
+        }
+        _ => Err(crate::history::Error::BadRequest(
+            "A request needs a question, or a conversation and the question to answer again.".into(),
+        )
+        .into()),
     }
 }
 

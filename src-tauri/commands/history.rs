@@ -3,6 +3,7 @@
 
 use tauri::State;
 
+use crate::api::RequestOptions;
 use crate::error::{AppError, Result};
 use crate::history::export::{ExportFormat, ExportResult};
 use crate::history::import::ImportReport;
@@ -27,6 +28,17 @@ pub async fn conversation_open(
     history: State<'_, History>,
 ) -> Result<Conversation> {
     history.run(move |db| db.open_conversation(&id, focus_message_id.as_deref())).await
+}
+
+/// Remembers the model and options picked for a conversation before its next question.
+#[tauri::command]
+pub async fn conversation_configure(
+    id: String,
+    model: String,
+    options: RequestOptions,
+    history: State<'_, History>,
+) -> Result<()> {
+    history.run(move |db| db.configure_conversation(&id, &model, &options)).await
 }
 
 #[tauri::command]

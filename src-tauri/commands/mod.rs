@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod chat;
+pub mod cost;
 pub mod history;
 pub mod images;
 pub mod keys;

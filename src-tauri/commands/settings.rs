@@ -5,8 +5,9 @@ use tauri_plugin_store::StoreExt;
 
 use crate::api::models::ModelList;
 use crate::error::{AppError, Result};
+use crate::pricing::PriceTable;
 use crate::settings::Settings;
-use crate::state::{ApiState, SettingsFile};
+use crate::state::{ApiState, Prices, SettingsFile};
 
 /// Loads settings from the store; keys with unusable values are reported, not fatal.
 pub fn load<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile) -> (Settings, Vec<String>) {
@@ -31,6 +32,7 @@ pub fn settings_update<R: Runtime>(
     settings: Settings,
     file: State<'_, SettingsFile>,
     api: State<'_, ApiState>,
+    prices: State<'_, Prices>,
 ) -> Result<Settings> {
     settings.validate().map_err(AppError::Settings)?;
     let store = app.store(&file.0).map_err(|e| AppError::Settings(e.to_string()))?;
@@ -39,7 +41,14 @@ pub fn settings_update<R: Runtime>(
     }
     store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))?;
     api.apply(&settings);
+    prices.set(settings.prices());
     Ok(settings)
+}
+
+/// The price table shipped with this version; the person's rows are in the settings.
+#[tauri::command]
+pub fn prices_get() -> PriceTable {
+    PriceTable::builtin()
 }
 
 /// Presets and models of the selected provider: live from `/v1/models` when possible, cached

@@ -27,6 +27,12 @@ fn cost(m: &Message) -> usize {
     estimate_tokens(&m.content) + PER_MESSAGE
 }
 
+/// Estimated input tokens of a request: its messages and the system prompt, if any.
+pub fn request_tokens(messages: &[Message], system_prompt: Option<&str>) -> usize {
+    let system = system_prompt.filter(|p| !p.trim().is_empty()).map_or(0, |p| estimate_tokens(p) + PER_MESSAGE);
+    messages.iter().map(cost).sum::<usize>() + system
+}
+
 /// An earlier answer worth sending back: finished or cut off with text, not failed.
 fn usable(answer: &StoredMessage) -> bool {
     answer.role == Role::Assistant
@@ -85,6 +91,10 @@ mod tests {
         assert_eq!(estimate_tokens("abcde"), 2);
         assert_eq!(estimate_tokens("日本語"), 3);
         assert_eq!(estimate_tokens(&"word ".repeat(400)), 500);
+        let sent = [Message::user("abcd"), Message::assistant("日本語")];
+        assert_eq!(request_tokens(&sent, None), 1 + 4 + 3 + 4);
+        assert_eq!(request_tokens(&sent, Some("Be brief")), 12 + 2 + 4);
+        assert_eq!(request_tokens(&sent, Some("  ")), 12, "a blank system prompt is not sent");
     }
 
     #[test]

@@ -263,7 +263,25 @@ pub(crate) fn save_draft(conn: &Connection, id: &str, draft: &Draft, status: Mes
         draft.finish.map(|f| to_json(&f).trim_matches('"').to_owned()),
         now,
     ])?;
+    if let Some(cost) = draft.usage.as_ref().and_then(|u| u.cost.as_ref()) {
+        super::spend::record(conn, id, cost.total, cost.computed)?;
+    }
     Ok(())
+}
+
+/// Just what an estimate needs of a conversation: ids, parents, roles, text and status.
+pub(crate) fn outline(conn: &Connection, conversation: &str) -> Result<Vec<StoredMessage>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, parent_id, role, content, status FROM messages WHERE conversation_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([conversation], |row| {
+        let role: String = row.get(2)?;
+        let status: String = row.get(4)?;
+        let role = if role == "user" { Role::User } else { Role::Assistant };
+        let content: String = row.get(3)?;
+        Ok(StoredMessage::new(row.get(0)?, row.get(1)?, role, &content, MessageStatus::parse(&status), 0))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The messages of one conversation as a tree, for walking branches.

@@ -20,6 +20,7 @@ pub mod messages;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod spend;
 mod turn;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +31,8 @@ use rusqlite::Connection;
 
 pub use conversations::{ConversationPage, ConversationSummary};
 pub use messages::{MessageStatus, StoredError, StoredMessage, Versions};
-pub use turn::{Receipt, Turn, TurnPlan, TurnStart};
+pub use spend::{SpendReport, SpendSummary, SpendTotal};
+pub use turn::{Preview, Receipt, Turn, TurnPlan, TurnStart};
 
 /// The database file in the data folder.
 pub const FILE_NAME: &str = "history.sqlite3";

@@ -95,7 +95,27 @@ INSERT INTO titles_fts (rowid, title) SELECT seq, title FROM conversations;
 "#;
 
 /// Every migration, oldest first; the file's version is the number applied.
-pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH];
+/// What was spent, answer by answer: kept when a conversation is deleted (the money is gone
+/// either way), never written by an import (not spent here). `at` is when the answer was asked.
+const V3_SPEND: &str = r#"
+CREATE TABLE spend (
+    message_id      TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    model           TEXT NOT NULL DEFAULT '',
+    cost            REAL NOT NULL,
+    computed        INTEGER NOT NULL DEFAULT 0,  -- 1: computed from the price table
+    at              INTEGER NOT NULL             -- unix ms
+) WITHOUT ROWID;
+CREATE INDEX spend_by_time ON spend (at, model, cost, computed);
+
+-- Answers saved before there was a ledger.
+INSERT INTO spend (message_id, conversation_id, model, cost, computed, at)
+    SELECT id, conversation_id, coalesce(model, ''), cost,
+           coalesce(json_extract(usage, '$.cost.computed'), 0), created_at
+    FROM messages WHERE role = 'assistant' AND cost IS NOT NULL;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH, V3_SPEND];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -182,6 +202,35 @@ mod tests {
         assert_eq!(hits("messages_fts", "glaciers"), 0, "a streaming answer is indexed when it ends");
         conn.execute("UPDATE messages SET status = 'interrupted' WHERE id = 'm3'", []).unwrap();
         assert_eq!(hits("messages_fts", "glaciers"), 1);
+    }
+
+    #[test]
+    fn a_version_2_file_s_costs_enter_the_spending_ledger() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 2).unwrap();
+        conn.execute_batch(
+            r#"INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'Everest', 1, 1);
+               INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at, model, usage, cost)
+                 VALUES ('q', 'c', 'user', 'How high?', 'complete', 1, 1, NULL, NULL, NULL),
+                        ('a', 'c', 'assistant', '8849 m', 'complete', 2, 2, 'sonar',
+                         '{"cost": {"total": 0.00501, "computed": false}}', 0.00501),
+                        ('b', 'c', 'assistant', '8,849 m', 'complete', 3, 3, 'gpt-4o-mini',
+                         '{"cost": {"total": 0.0002, "computed": true}}', 0.0002),
+                        ('e', 'c', 'assistant', '', 'error', 4, 4, 'sonar', NULL, NULL);"#,
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let rows: Vec<(String, String, f64, bool, i64)> = conn
+            .prepare("SELECT message_id, model, cost, computed, at FROM spend ORDER BY at")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            rows,
+            [("a".into(), "sonar".into(), 0.00501, false, 2), ("b".into(), "gpt-4o-mini".into(), 0.0002, true, 3)]
+        );
     }
 
     #[test]

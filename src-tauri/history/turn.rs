@@ -45,6 +45,34 @@ pub struct TurnPlan {
     pub messages: Vec<Message>,
 }
 
+/// What a turn would send, without writing anything (for the estimate before sending).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    /// Earlier turns and the question, trimmed to the budget, oldest first.
+    pub messages: Vec<Message>,
+}
+
+impl Preview {
+    /// Earlier messages sent along with the question.
+    pub fn earlier(&self) -> usize {
+        self.messages.len().saturating_sub(1)
+    }
+}
+
+/// From the first message down to `id`, following parents.
+fn path_to(messages: Vec<StoredMessage>, id: &str) -> Vec<StoredMessage> {
+    let mut by_id: std::collections::HashMap<String, StoredMessage> =
+        messages.into_iter().map(|m| (m.id.clone(), m)).collect();
+    let mut path = Vec::new();
+    let mut at = Some(id.to_owned());
+    while let Some(m) = at.and_then(|id| by_id.remove(&id)) {
+        at = m.parent_id.clone();
+        path.push(m);
+    }
+    path.reverse();
+    path
+}
+
 fn user_message(parent: Option<String>, question: &str, now: i64) -> StoredMessage {
     StoredMessage::new(new_id(), parent, Role::User, question, MessageStatus::Complete, now)
 }
@@ -65,6 +93,38 @@ fn prepare_regenerate(conn: &Connection, conversation: &str, question: &str) -> 
 }
 
 impl Db {
+    /// What [`Db::begin_turn`] would send for `turn`; an unknown conversation or message counts
+    /// as a new start (the send itself will say what is wrong).
+    pub fn preview_turn(&self, turn: &Turn, budget: usize) -> Result<Preview> {
+        let conn = self.conn();
+        let branch = match turn {
+            Turn::Ask { conversation: Some(c), parent, question } => {
+                let mut branch = match parent {
+                    Some(parent) => path_to(messages::outline(&conn, c)?, parent),
+                    None => Vec::new(),
+                };
+                branch.push(user_message(parent.clone(), question.trim(), 0));
+                branch
+            }
+            Turn::Ask { conversation: None, question, .. } => vec![user_message(None, question.trim(), 0)],
+            Turn::Regenerate { conversation, question } => path_to(messages::outline(&conn, conversation)?, question),
+        };
+        Ok(Preview { messages: context::build(&branch, budget) })
+    }
+
+    /// Remembers the model and options a conversation's next question will use.
+    pub fn configure_conversation(&self, id: &str, model: &str, options: &RequestOptions) -> Result<()> {
+        let options = serde_json::to_string(options).unwrap_or_else(|_| "null".into());
+        let changed = self.conn().execute(
+            "UPDATE conversations SET model = ?2, options = ?3 WHERE id = ?1 AND deleted_at IS NULL",
+            rusqlite::params![id, model, options],
+        )?;
+        if changed == 0 {
+            return Err(Error::NotFound("conversation"));
+        }
+        Ok(())
+    }
+
     /// Writes the question and an empty `streaming` answer; returns the ids and what to send.
     pub fn begin_turn(&self, start: &TurnStart, budget: usize) -> Result<TurnPlan> {
         let now = now_ms();
@@ -175,6 +235,49 @@ mod tests {
 
     fn contents(db: &Db, id: &str) -> Vec<String> {
         db.open_conversation(id, None).unwrap().messages.into_iter().map(|m| m.content).collect()
+    }
+
+    #[test]
+    fn a_preview_sends_what_the_turn_would_and_writes_nothing() {
+        let db = Db::open_in_memory().unwrap();
+        let p1 = db.begin_turn(&ask(None, None, "q1"), 8000).unwrap();
+        let c = p1.receipt.conversation.id.clone();
+        let q1 = p1.receipt.user_message_id.clone();
+        let a1 = answer(&db, &p1, "a1");
+        let count = |db: &Db| db.conn().query_row("SELECT count(*) FROM messages", [], |r| r.get::<_, i64>(0)).unwrap();
+        let before = count(&db);
+
+        let follow_up = Turn::Ask { conversation: Some(c.clone()), parent: Some(a1.clone()), question: " q2 ".into() };
+        let preview = db.preview_turn(&follow_up, 8000).unwrap();
+        assert_eq!(preview.messages, [Message::user("q1"), Message::assistant("a1"), Message::user("q2")]);
+        assert_eq!(preview.earlier(), 2);
+        let edit_first = Turn::Ask { conversation: Some(c.clone()), parent: None, question: "q1 edited".into() };
+        assert_eq!(db.preview_turn(&edit_first, 8000).unwrap().messages, [Message::user("q1 edited")]);
+        let again = Turn::Regenerate { conversation: c.clone(), question: q1 };
+        assert_eq!(db.preview_turn(&again, 8000).unwrap().messages, [Message::user("q1")]);
+        let fresh = Turn::Ask { conversation: None, parent: None, question: "new".into() };
+        assert_eq!(db.preview_turn(&fresh, 8000).unwrap().earlier(), 0);
+        assert_eq!(count(&db), before);
+
+        // The preview is what the send then sends.
+        let sent = db.begin_turn(
+            &TurnStart { turn: follow_up, model: "sonar".into(), options: RequestOptions::default() },
+            8000,
+        );
+        assert_eq!(sent.unwrap().messages, preview.messages);
+    }
+
+    #[test]
+    fn a_conversation_remembers_its_model_and_options_before_the_next_question() {
+        let db = Db::open_in_memory().unwrap();
+        let p1 = db.begin_turn(&ask(None, None, "q1"), 8000).unwrap();
+        let c = p1.receipt.conversation.id.clone();
+        let mut options = RequestOptions::default();
+        options.search.enabled = false;
+        db.configure_conversation(&c, "sonar-pro", &options).unwrap();
+        let conv = db.open_conversation(&c, None).unwrap();
+        assert_eq!((conv.summary.model.as_str(), conv.options), ("sonar-pro", Some(options.clone())));
+        assert!(matches!(db.configure_conversation("nope", "sonar", &options), Err(Error::NotFound(_))));
     }
 
     #[test]

@@ -2,12 +2,19 @@
 //! cost when the API does not say: tokens × the table, plus Sonar's per-request search fee by
 //! context size, deep research's citation/reasoning tokens and searches, and the Agent API's
 //! per-call tool fees. Totals are rounded to 5 decimal places, as the API reports them.
+//! What a question *will* cost is in [`estimate`].
+
+pub mod estimate;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::{ContextSize, Cost, Provider, Usage};
 
-const BUILTIN: &str = include_str!("data/prices.json");
+pub use estimate::{Estimate, Sent};
+
+const BUILTIN: &str = include_str!("../data/prices.json");
 
 /// Request fees per 1,000 requests, by search context size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,7 +25,7 @@ pub struct ContextFees {
 }
 
 impl ContextFees {
-    fn for_size(&self, size: ContextSize) -> f64 {
+    pub fn for_size(&self, size: ContextSize) -> f64 {
         match size {
             ContextSize::Low => self.low,
             ContextSize::Medium => self.medium,
@@ -45,10 +52,55 @@ pub struct ModelPrice {
     pub search_per_thousand: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_read_per_million: Option<f64>,
-    /// Where the price was read (a URL, or "your override").
+    /// Where the price was read (a URL, or "Your price").
+    #[serde(default = "your_price")]
     pub source: String,
     /// When it was read, `YYYY-MM-DD`.
+    #[serde(default)]
     pub as_of: String,
+}
+
+/// The source of a row the person typed in.
+pub const YOUR_PRICE: &str = "Your price";
+
+fn your_price() -> String {
+    YOUR_PRICE.to_owned()
+}
+
+impl ModelPrice {
+    /// Every price of the row with its name, for checking.
+    fn amounts(&self) -> Vec<(&'static str, f64)> {
+        let mut all = vec![("input price", self.input_per_million), ("output price", self.output_per_million)];
+        if let Some(f) = &self.request_fee_per_thousand {
+            all.extend([("low context fee", f.low), ("medium context fee", f.medium), ("high context fee", f.high)]);
+        }
+        for (name, value) in [
+            ("citation price", self.citation_per_million),
+            ("reasoning price", self.reasoning_per_million),
+            ("search price", self.search_per_thousand),
+            ("cache read price", self.cache_read_per_million),
+        ] {
+            all.extend(value.map(|v| (name, v)));
+        }
+        all
+    }
+}
+
+/// Checks the person's rows; the message says which row and what to fix.
+pub fn validate_overrides(rows: &[ModelPrice]) -> Result<(), String> {
+    for (i, row) in rows.iter().enumerate() {
+        let model = row.model.trim();
+        if model.is_empty() {
+            return Err("A price needs a model id.".into());
+        }
+        if rows[..i].iter().any(|r| r.model.trim() == model) {
+            return Err(format!("Each model can have one price of yours; {model} has two."));
+        }
+        if let Some((name, _)) = row.amounts().into_iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
+            return Err(format!("Price for {model}: the {name} must be a number of dollars, 0 or more."));
+        }
+    }
+    Ok(())
 }
 
 /// Agent API tool fees, per call.
@@ -62,12 +114,74 @@ pub struct ToolPrices {
     pub as_of: String,
 }
 
+/// `[typical, most]`.
+pub type Range = [u64; 2];
+
+/// How an Agent API preset is estimated: presets pick their model on the server, so the typical
+/// figure uses the first (cheapest) model and "up to" the last (costliest).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresetAssumption {
+    pub preset: String,
+    pub models: Vec<String>,
+    /// Billed at the fast-search rate.
+    #[serde(default)]
+    pub fast_search: bool,
+    pub searches: Range,
+    pub output: Range,
+    pub description: String,
+}
+
+/// Not prices: the typical and the longest answer, for estimates. Unset fields take the default's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assumption {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub searches: Option<Range>,
+    /// Tokens of search results an Agent API model reads per search (billed as input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_result_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation_tokens: Option<Range>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_tokens: Option<Range>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assumptions {
+    #[serde(default)]
+    pub note: String,
+    pub default: Assumption,
+    #[serde(default)]
+    pub models: BTreeMap<String, Assumption>,
+}
+
+impl Assumptions {
+    /// The model's assumption with the default's values where it has none.
+    pub fn for_model(&self, model: &str) -> Assumption {
+        let own = self.models.get(model).cloned().unwrap_or_default();
+        let d = &self.default;
+        Assumption {
+            output: own.output.or(d.output),
+            searches: own.searches.or(d.searches),
+            search_result_tokens: own.search_result_tokens.or(d.search_result_tokens),
+            citation_tokens: own.citation_tokens.or(d.citation_tokens),
+            reasoning_tokens: own.reasoning_tokens.or(d.reasoning_tokens),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceTable {
     pub currency: String,
     pub models: Vec<ModelPrice>,
     pub tools: ToolPrices,
+    pub presets: Vec<PresetAssumption>,
+    pub assumptions: Assumptions,
 }
 
 /// Sonar's default search context size when a request names none.
@@ -97,6 +211,10 @@ impl PriceTable {
 
     pub fn get(&self, model: &str) -> Option<&ModelPrice> {
         self.models.iter().find(|m| m.model == model)
+    }
+
+    pub fn preset(&self, preset: &str) -> Option<&PresetAssumption> {
+        self.presets.iter().find(|p| p.preset == preset)
     }
 
     /// What `usage` cost by this table; `None` for a model it has no price for (an unknown
@@ -210,7 +328,7 @@ mod tests {
             reasoning_per_million: None,
             search_per_thousand: None,
             cache_read_per_million: None,
-            source: "your override".into(),
+            source: YOUR_PRICE.into(),
             as_of: "2026-11-22".into(),
         };
         let local = ModelPrice { model: "llama3.1:8b".into(), provider: Provider::OpenAi, ..mine.clone() };
@@ -218,5 +336,45 @@ mod tests {
         assert_eq!(table.compute("sonar", &usage(1_000_000, 0), None).unwrap().total, 2.0);
         assert!(table.get("llama3.1:8b").is_some());
         assert_eq!(table.models.iter().filter(|m| m.model == "sonar").count(), 1);
+    }
+
+    #[test]
+    fn presets_and_assumptions_name_only_priced_models() {
+        let table = PriceTable::builtin();
+        for preset in crate::api::AGENT_PRESETS {
+            let p = table.preset(preset).unwrap_or_else(|| panic!("{preset} has no assumption"));
+            assert!(!p.models.is_empty());
+            for model in &p.models {
+                assert!(table.get(model).is_some(), "{preset}: {model} has no price");
+            }
+            assert!(p.searches[0] <= p.searches[1] && p.output[0] <= p.output[1], "{preset}: typical ≤ most");
+        }
+        let d = table.assumptions.for_model("no-such-model");
+        assert!(d.output.is_some() && d.searches.is_some() && d.search_result_tokens.is_some());
+        let deep = table.assumptions.for_model("sonar-deep-research");
+        assert_eq!(deep.search_result_tokens, d.search_result_tokens, "unset fields come from the default");
+        assert!(deep.reasoning_tokens.is_some());
+    }
+
+    #[test]
+    fn overrides_are_checked_with_sentences_that_name_the_row() {
+        let row = PriceTable::builtin().get("sonar").unwrap().clone();
+        assert_eq!(validate_overrides(std::slice::from_ref(&row)), Ok(()));
+        let blank = ModelPrice { model: "  ".into(), ..row.clone() };
+        assert_eq!(validate_overrides(&[blank]).unwrap_err(), "A price needs a model id.");
+        assert!(validate_overrides(&[row.clone(), row.clone()]).unwrap_err().contains("sonar has two"));
+        let negative = ModelPrice { output_per_million: -1.0, ..row.clone() };
+        assert_eq!(
+            validate_overrides(&[negative]).unwrap_err(),
+            "Price for sonar: the output price must be a number of dollars, 0 or more."
+        );
+        let fee =
+            ModelPrice { request_fee_per_thousand: Some(ContextFees { low: 1.0, medium: f64::NAN, high: 1.0 }), ..row };
+        assert!(validate_overrides(&[fee]).unwrap_err().contains("medium context fee"));
+        let typed: ModelPrice = serde_json::from_str(
+            r#"{"model": "llama3.1:8b", "provider": "openai", "inputPerMillion": 0, "outputPerMillion": 0}"#,
+        )
+        .unwrap();
+        assert_eq!(typed.source, YOUR_PRICE, "a row typed without a source is the person's");
     }
 }
