@@ -1,10 +1,12 @@
 // The Settings sheet: the API key (see keys.js), provider and model defaults, search defaults,
-// About. Opening it reads `settings_get` and the key status; Save sends the whole settings object
-// to `settings_update` and shows the backend's validation message inline (the sheet stays open);
-// on success the sheet closes and the window refreshes what depends on settings. The key section
-// follows the provider picked in the form. Esc closes the sheet, Tab stays inside, focus goes back.
+// cost (budget and prices, see cost-settings.js), About. Opening it reads `settings_get`, the key
+// status and the price table; Save sends the whole settings object to `settings_update` and shows
+// the backend's validation message inline (the sheet stays open); on success the sheet closes and
+// the window refreshes what depends on settings. The key section follows the provider picked in
+// the form. Esc closes the sheet, Tab stays inside, focus goes back.
 
-import { accountFor, settingsGet, settingsUpdate } from './ipc.js';
+import { bindCostSettings } from './cost-settings.js';
+import { accountFor, pricesGet, settingsGet, settingsUpdate } from './ipc.js';
 import { createKeyForm } from './keys.js';
 import { bindSettingsForm } from './settings-form.js';
 
@@ -80,6 +82,7 @@ export function bindSettings({ dialog, openButton }, hooks) {
     modelsFor: hooks.modelsFor,
     onProvider: (provider) => keyFor(accountFor(provider)),
   });
+  const cost = bindCostSettings(/** @type {HTMLElement} */ (dialog.querySelector('#settings-cost')));
   /** @type {HTMLElement | null} */
   let returnTo = null;
   let loaded = false;
@@ -112,13 +115,15 @@ export function bindSettings({ dialog, openButton }, hooks) {
   const load = async () => {
     loaded = false;
     save.disabled = true;
-    const [settings, status] = await Promise.allSettled([settingsGet(), hooks.loadStatus()]);
+    const [settings, status, prices] = await Promise.allSettled([settingsGet(), hooks.loadStatus(), pricesGet()]);
     if (status.status === 'fulfilled') renderStatus(dialog, status.value);
     const provider = settings.status === 'fulfilled' ? settings.value.provider
       : status.status === 'fulfilled' ? status.value.provider : 'agent';
     const key = keyFor(accountFor(provider), true);
     if (settings.status === 'fulfilled') {
       fields.fill(settings.value);
+      if (prices.status === 'fulfilled') cost.fill(settings.value, prices.value);
+      else cost.fill(settings.value, null, prices.reason?.message ?? String(prices.reason));
       loaded = true;
       save.disabled = false;
     } else {
@@ -157,16 +162,22 @@ export function bindSettings({ dialog, openButton }, hooks) {
       showError(read.error.message, read.error.field);
       return;
     }
+    const costs = cost.read();
+    if ('error' in costs) {
+      showError(costs.error.message, costs.error.field);
+      return;
+    }
     clearError();
     save.disabled = true;
     save.setAttribute('aria-busy', 'true');
     try {
-      const saved = await settingsUpdate(read.settings);
+      const saved = await settingsUpdate({ ...read.settings, ...costs.value });
       dialog.close();
       await hooks.onSaved(saved);
     } catch (err) {
       const message = err?.message || 'The settings could not be saved.';
-      showError(message, fields.fieldFor(message));
+      const costField = cost.fieldFor(message);
+      showError(message, costField === undefined ? fields.fieldFor(message) : costField);
     } finally {
       save.disabled = false;
       save.removeAttribute('aria-busy');
