@@ -4,6 +4,16 @@
 import { loadUi } from './load-ui.js';
 
 const params = new URLSearchParams(location.search);
+// Saved cost settings, before the window reads them: budget=<USD>, prices=own (two prices of one's own).
+const mock = window.__mockTauri;
+if (Number(params.get('budget')) > 0) mock.settings.monthlyBudget = Number(params.get('budget'));
+if (params.get('prices') === 'own') {
+  const sonar = mock.cost.table.models.find((row) => row.model === 'sonar');
+  mock.settings.priceOverrides = [
+    { ...sonar, inputPerMillion: 1.2, requestFeePerThousand: { low: 6, medium: 9, high: 13 }, source: 'Your price', asOf: '2026-11-20' },
+    { model: 'gpt-4o-mini', provider: 'openai', inputPerMillion: 0.15, outputPerMillion: 0.6, source: 'Your price', asOf: '2026-11-21' },
+  ];
+}
 await loadUi({ theme: params.get('theme') });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,7 +136,9 @@ async function drive() {
       await sleep(200); // after the sheet has focused its first field
       $('#settings .sheet-body').scrollTop = scroll;
     }
+    if (params.get('cost') === '1') await showCost();
   }
+  if (params.get('spend') === '1') await showSpend();
   // The key form in view (Settings when open, else the welcome): type into it, press a button.
   const keyDraft = params.get('keydraft');
   const keyAction = params.get('keyaction');
@@ -141,6 +153,35 @@ async function drive() {
     }
     if (keyAction === 'show') input().parentElement.querySelector('.secret-toggle').click();
     else if (keyAction) $(`[data-testid="${prefix}key-${CSS.escape(keyAction)}"]`)?.click();
+  }
+}
+
+/** Settings → Cost in view; costedit=<model> opens a row's editor, costadd=1 the new-price one. */
+async function showCost() {
+  await sleep(200); // after the sheet has focused its first field
+  const body = $('#settings .sheet-body');
+  body.scrollTop += $('#settings-cost').getBoundingClientRect().top - body.getBoundingClientRect().top;
+  const edit = params.get('costedit');
+  if (edit) {
+    const row = [...document.querySelectorAll('[data-testid="price-row"]')].find((r) => r.dataset.model === edit);
+    row?.querySelector('[data-testid="price-edit"]').click();
+  }
+  if (params.get('costadd') === '1') $('[data-testid="price-add"]').click();
+}
+
+/** The spending view (the sidebar's month total opens it); spendmonth=N goes N months back. */
+async function showSpend() {
+  const dialog = $('#spend');
+  $('[data-testid="spend-open"]')?.click();
+  await sleep(150);
+  if (!dialog.open) {
+    // Until main.js wires the sidebar button, open the view directly.
+    const { bindSpendView } = await import('../../ui/spend-view.js');
+    await bindSpendView(dialog, { budget: () => mock.settings.monthlyBudget }).open();
+  }
+  for (let back = Number(params.get('spendmonth')) || 0; back > 0; back -= 1) {
+    await until(() => !$('#spend .spend-body').hasAttribute('aria-busy'));
+    $('[data-testid="spend-prev"]').click();
   }
 }
 

@@ -4,7 +4,8 @@
 // receipt, streams events on a Channel and saves them into the answer), chat_cancel, open_url,
 // the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history
 // commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open),
-// and image_fetch (a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
+// the cost commands of mock-cost.js (prices_get, cost_estimate, spend_summary, spend_report,
+// conversation_configure; every answer's cost is recorded there), and image_fetch (a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
 // Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
@@ -19,7 +20,8 @@
 // ?provider=agent|sonar|openai the saved provider,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
 // ?notice=damaged adds the "settings file was damaged" notice to the first app_status, and
-// ?history=N seeds N saved conversations (see mock-history.js).
+// ?history=N seeds N saved conversations (see mock-history.js), and
+// ?spend=1 seeds 60 days of spending (see mock-cost.js).
 // Everything the UI sent is kept in window.__mockTauri.calls.
 (() => {
   'use strict';
@@ -44,6 +46,8 @@
       relatedQuestions: false,
       images: false,
     },
+    priceOverrides: [],
+    monthlyBudget: null,
   };
   const notices = params.get('notice') === 'damaged'
     ? ['The settings file was damaged, so Citewise started with default settings. The old file was kept as /home/you/.local/share/app.citewise.desktop/settings.corrupt-1763769600.json. Your conversations are not affected.']
@@ -81,7 +85,34 @@
     }
     if (!['agent', 'sonar', 'openai'].includes(s.provider)) return 'Unknown provider.';
     if (!String(modelFor(s) ?? '').trim()) return 'Choose a default model.';
+    return priceProblem(s.priceOverrides ?? []) ?? budgetProblem(s.monthlyBudget ?? null);
+  }
+
+  /** The person's prices, checked like pricing::validate_overrides. */
+  function priceProblem(rows) {
+    const names = [
+      ['inputPerMillion', 'input price'], ['outputPerMillion', 'output price'],
+      ['requestFeePerThousand.low', 'low context fee'], ['requestFeePerThousand.medium', 'medium context fee'],
+      ['requestFeePerThousand.high', 'high context fee'], ['citationPerMillion', 'citation price'],
+      ['reasoningPerMillion', 'reasoning price'], ['searchPerThousand', 'search price'], ['cacheReadPerMillion', 'cache read price'],
+    ];
+    for (const [i, row] of rows.entries()) {
+      const model = String(row?.model ?? '').trim();
+      if (!model) return 'A price needs a model id.';
+      if (rows.slice(0, i).some((r) => String(r?.model ?? '').trim() === model)) return `Each model can have one price of yours; ${model} has two.`;
+      for (const [key, name] of names) {
+        const value = key.split('.').reduce((v, part) => (v && typeof v === 'object' ? v[part] : undefined), row);
+        const required = key === 'inputPerMillion' || key === 'outputPerMillion';
+        if ((value === undefined || value === null) && !required) continue;
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `Price for ${model}: the ${name} must be a number of dollars, 0 or more.`;
+      }
+    }
     return null;
+  }
+
+  function budgetProblem(budget) {
+    if (budget === null) return null;
+    return typeof budget === 'number' && Number.isFinite(budget) && budget > 0 ? null : 'The monthly budget must be more than $0 (leave it empty for no budget).';
   }
 
   function modelsList() {
@@ -338,6 +369,7 @@
   const running = new Map();
   const calls = [];
   const history = window.__createMockHistory(params, { answer: ANSWER, sources: SOURCES, usage: usage(400), images: IMAGES, related: RELATED });
+  const cost = window.__createMockCost(params, { settings, history });
 
   function chatSend({ args, onEvent }) {
     if ('messages' in args) return Promise.reject({ kind: 'bad_request', message: 'chat_send takes a question or regenerate, not messages.' });
@@ -356,6 +388,8 @@
     const steps = script(question);
     const send = (message) => {
       history.record(conversationId, answerId, message);
+      const spent = message.event === 'usage' ? message.data?.cost : null;
+      if (spent) cost.record({ model: args.model, total: spent.total, computed: !!spent.computed, conversationId });
       onEvent.onmessage(message);
     };
     const run = { timer: 0, send };
@@ -398,6 +432,7 @@
     chat_send: chatSend,
     ...keyStore.commands,
     ...history.commands,
+    ...cost.commands,
     chat_cancel: ({ requestId }) => {
       const run = running.get(requestId);
       if (!run) return false;
@@ -426,6 +461,6 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history };
+  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history, cost };
   window.__mockTauri = mock;
 })();

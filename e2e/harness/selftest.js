@@ -1,6 +1,6 @@
 // In-page self-test of the UI over the mock backend: markdown and citation units, the streaming
 // renderer (correctness, "settled blocks are never re-rendered", speed), then the real window
-// driven end to end (chat, Settings, keys, saved history, what comes under an answer). Results go to <pre id="selftest-results"> as JSON, one check a line, and
+// driven end to end (chat, Settings, keys, saved history, what comes under an answer, cost). Results go to <pre id="selftest-results"> as JSON, one check a line, and
 // document.title becomes "selftest: N passed, M failed". Run headless:
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/e2e/harness/selftest.html
@@ -14,6 +14,7 @@ import { historyFlows } from './selftest-history.js';
 import { historyMoreFlows } from './selftest-history-more.js';
 import { extrasFlows } from './selftest-extras.js';
 import { settingsFlows } from './selftest-settings.js';
+import { costFlows } from './selftest-cost.js';
 
 const results = [];
 const check = (name, ok, detail) => results.push(ok ? { name, ok: true } : { name, ok: false, detail });
@@ -246,6 +247,7 @@ async function run() {
     await historyFlows({ check, sleep, until });
     await historyMoreFlows({ check, sleep, until });
     await extrasFlows({ check, sleep, until });
+    await costFlows({ check, sleep, until });
   } catch (err) {
     check('no exception', false, `${err?.message ?? err}\n${err?.stack ?? ''}`);
   }
