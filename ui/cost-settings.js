@@ -173,7 +173,9 @@ export function bindCostSettings(section, hooks = {}) {
         ? rowButton('Reset', `Reset ${price.model} to the shipped price`, 'price-reset')
         : rowButton('Remove', `Remove your price for ${price.model}`, 'price-reset');
       reset.addEventListener('click', () => {
-        closeEditor();
+        // An edit of this row is dropped with it; an edit of another row is kept (or must be fixed first).
+        if (editor?.model === price.model) closeEditor();
+        else if (!settle()) return;
         overrides = overrides.filter((o) => o.model !== price.model);
         render(row.shipped ? price.model : null);
       });

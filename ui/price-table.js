@@ -115,7 +115,8 @@ export function feesText(row) {
     ['cache reads', row.cacheReadPerMillion],
   ].filter(([, value]) => typeof value === 'number');
   if (tokens.length) {
-    short.push(`${tokens.map(([what, value]) => `${what} ${formatRate(/** @type {number} */ (value))}`).join(', ')} /1M`);
+    // A no-break space keeps "/1M" with its price.
+    short.push(`${tokens.map(([what, value]) => `${what} ${formatRate(/** @type {number} */ (value))}`).join(', ')}\u00a0/1M`);
     long.push(`Per 1M tokens: ${tokens.map(([what, value]) => `${what} ${formatRate(/** @type {number} */ (value))}`).join(', ')}.`);
   }
   return { short, long: long.join(' ') };
@@ -193,13 +194,14 @@ export function parseBudget(text, badInput = false) {
   if (value === null) return { value: null };
   if (Number.isNaN(value)) return { error: 'The monthly budget must be an amount in dollars, like 20 or 12.50 (leave it empty for no budget).' };
   if (!Number.isFinite(value) || value <= 0) return { error: 'The monthly budget must be more than $0 (leave it empty for no budget).' };
-  return { value: Math.round(value * 100) / 100 };
+  return { value };
 }
 
-/** How a stored budget shows in its field: "20", "12.50". @param {number | null | undefined} value */
+/** How a stored budget shows in its field: "20", "12.50", "0.005". @param {number | null | undefined} value */
 export function budgetText(value) {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '';
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (Number.isInteger(value)) return String(value);
+  return Number(value.toFixed(2)) === value ? value.toFixed(2) : String(value);
 }
 
 /** Today's local date, YYYY-MM-DD. @param {Date} [now] */

@@ -199,8 +199,8 @@ export function bindSpendView(dialog, hooks) {
       meter.high = limit * 0.9;
       meter.optimum = 0;
       meter.value = Math.min(spent.total, limit);
-      // A budget is whole cents ("$0.50", not "$0.5000"); what is spent or left keeps its precision.
-      const cents = `$${limit.toFixed(2)}`;
+      // A budget reads in cents ("$0.50", not "$0.5000") unless it is finer; spent and left keep their precision.
+      const cents = Number(limit.toFixed(2)) === limit ? `$${limit.toFixed(2)}` : formatMoney(limit, 'USD');
       budgetText.textContent = over
         ? `Over the ${cents} budget by ${formatMoney(spent.total - limit, 'USD')}.`
         : `${formatMoney(limit - spent.total, 'USD')} left of the ${cents} budget (${shareText(spent.total, limit)} used).`;

@@ -64,8 +64,8 @@ test('rates read as dollars: whole bare, cents with two digits, small ones in fu
 test('per-request and per-search fees, compactly and in full', () => {
   assert.deepEqual(feesText(SONAR).short, ['$5 / $8 / $12 per 1K requests']);
   assert.match(feesText(SONAR).long, /low \$5, medium \$8, high \$12/);
-  assert.deepEqual(feesText(DEEP).short, ['$5 per 1K searches', 'citations $2, reasoning $3 /1M']);
-  assert.deepEqual(feesText(AGENT).short, ['cache reads $0.0625 /1M']);
+  assert.deepEqual(feesText(DEEP).short, ['$5 per 1K searches', 'citations $2, reasoning $3\u00a0/1M']);
+  assert.deepEqual(feesText(AGENT).short, ['cache reads $0.0625\u00a0/1M']);
   assert.deepEqual(feesText({ ...AGENT, cacheReadPerMillion: undefined }).short, []);
 });
 
@@ -124,15 +124,17 @@ test('same prices ignores source and date but not a changed fee or provider', ()
   assert.ok(!samePrices(SONAR, { ...SONAR, provider: 'agent' }));
 });
 
-test('the monthly budget: empty is none, more than $0, rounded to cents', () => {
+test('the monthly budget: empty is none, more than $0, kept as typed', () => {
   assert.deepEqual(parseBudget(''), { value: null });
   assert.deepEqual(parseBudget('20'), { value: 20 });
-  assert.deepEqual(parseBudget('12.345'), { value: 12.35 });
+  assert.deepEqual(parseBudget('$12.5'), { value: 12.5 });
+  assert.deepEqual(parseBudget('0.001'), { value: 0.001 });
   assert.deepEqual(parseBudget('0'), { error: 'The monthly budget must be more than $0 (leave it empty for no budget).' });
   assert.deepEqual(parseBudget('-5'), { error: 'The monthly budget must be more than $0 (leave it empty for no budget).' });
   assert.match(/** @type {any} */ (parseBudget('lots')).error, /must be an amount in dollars/);
   assert.equal(budgetText(20), '20');
   assert.equal(budgetText(12.5), '12.50');
+  assert.equal(budgetText(0.001), '0.001', 'a tiny budget is not shown as 0.00');
   assert.equal(budgetText(null), '');
 });
 
