@@ -128,6 +128,8 @@ async fn openai_compatible_endpoint_asks_for_usage_and_sends_no_perplexity_field
     let (t, end) = ask_provider(&server, Provider::OpenAi, KEY, &req, &CancellationToken::new()).await;
     assert_eq!(end.unwrap(), Finish::Stop);
     assert!(!t.text().is_empty());
+    let usage = t.usage().expect("include_usage brings the token counts");
+    assert!(usage.input_tokens > 0 && usage.cost.is_none(), "an OpenAI-compatible server reports no cost");
     let r = server.requests().into_iter().find(|r| r.path == "/chat/completions").unwrap();
     let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(body["stream_options"], serde_json::json!({"include_usage": true}));

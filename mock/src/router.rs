@@ -82,14 +82,14 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
             .await;
     };
     let checked = match api {
-        Api::Agent => {
-            agent::validate(&body).map(|r| (r.model, r.stream, false, false)).map_err(|m| ("invalid_request_error", m))
-        }
-        Api::Sonar => {
-            sonar::validate(&body).map(|r| (r.model, r.stream, r.images, r.related)).map_err(|e| (e.kind, e.message))
-        }
+        Api::Agent => agent::validate(&body)
+            .map(|r| (r.model, r.stream, false, false, false))
+            .map_err(|m| ("invalid_request_error", m)),
+        Api::Sonar => sonar::validate(&body)
+            .map(|r| (r.model, r.stream, r.images, r.related, r.openai))
+            .map_err(|e| (e.kind, e.message)),
     };
-    let (model, stream, images, related) = match checked {
+    let (model, stream, images, related, openai) = match checked {
         Ok(ok) => ok,
         Err((kind, message)) => return conn.respond(&Response::error_json(400, &message, kind)).await,
     };
@@ -101,7 +101,7 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     if let Some(host) = req.header("host").filter(|h| !h.is_empty()) {
         answer.origin = format!("http://{host}");
     }
-    (answer.images, answer.related) = (images, related);
+    (answer.images, answer.related, answer.openai) = (images, related, openai);
     match (api, stream) {
         (Api::Agent, true) => agent::respond_stream(conn, answer).await,
         (Api::Agent, false) => agent::respond_json(conn, answer).await,

@@ -171,13 +171,15 @@ pub(crate) struct Answer {
     /// Sonar asked for `images` / `related_questions`.
     pub images: bool,
     pub related: bool,
+    /// An OpenAI-style client asked `/chat/completions`: no Perplexity cost in usage.
+    pub openai: bool,
 }
 
 impl Answer {
     pub(crate) fn new(scenario: Scenario, model: String, rng: Rng, speed: f64) -> Self {
         let fixture = scenario.fixture().unwrap_or_else(fixtures::cited);
         let origin = "http://127.0.0.1".to_owned();
-        Answer { scenario, fixture, model, rng, speed, origin, images: false, related: false }
+        Answer { scenario, fixture, model, rng, speed, origin, images: false, related: false, openai: false }
     }
 
     /// An image URL as sent: the mock's own paths get its address in front.

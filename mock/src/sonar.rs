@@ -21,6 +21,9 @@ pub(crate) struct SonarRequest {
     pub images: bool,
     /// `return_related_questions`: answer with the fixture's `related_questions`.
     pub related: bool,
+    /// Asked like an OpenAI client (`stream_options`): usage comes without Perplexity's `cost`,
+    /// as from any OpenAI-compatible server.
+    pub openai: bool,
 }
 
 /// A rejected request: the error `type` and its message.
@@ -60,7 +63,13 @@ pub(crate) fn validate(body: &Value) -> Result<SonarRequest, Invalid> {
         return Err(req("'max_tokens' must be a positive integer"));
     }
     let flag = |key: &str| obj.get(key).and_then(Value::as_bool).unwrap_or(false);
-    Ok(SonarRequest { model, stream, images: flag("return_images"), related: flag("return_related_questions") })
+    Ok(SonarRequest {
+        model,
+        stream,
+        images: flag("return_images"),
+        related: flag("return_related_questions"),
+        openai: obj.contains_key("stream_options"),
+    })
 }
 
 /// Optional system message first, then user/assistant strictly alternating, ending with user.
@@ -102,6 +111,8 @@ struct Ctx {
     /// `images` and `related_questions`, when the request asked for them.
     images: Option<Value>,
     related: Option<Value>,
+    /// No `cost` in usage (an OpenAI-style client asked).
+    plain: bool,
 }
 
 impl Ctx {
@@ -129,6 +140,7 @@ impl Ctx {
         Ctx {
             images,
             related,
+            plain: a.openai,
             fixture: f.clone(),
             scenario: a.scenario,
             model: a.model.clone(),
@@ -169,7 +181,7 @@ impl Ctx {
         let mut usage = json!({"prompt_tokens": prompt, "completion_tokens": completion_tokens,
                                "total_tokens": prompt + completion_tokens, "search_context_size": "low",
                                "citation_tokens": null, "num_search_queries": self.fixture.queries.len()});
-        if last {
+        if last && !self.plain {
             let c = self.fixture.sonar_cost();
             usage["cost"] = json!({"input_tokens_cost": c.input, "output_tokens_cost": c.output,
                                    "request_cost": c.request, "total_cost": c.total});
@@ -344,7 +356,7 @@ mod tests {
                           "messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q"}]});
         assert_eq!(
             validate(&body),
-            Ok(SonarRequest { model: "sonar-pro".into(), stream: true, images: false, related: false })
+            Ok(SonarRequest { model: "sonar-pro".into(), stream: true, images: false, related: false, openai: false })
         );
         let body = json!({"model": "sonar", "return_images": true, "return_related_questions": true,
                           "messages": [{"role": "user", "content": "q"}]});
