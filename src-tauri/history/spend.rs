@@ -63,9 +63,10 @@ pub struct SpendReport {
     pub total: SpendTotal,
 }
 
-/// Sums of costs that each have 5 decimal places, without float dust.
+/// Sums without float dust; costs come with up to 6 decimal places (Sonar reports 5, the Agent
+/// API up to 6).
 fn round(amount: f64) -> f64 {
-    (amount * 100_000.0).round() / 100_000.0
+    (amount * 1_000_000.0).round() / 1_000_000.0
 }
 
 /// Enters (or corrects) an answer's cost in the ledger.

@@ -115,14 +115,6 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
-fn range_note(r: Range, one: &str, many: &str) -> String {
-    if r[0] == r[1] {
-        plural(r[0], one, many)
-    } else {
-        format!("{} to {}", grouped(r[0]), plural(r[1], one, many))
-    }
-}
-
 fn context_name(size: ContextSize) -> &'static str {
     match size {
         ContextSize::Low => "low",
@@ -195,9 +187,9 @@ impl PriceTable {
         let per_result = self.assumptions.default.search_result_tokens.unwrap_or(0);
         let (output, output_note) = self.output_range(preset.output, sent.options);
         let (per_call, search_kind) = if preset.fast_search {
-            (self.tools.fast_search_per_call, "fast searches")
+            (self.tools.fast_search_per_call, " (fast search)")
         } else {
-            (self.tools.web_search_per_call, "searches")
+            (self.tools.web_search_per_call, "")
         };
         let input = |p: &ModelPrice| p.input_per_million;
         Some(vec![
@@ -207,7 +199,7 @@ impl PriceTable {
                 Unit::Tokens,
                 preset.searches.map(|n| n * per_result),
                 Rates::per_million(cheap, dear, input),
-                format!("about {} tokens of results read per search", grouped(per_result)),
+                format!("about {} per search", grouped(per_result)),
             ),
             part(
                 PartKind::Output,
@@ -221,7 +213,7 @@ impl PriceTable {
                 Unit::Searches,
                 preset.searches,
                 Rates::same(per_call),
-                format!("{} at ${per_call} each", range_note(preset.searches, "search", search_kind)),
+                format!("at ${per_call} each{search_kind}"),
             ),
         ])
     }
@@ -240,7 +232,7 @@ impl PriceTable {
                         Unit::Requests,
                         [1, 1],
                         Rates::same(fees.for_size(size) / 1000.0),
-                        format!("the request fee for {} search context", context_name(size)),
+                        format!("{} search context", context_name(size)),
                     ));
                 }
                 if let (Some(tokens), Some(rate)) = (a.citation_tokens, row.citation_per_million) {
@@ -258,7 +250,7 @@ impl PriceTable {
                         Unit::Searches,
                         searches,
                         Rates::same(per_k / 1000.0),
-                        format!("{} at ${per_k} per 1,000", range_note(searches, "search", "searches")),
+                        format!("at ${per_k} per 1,000"),
                     ));
                 }
             }
@@ -270,7 +262,7 @@ impl PriceTable {
                     Unit::Tokens,
                     searches.map(|n| n * per_result),
                     per_million(row.input_per_million),
-                    format!("about {} tokens of results read per search", grouped(per_result)),
+                    format!("about {} per search", grouped(per_result)),
                 ));
                 let per_call = self.tools.web_search_per_call;
                 parts.push(part(
@@ -278,7 +270,7 @@ impl PriceTable {
                     Unit::Searches,
                     searches,
                     Rates::same(per_call),
-                    format!("{} at ${per_call} each", range_note(searches, "search", "searches")),
+                    format!("at ${per_call} each"),
                 ));
                 basis.push(self.tools_basis());
             }
