@@ -35,6 +35,10 @@ import { UserTurn } from './user-turn.js';
  * @property {(title: string | null, id: string | null) => void} onShown  the conversation in view
  *   (null title: a new chat with nothing in it; null id: not saved yet)
  * @property {(summary: ConversationSummary) => void} onSaved  a question was saved (sidebar moves it up)
+ * @property {(question: string) => boolean} [onAsk]  an example or related question was picked (the
+ *   window may ask about the budget first; it then calls `send`)
+ * @property {(conversation: Conversation | null) => void} onLoaded  a saved conversation was opened
+ *   (its model and options come back), or a new chat began (null)
  * @property {(id: string) => void} onMissing  an opened conversation no longer exists
  * @property {(streaming: boolean) => void} onStreaming
  * @property {() => void} onOpenSettings
@@ -112,7 +116,7 @@ export function createChat(els, hooks) {
       if (ex) regenerate(ex);
     },
     onVersion: (_turn, id) => selectVersion(id),
-    onAsk: (question) => send(question),
+    onAsk: (question) => pick(question),
     onOpenSettings: () => hooks.onOpenSettings(),
     onRender: () => scrollToEnd(),
     isBusy,
@@ -237,6 +241,9 @@ export function createChat(els, hooks) {
     return true;
   };
 
+  /** A question from outside the question box (an example, a related question): through the hook. */
+  const pick = (/** @type {string} */ question) => (hooks.onAsk ? hooks.onAsk(question) : send(question));
+
   /** Retry and Regenerate: a new answer to the exchange's question; what was below it leaves the screen. */
   const regenerate = (/** @type {Exchange} */ exchange) => {
     if (active || !exchange.user) return;
@@ -267,12 +274,15 @@ export function createChat(els, hooks) {
    * @param {{focus?: string | null, highlight?: boolean}} [options]
    */
   const render = (conversation, { focus = null, highlight = false } = {}) => {
+    const another = conversation.id !== conversationId;
     conversationId = conversation.id;
     const built = buildBranch(conversation.messages ?? [], userHooks, answerHooks);
     exchanges = built.exchanges;
     list.replaceChildren(built.fragment);
     announcer.textContent = '';
     setShown(conversation.title, conversation.id);
+    // Opening another conversation brings its model and options back; versions keep them.
+    if (another) hooks.onLoaded(conversation);
     renderEmpty();
     if (!focus || !revealMessage(list, focus, highlight)) {
       followOutput = true;
@@ -373,11 +383,12 @@ export function createChat(els, hooks) {
     announcer.textContent = '';
     followOutput = true;
     setShown(null, null);
+    hooks.onLoaded(null);
     renderEmpty();
   };
 
   for (const button of emptyState.querySelectorAll('button.example')) {
-    button.addEventListener('click', () => send(button.textContent ?? ''));
+    button.addEventListener('click', () => pick(button.textContent ?? ''));
   }
   renderEmpty();
 
@@ -389,6 +400,8 @@ export function createChat(els, hooks) {
     isStreaming: () => active !== null,
     /** The saved conversation in view, if any. */
     currentId: () => conversationId,
+    /** The message the next question follows (null: the first question). */
+    parentForNext: lastMessageId,
     /** A new chat with nothing asked yet. */
     isEmpty: () => conversationId === null && exchanges.length === 0,
     /** The shown conversation was renamed elsewhere (the sidebar). @param {ConversationSummary} summary */

@@ -5,8 +5,8 @@ const MAX_LINES = 8;
 
 /**
  * @param {{form: HTMLFormElement, input: HTMLTextAreaElement, send: HTMLButtonElement, stop: HTMLButtonElement}} els
- * @param {{onSend: (text: string) => boolean, onStop: () => void}} actions
- *   onSend returns whether the question was taken (then the box is cleared)
+ * @param {{onSend: (text: string) => boolean, onStop: () => void, onInput?: () => void}} actions
+ *   onSend returns whether the question was taken (then the box is cleared); onInput: the text changed
  */
 export function bindComposer(els, actions) {
   const { form, input, send, stop } = els;
@@ -38,12 +38,14 @@ export function bindComposer(els, actions) {
       input.value = '';
       autoGrow();
       updateSend();
+      actions.onInput?.();
     }
   };
 
   input.addEventListener('input', () => {
     autoGrow();
     updateSend();
+    actions.onInput?.();
   });
   input.addEventListener('keydown', (event) => {
     // keyCode 229: some engines report the IME's Enter without isComposing.
@@ -71,6 +73,16 @@ export function bindComposer(els, actions) {
     },
     focus() {
       input.focus();
+    },
+    /** The text in the box. */
+    value: () => input.value,
+    /** A question sent later (after the budget question): clear the box if it still holds it. */
+    taken(text) {
+      if (input.value !== text) return;
+      input.value = '';
+      autoGrow();
+      updateSend();
+      actions.onInput?.();
     },
     /** Put a question back that could not be sent (unless something new was typed meanwhile). */
     restore(text) {

@@ -1,5 +1,6 @@
-// Cost display. Today: the actual tokens and cost under each answer, from the backend's `usage`
-// event (the API's own figure, or one computed from the price table and labelled so).
+// Cost display: the actual tokens and cost under each answer, from the backend's `usage` event
+// (the API's own figure, or one computed from the price table and labelled so), and the money
+// formats every cost figure in the window uses.
 
 /** @typedef {import('./ipc.js').Usage} Usage */
 
@@ -17,18 +18,53 @@ export function formatMoney(amount, currency) {
 }
 
 /**
- * "1,320 tok · $0.0030", with a title breaking it down.
+ * A cost with every digit the API reported (up to a millionth of a dollar), at least cents:
+ * "$0.00501", "$0.005964", "$0.0123", "$0.10", "$1.20".
+ * @param {number} amount
+ * @param {string} [currency]
+ */
+export function formatCost(amount, currency = 'USD') {
+  let text;
+  if (Math.abs(amount) >= 1) text = amount.toFixed(2);
+  else text = amount.toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1');
+  return !currency || currency.toUpperCase() === 'USD' ? `$${text}` : `${text} ${currency}`;
+}
+
+/**
+ * An estimate, to two significant figures: "$0.0061", "$0.012", "$0.59", "$1.20".
+ * @param {number} amount  USD
+ */
+export function formatEstimate(amount) {
+  if (amount >= 1) return `$${amount.toFixed(2)}`;
+  if (amount <= 0) return '$0';
+  // toPrecision gives exponents below 1e-6; such amounts read better as "< $0.000001".
+  if (amount < 1e-6) return '< $0.000001';
+  const rounded = Number(amount.toPrecision(2));
+  const text = rounded.toFixed(Math.max(2, 1 - Math.floor(Math.log10(rounded))));
+  return `$${text.replace(/(\.\d\d\d*?)0+$/, '$1')}`;
+}
+
+/**
+ * "1,320 tok · $0.00501": a button that opens the breakdown (tokens in and out, reasoning tokens,
+ * searches, the cost's parts and where the figure came from), also its tooltip.
  * @param {Usage} usage
  * @returns {HTMLElement}
  */
 export function renderCostActual(usage) {
-  const node = document.createElement('span');
+  const wrap = document.createElement('span');
+  wrap.className = 'cost-actual-wrap';
+  const node = document.createElement('button');
+  node.type = 'button';
   node.className = 'cost-actual';
   node.dataset.testid = 'cost-actual';
   const cost = usage.cost && typeof usage.cost.total === 'number' ? usage.cost : null;
   const count = usage.totalTokens ?? (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
   const total = `${tokens.format(count)} tok`;
-  node.textContent = cost ? `${total} · ${cost.computed ? '≈ ' : ''}${formatMoney(cost.total, cost.currency)}` : total;
+  node.textContent = cost ? `${total} · ${cost.computed ? '≈ ' : ''}${formatCost(cost.total, cost.currency)}` : total;
+  if (cost) {
+    node.dataset.total = String(cost.total);
+    node.dataset.computed = String(cost.computed);
+  }
 
   const lines = [
     `Input ${tokens.format(usage.inputTokens ?? 0)} tok · output ${tokens.format(usage.outputTokens ?? 0)} tok`,
@@ -44,16 +80,43 @@ export function renderCostActual(usage) {
       ['request', cost.requestCost],
     ]
       .filter(([, value]) => typeof value === 'number')
-      .map(([label, value]) => `${label} ${formatMoney(/** @type {number} */ (value), cost.currency)}`);
+      .map(([label, value]) => `${label} ${formatCost(/** @type {number} */ (value), cost.currency)}`);
     if (parts.length) lines.push(`Cost: ${parts.join(' + ')}`);
     lines.push(
       cost.computed
-        ? `Total ${formatMoney(cost.total, cost.currency)}, computed from the price table`
-        : `Total ${formatMoney(cost.total, cost.currency)}, as reported by the API`,
+        ? `Total ${formatCost(cost.total, cost.currency)}, computed from the price table (the API reported none)`
+        : `Total ${formatCost(cost.total, cost.currency)}, as reported by the API`,
     );
   } else {
-    lines.push('No cost reported for this answer');
+    lines.push('No cost reported for this answer, and no price for its model');
   }
   node.title = lines.join('\n');
-  return node;
+
+  const detail = document.createElement('span');
+  detail.className = 'cost-breakdown';
+  detail.dataset.testid = 'cost-breakdown';
+  detail.hidden = true;
+  for (const line of lines) {
+    const row = document.createElement('span');
+    row.textContent = line;
+    detail.append(row);
+  }
+  detail.id = `cost-${Math.random().toString(36).slice(2)}`;
+  node.setAttribute('aria-controls', detail.id);
+  node.setAttribute('aria-expanded', 'false');
+  node.setAttribute('aria-label', `Cost: ${node.textContent}. Show the details.`);
+  const setOpen = (/** @type {boolean} */ open) => {
+    detail.hidden = !open;
+    node.setAttribute('aria-expanded', String(open));
+  };
+  node.addEventListener('click', () => setOpen(detail.hidden));
+  node.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !detail.hidden) {
+      event.stopPropagation();
+      setOpen(false);
+    }
+  });
+  node.addEventListener('blur', () => setOpen(false));
+  wrap.append(node, detail);
+  return wrap;
 }

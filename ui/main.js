@@ -3,7 +3,9 @@
 import { createChat } from './chat.js';
 import { bindComposer } from './composer.js';
 import { createConversationMenu } from './conversation-menu.js';
+import { bindConversationSetup, searchLabel } from './conversation-setup.js';
 import { bindDataSection } from './data.js';
+import { bindEstimate } from './estimate.js';
 import { createHistoryActions } from './history-actions.js';
 import { createHistoryList } from './history-list.js';
 import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
@@ -14,7 +16,9 @@ import { bindSearch } from './search.js';
 import { bindSettings } from './settings.js';
 import { bindSidebar } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
+import { bindSpendView } from './spend-view.js';
 import { createToaster } from './toast.js';
+import { bindTotals } from './totals.js';
 import { bindWelcome } from './welcome.js';
 
 /**
@@ -48,11 +52,27 @@ function start() {
   bindSourcePopover($('#conversation'));
   const notices = bindNotices($('#notices'));
   const sidebar = bindSidebar({ app: $('#app'), sidebar: $('#sidebar'), toggle: $('#sidebar-toggle') });
-  const picker = bindModelPicker({
-    select: /** @type {HTMLSelectElement} */ ($('#model-picker')),
-    hint: $('#model-hint'),
-    otherDialog: /** @type {HTMLDialogElement} */ ($('#model-other')),
-  });
+  const picker = bindModelPicker(
+    {
+      select: /** @type {HTMLSelectElement} */ ($('#model-picker')),
+      hint: $('#model-hint'),
+      otherDialog: /** @type {HTMLDialogElement} */ ($('#model-other')),
+    },
+    { onChange: () => setup.modelChanged() },
+  );
+  const provider = () => status?.provider ?? 'agent';
+  const budget = () => settings?.monthlyBudget ?? null;
+  const spendView = bindSpendView(/** @type {HTMLDialogElement} */ ($('#spend')), { budget });
+  $('[data-testid="spend-open"]').addEventListener('click', (event) =>
+    spendView.open(/** @type {HTMLElement} */ (event.currentTarget)));
+  const setup = bindConversationSetup(
+    { root: $('#search-setup'), button: $('[data-testid="search-options"]'), panel: $('#search-panel') },
+    { provider, defaults: () => settings?.requestDefaults ?? null, picker, onChange: () => estimate.refresh(true) },
+  );
+  const totals = bindTotals(
+    { spendButton: $('[data-testid="spend-open"]'), conversationTotal: $('#conversation-total') },
+    { budget },
+  );
 
   const input = /** @type {HTMLTextAreaElement} */ ($('#composer'));
 
@@ -120,6 +140,10 @@ function start() {
         const same = before && status && before.provider === status.provider && before.defaultModel === status.defaultModel;
         const preferred = same ? picker.value() : status?.defaultModel;
         picker.render(provider, lists.get(provider) ?? BUILTIN_LISTS[provider], preferred);
+        if (chat.isEmpty()) setup.showNew(preferred ?? null);
+        else setup.refresh();
+        totals.render();
+        estimate.refresh(true);
         await loadModels(preferred);
       },
     },
@@ -145,8 +169,17 @@ function start() {
     },
     {
       getModel: () => picker.value(),
-      getOptions: () => settings?.requestDefaults ?? null,
+      getOptions: () => setup.options(),
+      onLoaded: (conversation) => {
+        const fallback = status?.defaultModel ?? null;
+        if (conversation) setup.showConversation(conversation, fallback);
+        else setup.showNew(fallback);
+        totals.refresh(conversation?.id ?? null);
+        estimate.refresh(true);
+      },
+      onAsk: (question) => ask(question),
       onShown: (title, id) => {
+        if (id) setup.saved(id);
         titleEl.textContent = title ?? 'New chat';
         document.title = title ? `${title} — Citewise` : 'Citewise';
         input.placeholder = title ? 'Ask a follow-up…' : 'Ask anything…';
@@ -157,7 +190,12 @@ function start() {
         historyList.remove(id);
         toast.show({ text: 'That conversation no longer exists.', tone: 'warn' });
       },
-      onStreaming: (on) => composer.setStreaming(on),
+      onStreaming: (on) => {
+        composer.setStreaming(on);
+        if (on) return;
+        totals.refresh(chat.currentId());
+        estimate.refresh(true);
+      },
       // The error banner offers Settings only for key problems (auth, no_key).
       onOpenSettings: () => sheet.open({ atKey: true }),
       onNoKey: async (question, empty) => {
@@ -184,8 +222,42 @@ function start() {
       send: /** @type {HTMLButtonElement} */ ($('#send')),
       stop: /** @type {HTMLButtonElement} */ ($('#stop')),
     },
-    { onSend: (text) => chat.send(text), onStop: () => chat.stop() },
+    { onSend: (text) => ask(text), onStop: () => chat.stop(), onInput: () => estimate.refresh() },
   );
+
+  const estimate = bindEstimate(
+    { button: $('[data-testid="cost-estimate"]'), detail: $('#estimate-detail'), warning: $('[data-testid="budget-warning"]') },
+    {
+      args: (question) => ({
+        model: picker.value(),
+        options: setup.options(),
+        conversationId: chat.currentId(),
+        parentId: chat.parentForNext(),
+        question,
+      }),
+      question: () => composer.value(),
+      budget,
+      spent: () => totals.monthSpent(),
+      searchLabel: () => {
+        const label = searchLabel(setup.options().search, provider(), picker.value());
+        return label === 'Web search' ? 'web search on' : label.replace(/^./, (c) => c.toLowerCase());
+      },
+    },
+  );
+
+  /**
+   * Ask a question from the box, an example or a related question. With a monthly budget, a
+   * question that could go over it waits for "Send anyway". True when sent at once.
+   * @param {string} text
+   */
+  function ask(text) {
+    if (!estimate.gated()) return chat.send(text);
+    estimate.confirm(text).then((ok) => {
+      if (ok && chat.send(text)) composer.taken(text);
+      else composer.focus();
+    });
+    return false;
+  }
 
   const actions = createHistoryActions({ list: historyList, menu: createConversationMenu($('#sidebar')), toast, chat });
 
@@ -230,8 +302,11 @@ function start() {
       console.error('app_status failed:', stat.reason);
       welcome.showReady();
     }
-    const provider = status?.provider ?? 'agent';
-    picker.render(provider, BUILTIN_LISTS[provider], status?.defaultModel);
+    const chosen = provider();
+    picker.render(chosen, BUILTIN_LISTS[chosen], status?.defaultModel);
+    if (chat.isEmpty()) setup.showNew(status?.defaultModel ?? null);
+    totals.refresh(chat.currentId());
+    estimate.refresh(true);
     return loadModels();
   });
 

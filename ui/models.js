@@ -154,10 +154,11 @@ function promptModelId(dialog) {
 }
 
 /**
- * The header's model picker.
+ * The header's model picker: the model of the conversation in view.
  * @param {{select: HTMLSelectElement, hint: HTMLElement, otherDialog: HTMLDialogElement}} els
+ * @param {{onChange?: (model: string) => void}} [hooks]  the person picked another model
  */
-export function bindModelPicker({ select, hint, otherDialog }) {
+export function bindModelPicker({ select, hint, otherDialog }, hooks = {}) {
   let previous = select.value;
   /** @type {string[]} */
   const custom = [];
@@ -166,6 +167,7 @@ export function bindModelPicker({ select, hint, otherDialog }) {
     if (select.value !== OTHER) {
       previous = select.value;
       describe(select);
+      hooks.onChange?.(previous);
       return;
     }
     const id = await promptModelId(otherDialog);
@@ -181,10 +183,31 @@ export function bindModelPicker({ select, hint, otherDialog }) {
       group.append(option(id, id, 'A model id you typed'));
     }
     select.value = id ?? previous;
+    const changed = select.value !== previous;
     previous = select.value;
     describe(select);
     select.focus();
+    if (changed) hooks.onChange?.(previous);
   });
+
+  /** Select `id`; one the list does not hold is offered under "This conversation". */
+  const choose = (/** @type {string} */ id) => {
+    if (![...select.options].some((o) => o.value === id)) {
+      let group = /** @type {HTMLOptGroupElement | null} */ (select.querySelector('optgroup[data-conversation]'));
+      if (!group) {
+        group = document.createElement('optgroup');
+        group.label = 'This conversation';
+        group.dataset.conversation = '';
+        const other = select.querySelector(`option[value="${OTHER}"]`);
+        if (other) other.before(group);
+        else select.append(group);
+      }
+      group.append(option(id, id, 'The model this conversation used'));
+    }
+    select.value = id;
+    previous = select.value;
+    describe(select);
+  };
 
   return {
     /**
@@ -205,6 +228,14 @@ export function bindModelPicker({ select, hint, otherDialog }) {
     /** The model to send; never the "Other model…" placeholder. */
     value() {
       return select.value && select.value !== OTHER ? select.value : previous || FALLBACK_MODEL;
+    },
+    /** Show `id` as the conversation's model (null: keep the current choice). @param {string | null} id */
+    choose(id) {
+      if (id && id !== OTHER) choose(id);
+    },
+    /** Whether the list offers `id` (not counting "This conversation"). @param {string} id */
+    has(id) {
+      return [...select.options].some((o) => o.value === id && !o.parentElement?.hasAttribute('data-conversation'));
     },
   };
 }

@@ -111,10 +111,12 @@ export async function settingsFlows({ check, sleep, until }) {
   check('error cleared after a good save', error.hidden);
   check('focus back on the Settings button', document.activeElement === $('[data-testid="settings-open"]'), document.activeElement?.outerHTML.slice(0, 80));
   check('picker: Sonar group, default preselected', groupsOf(picker).join(' | ') === 'Sonar models: sonar sonar-pro sonar-reasoning-pro sonar-deep-research' && picker.value === 'sonar-pro', [groupsOf(picker), picker.value]);
+  // The defaults are for new chats (a conversation keeps its own model and options).
+  $('[data-testid="new-chat"]').click();
   await ask('After saving');
   await settled();
   const args = sends().at(-1).args.args;
-  check('next chat_send: new model and search defaults', args.model === 'sonar-pro' && args.options.search.domains.length === 3 && args.options.search.recency === 'week' && args.options.relatedQuestions === true, args);
+  check('a new chat\'s chat_send: new model and search defaults', args.model === 'sonar-pro' && args.options.search.domains.length === 3 && args.options.search.recency === 'week' && args.options.relatedQuestions === true, args);
 
   // OpenAI-compatible without a key: free text, honest key line, offline hint, Other model….
   await openSheet();

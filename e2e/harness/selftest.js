@@ -138,7 +138,7 @@ async function windowFlows() {
   check('citation hrefs are the source URLs', cites.every((c) => c.getAttribute('href') === urls.get(c.dataset.index)));
   check('no raw [n] left', !/\[\d/.test(content.textContent), content.textContent);
   check('no caret after done', !turn.querySelector('.caret'));
-  check('cost-actual', /^[\d,]+ tok · \$0\.\d{4}$/.test(turn.querySelector('[data-testid="cost-actual"]')?.textContent ?? ''), turn.querySelector('[data-testid="cost-actual"]')?.textContent);
+  check('cost-actual', /^[\d,]+ tok · \$0\.\d{2,6}$/.test(turn.querySelector('[data-testid="cost-actual"]')?.textContent ?? ''), turn.querySelector('[data-testid="cost-actual"]')?.textContent);
   check('conversation item', $('[data-testid="conversation-item"]')?.textContent === 'How high is Mount Everest?');
   check('user turn', $('[data-testid="message-user"]')?.textContent === 'How high is Mount Everest?');
   check('model sent', sends()[0].args.args.model === 'fast', sends()[0].args.args.model);
