@@ -6,9 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Key } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil } from './support.mjs';
-import { formatCost } from '../ui/cost.js';
+import { By, Key } from 'selenium-webdriver';
+import { KEY, startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil } from './support.mjs';
+import { formatCost, formatShort } from '../ui/cost.js';
 
 let mock;
 let app;
@@ -40,12 +40,12 @@ async function start(dir) {
 
 const text = (driver, id) => driver.executeScript(`return (document.querySelector('[data-testid="${id}"]')?.textContent ?? '').replace(/\\s+/g, ' ').trim()`);
 
-/** The estimate line once it shows a figure different from `previous`. */
-async function estimate(driver, previous = '') {
+/** The estimate line once it differs from `previous` and passes `ok`. */
+async function estimate(driver, previous = '', ok = (line) => line.includes('$')) {
   let line = '';
   await waitUntil(async () => {
     line = await text(driver, 'cost-estimate');
-    return line.includes('$') && line !== previous;
+    return line !== '' && line !== previous && ok(line);
   }, 10_000, `an estimate other than "${previous}"`);
   return line;
 }
@@ -58,6 +58,12 @@ function figures(line) {
 }
 
 const round6 = (x) => Math.round(x * 1e6) / 1e6;
+
+/** Opens the first conversation of the sidebar once the list has loaded. */
+async function openFirst(driver) {
+  await waitUntil(async () => (await driver.findElements(byTestId('conversation-item'))).length > 0, 10_000, 'the sidebar');
+  await driver.findElement(byTestId('conversation-item')).click();
+}
 
 async function pickModel(driver, id) {
   await driver.executeScript(`
@@ -122,13 +128,15 @@ test('each answer shows the cost the server reported; the conversation and month
     await waitUntil(async () => Number(await driver.executeScript('return document.querySelector(\'[data-testid="conversation-total"]\').dataset.total')) === sum,
       10_000, `the conversation total ${sum}`);
     assert.equal(await text(driver, 'conversation-total'), formatCost(sum));
-    await waitUntil(async () => (await text(driver, 'spend-open')).includes(`${formatCost(sum)} this month`), 10_000, 'the month total');
+    await waitUntil(async () => (await text(driver, 'spend-open')).includes(`${formatShort(sum)} this month`), 10_000, 'the month total');
+    const tooltip = await driver.findElement(byTestId('spend-open')).getAttribute('title');
+    assert.ok(tooltip.includes(`This month: ${formatCost(sum)} (2 answers)`), tooltip);
   };
   await checkTotals();
 
   driver = await start(dir);
-  await waitUntil(async () => (await text(driver, 'spend-open')).includes(`${formatCost(sum)} this month`), 10_000, 'the month total after a restart');
-  await driver.findElement(byTestId('conversation-item')).click();
+  await waitUntil(async () => (await text(driver, 'spend-open')).includes(`${formatShort(sum)} this month`), 10_000, 'the month total after a restart');
+  await openFirst(driver);
   await checkTotals();
 });
 
@@ -157,14 +165,14 @@ test('a conversation keeps its model and search options; a new chat starts from 
 
   for (const restarted of [false, true]) {
     if (restarted) driver = await start(dir);
-    await driver.findElement(byTestId('conversation-item')).click();
+    await openFirst(driver);
     await waitUntil(async () => (await picker()) === 'sonar-pro', 10_000, `the conversation's model${restarted ? ' after a restart' : ''}`);
     assert.equal(await text(driver, 'search-options'), 'Web search off');
   }
   // Changing it without asking anything is remembered too.
   await pickModel(driver, 'sonar');
   driver = await start(dir);
-  await driver.findElement(byTestId('conversation-item')).click();
+  await openFirst(driver);
   await waitUntil(async () => (await picker()) === 'sonar', 10_000, 'the model picked before the restart');
 });
 
@@ -190,4 +198,48 @@ test('with a monthly budget, a question that could go over it asks first; Esc ke
   await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 1, 10_000, 'the answer and its cost');
   assert.equal(await box.getAttribute('value'), '', 'the box is cleared once sent');
   await waitUntil(async () => (await text(driver, 'cost-estimate')).includes('over this month’s budget'), 10_000, 'the estimate to say the budget is spent');
+});
+
+test('a price of your own makes an OpenAI-compatible model estimable, and its answers are costed from it (marked computed); the spending view lists them', async () => {
+  const dir = dataDirWith({ provider: 'openai', openaiBaseUrl: mock.baseUrl, defaultOpenaiModel: 'gpt-4o-mini' });
+  await app?.close();
+  app = await launchAppIn(mock.baseUrl, dir, { OPENAI_API_KEY: KEY });
+  const { driver } = app;
+  await driver.findElement(byTestId('composer')).sendKeys('How high is Mount Everest?');
+  const unknown = await estimate(driver, '', (line) => line.includes('~11 tokens'));
+  assert.match(unknown, /^Unknown price · ~\d+ tokens in · gpt-4o-mini · no web search$/);
+
+  await driver.findElement(byTestId('settings-open')).click();
+  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled()), 10_000, 'the settings to load');
+  await driver.executeScript('document.getElementById("settings-cost").scrollIntoView()');
+  await driver.findElement(byTestId('price-add')).click();
+  await driver.findElement(byTestId('price-add-model')).sendKeys('gpt-4o-mini');
+  const [input, output] = await driver.findElements(By.css('[data-testid="price-editor"] input[type="number"]'));
+  await input.sendKeys('0.15');
+  await output.sendKeys('0.6');
+  await driver.findElement(byTestId('price-save')).click();
+  await driver.findElement(byTestId('settings-save')).click();
+  await waitUntil(async () => !(await driver.executeScript('return document.getElementById("settings").open')), 10_000, 'the sheet to close');
+  const priced = await estimate(driver, unknown);
+  assert.match(priced, /^≈ \$0\.\d+ \(up to \$0\.\d+\) · gpt-4o-mini · no web search$/);
+
+  await mock.scenario('cited');
+  await driver.findElement(byTestId('composer')).sendKeys(Key.ENTER);
+  await waitForIdle(driver);
+  await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 1, 10_000, 'the cost');
+  const cost = await driver.findElement(byTestId('cost-actual'));
+  const [, tokensIn, tokensOut] = (await cost.getAttribute('title')).replaceAll(',', '').match(/Input (\d+) tok · output (\d+) tok/);
+  const expected = Math.round((Number(tokensIn) * 0.15 + Number(tokensOut) * 0.6) / 1e6 * 1e5) / 1e5;
+  assert.equal(Number(await cost.getAttribute('data-total')), expected, 'tokens × your price');
+  assert.equal(await cost.getAttribute('data-computed'), 'true');
+  assert.ok((await text(driver, 'cost-actual')).endsWith(`≈ ${formatCost(expected)}`));
+
+  await driver.findElement(byTestId('spend-open')).click();
+  await waitUntil(async () => driver.executeScript('return document.getElementById("spend").open'), 5_000, 'the spending view');
+  await waitUntil(async () => (await driver.findElements(byTestId('spend-model'))).length === 1, 10_000, 'a row by model');
+  const row = await text(driver, 'spend-model');
+  assert.ok(row.includes('gpt-4o-mini') && row.includes(formatCost(expected)), row);
+  const days = await driver.findElements(byTestId('spend-day'));
+  assert.ok(days.length >= new Date().getDate(), 'a bar for every day so far');
+  assert.match(await text(driver, 'spend-computed'), /computed/);
 });

@@ -8,16 +8,6 @@
 const tokens = new Intl.NumberFormat('en-US');
 
 /**
- * @param {number} amount
- * @param {string} currency
- */
-export function formatMoney(amount, currency) {
-  const digits = Math.abs(amount) >= 1 ? 2 : 4;
-  const fixed = amount.toFixed(digits);
-  return !currency || currency.toUpperCase() === 'USD' ? `$${fixed}` : `${fixed} ${currency}`;
-}
-
-/**
  * A cost with every digit the API reported (up to a millionth of a dollar), at least cents:
  * "$0.00501", "$0.005964", "$0.0123", "$0.10", "$1.20".
  * @param {number} amount
@@ -28,6 +18,16 @@ export function formatCost(amount, currency = 'USD') {
   if (Math.abs(amount) >= 1) text = amount.toFixed(2);
   else text = amount.toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1');
   return !currency || currency.toUpperCase() === 'USD' ? `$${text}` : `${text} ${currency}`;
+}
+
+/**
+ * A total at a glance (the sidebar): cents, or up to 4 decimals below a dollar: "$0.42",
+ * "$0.007", "$0.1235", "$12.50". The exact figure goes in the tooltip.
+ * @param {number} amount  USD
+ */
+export function formatShort(amount) {
+  if (Math.abs(amount) >= 1) return `$${amount.toFixed(2)}`;
+  return `$${amount.toFixed(4).replace(/(\.\d\d\d*?)0+$/, '$1')}`;
 }
 
 /**

@@ -3,7 +3,7 @@
 // `spend_report`. Days begin at local midnight, so a month in which the clocks change still has
 // one bar per calendar day. Esc or Close closes it; focus goes back to what opened it.
 
-import { formatMoney } from './cost.js';
+import { formatCost } from './cost.js';
 import { spendReport } from './ipc.js';
 
 /**
@@ -61,7 +61,7 @@ const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n.toL
 export function dayLabel(day, month, spent) {
   const name = `${day} ${MONTH.format(new Date(2000, month, 1))}`;
   if (!spent.answers && !spent.total) return `${name}: nothing spent`;
-  return `${name}: ${formatMoney(spent.total, 'USD')}, ${plural(spent.answers, 'answer')}`;
+  return `${name}: ${formatCost(spent.total)}, ${plural(spent.answers, 'answer')}`;
 }
 
 /**
@@ -182,7 +182,7 @@ export function bindSpendView(dialog, hooks) {
     const approx = spent.computed > 0 ? '≈ ' : '';
     total.replaceChildren();
     if (spent.answers > 0 || spent.total > 0) {
-      total.append(el('strong', 'spend-amount', `${approx}${formatMoney(spent.total, 'USD')}`),
+      total.append(el('strong', 'spend-amount', `${approx}${formatCost(spent.total)}`),
         ` ${current ? 'so far this month' : `in ${MONTH.format(new Date(year, month, 1))}`}, ${plural(spent.answers, 'answer')}`);
     } else {
       total.textContent = current ? 'Nothing spent this month yet.' : `Nothing spent in ${MONTH_YEAR.format(new Date(year, month, 1))}.`;
@@ -200,10 +200,10 @@ export function bindSpendView(dialog, hooks) {
       meter.optimum = 0;
       meter.value = Math.min(spent.total, limit);
       // A budget reads in cents ("$0.50", not "$0.5000") unless it is finer; spent and left keep their precision.
-      const cents = Number(limit.toFixed(2)) === limit ? `$${limit.toFixed(2)}` : formatMoney(limit, 'USD');
+      const cents = Number(limit.toFixed(2)) === limit ? `$${limit.toFixed(2)}` : formatCost(limit);
       budgetText.textContent = over
-        ? `Over the ${cents} budget by ${formatMoney(spent.total - limit, 'USD')}.`
-        : `${formatMoney(limit - spent.total, 'USD')} left of the ${cents} budget (${shareText(spent.total, limit)} used).`;
+        ? `Over the ${cents} budget by ${formatCost(spent.total - limit)}.`
+        : `${formatCost(limit - spent.total)} left of the ${cents} budget (${shareText(spent.total, limit)} used).`;
     }
 
     table.hidden = report.models.length === 0;
@@ -213,7 +213,7 @@ export function bindSpendView(dialog, hooks) {
       const name = el('th');
       name.scope = 'row';
       name.append(el('code', 'spend-model-id', row.model));
-      tr.append(name, el('td', 'num', row.answers.toLocaleString('en-US')), el('td', 'num', formatMoney(row.total, 'USD')),
+      tr.append(name, el('td', 'num', row.answers.toLocaleString('en-US')), el('td', 'num', formatCost(row.total)),
         el('td', 'num', shareText(row.total, spent.total)));
       return tr;
     }));

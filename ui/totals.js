@@ -3,7 +3,7 @@
 // person's time zone and daylight saving.
 
 import { spendSummary, toIpcError } from './ipc.js';
-import { formatCost } from './cost.js';
+import { formatCost, formatShort } from './cost.js';
 
 /**
  * @typedef {import('./ipc.js').SpendSummary} SpendSummary
@@ -44,8 +44,8 @@ export function bindTotals({ spendButton, conversationTotal }, hooks) {
     if (!latest) return;
     const budget = hooks.budget();
     const spent = latest.month.total;
-    month.textContent = `${formatCost(spent)} this month`;
-    budgetPart.textContent = budget !== null ? `of ${formatCost(budget)}` : '';
+    month.textContent = `${formatShort(spent)} this month`;
+    budgetPart.textContent = budget !== null ? `of ${formatShort(budget)}` : '';
     const over = budget !== null && spent > budget;
     spendButton.classList.toggle('is-over', over);
     const lines = [

@@ -3,7 +3,7 @@
 // a model, the budget's validation, what Save sends; the spending view's days, models, budget,
 // month navigation, a failed report, hostile model ids, and focus going back.
 
-import { formatMoney } from '../../ui/cost.js';
+import { formatCost } from '../../ui/cost.js';
 import { bindSpendView } from '../../ui/spend-view.js';
 
 /**
@@ -180,18 +180,18 @@ export async function costFlows({ check, sleep, until }) {
   check('spend: a bar per day so far', days.length === today.getDate() && $$('#spend .spend-day').length === new Date(today.getFullYear(), today.getMonth() + 1, 0).getDate(), days.length);
   const labelsRight = days.every((day, i) => {
     const spent = spentIn(bounds[i], bounds[i + 1]);
-    const expected = spent.answers ? `${i + 1} ${monthName(today)}: ${formatMoney(spent.total, 'USD')}, ${answersText(spent.answers)}` : `${i + 1} ${monthName(today)}: nothing spent`;
+    const expected = spent.answers ? `${i + 1} ${monthName(today)}: ${formatCost(spent.total)}, ${answersText(spent.answers)}` : `${i + 1} ${monthName(today)}: nothing spent`;
     return day.querySelector('.visually-hidden')?.textContent === expected && day.title === expected;
   });
   check('spend: each day labelled with its total and answers', labelsRight, days.map((d) => d.title));
   check('spend: bars drawn with SVG attributes, no inline style', days.every((d) => !d.querySelector('[style]') && !d.hasAttribute('style')) && days.some((d) => Number(d.querySelector('rect')?.getAttribute('height')) === 100));
   const month = spentIn(bounds[0], bounds.at(-1));
-  check('spend: the month’s total', $('[data-testid="spend-total"]').textContent === `≈ ${formatMoney(month.total, 'USD')} so far this month, ${answersText(month.answers)}`, $('[data-testid="spend-total"]').textContent);
+  check('spend: the month’s total', $('[data-testid="spend-total"]').textContent === `≈ ${formatCost(month.total)} so far this month, ${answersText(month.answers)}`, $('[data-testid="spend-total"]').textContent);
   const models = $$('[data-testid="spend-model"]');
   const totals = models.map((m) => Number(m.children[2].textContent.replace('$', '')));
   check('spend: by model, costliest first', models.length === new Set(month.entries.map((e) => e.model)).size && totals.every((t, i) => i === 0 || t <= totals[i - 1]), models.map((m) => m.textContent));
   check('spend: hostile model ids are text', !dialog.querySelector('img') && window.__pwned === undefined && models.some((m) => m.textContent.includes('<img src=x')));
-  check('spend: budget left', !$('[data-testid="spend-budget"]').hidden && $('#spend [data-part="budget-text"]').textContent.startsWith(`${formatMoney(20 - month.total, 'USD')} left of the $20.00 budget`), $('#spend [data-part="budget-text"]').textContent);
+  check('spend: budget left', !$('[data-testid="spend-budget"]').hidden && $('#spend [data-part="budget-text"]').textContent.startsWith(`${formatCost(20 - month.total)} left of the $20.00 budget`), $('#spend [data-part="budget-text"]').textContent);
   check('spend: the computed answers are said', $('[data-testid="spend-computed"]').textContent.startsWith(`≈ ${answersText(month.computed)} computed from the price table`), $('[data-testid="spend-computed"]').textContent);
 
   // Earlier months, and back.
@@ -202,7 +202,7 @@ export async function costFlows({ check, sleep, until }) {
   const prevDays = new Date(previous.getFullYear(), previous.getMonth() + 1, 0).getDate();
   check('spend: the month before, whole', $('[data-testid="spend-month"]').textContent === `${monthName(previous)} ${previous.getFullYear()}` && prevBounds.length === prevDays + 1 && prevBounds[0] === previous.getTime() && prevBounds.at(-1) === monthStart.getTime() && $$('[data-testid="spend-day"]').length === prevDays && !$('[data-testid="spend-next"]').disabled);
   const before = spentIn(prevBounds[0], prevBounds.at(-1));
-  check('spend: its total', $('[data-testid="spend-total"]').textContent.includes(`${formatMoney(before.total, 'USD')} in ${monthName(previous)}, ${answersText(before.answers)}`), $('[data-testid="spend-total"]').textContent);
+  check('spend: its total', $('[data-testid="spend-total"]').textContent.includes(`${formatCost(before.total)} in ${monthName(previous)}, ${answersText(before.answers)}`), $('[data-testid="spend-total"]').textContent);
   for (let k = 0; k < 3; k += 1) {
     $('[data-testid="spend-prev"]').click();
     await settled();
@@ -232,7 +232,7 @@ export async function costFlows({ check, sleep, until }) {
   save.click();
   await until(() => !sheet.open);
   await openSpend();
-  check('spend: over the budget is marked', $('[data-testid="spend-budget"]').classList.contains('is-over') && $('#spend [data-part="budget-text"]').textContent === `Over the $0.50 budget by ${formatMoney(month.total - 0.5, 'USD')}.`, $('#spend [data-part="budget-text"]').textContent);
+  check('spend: over the budget is marked', $('[data-testid="spend-budget"]').classList.contains('is-over') && $('#spend [data-part="budget-text"]').textContent === `Over the $0.50 budget by ${formatCost(month.total - 0.5)}.`, $('#spend [data-part="budget-text"]').textContent);
   $('#spend .sheet-head [data-close]').click();
   await sleep(20);
   check('spend: the header’s close button closes too', !dialog.open);

@@ -4,7 +4,7 @@
 import './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCost, formatEstimate } from '../../ui/cost.js';
+import { formatCost, formatEstimate, formatShort } from '../../ui/cost.js';
 import { bindEstimate, breakdownLines, summaryText } from '../../ui/estimate.js';
 import { completeOptions, searchLabel } from '../../ui/conversation-setup.js';
 import { answersText, localStarts } from '../../ui/totals.js';
@@ -40,6 +40,11 @@ test('costs show every reported digit; estimates two significant figures', () =>
   assert.equal(formatEstimate(0.00004), '$0.00004');
   assert.equal(formatEstimate(1.234), '$1.23');
   assert.equal(formatEstimate(0), '$0');
+  assert.equal(formatShort(0.42), '$0.42');
+  assert.equal(formatShort(0.007043), '$0.007');
+  assert.equal(formatShort(0.123456), '$0.1235');
+  assert.equal(formatShort(0), '$0.00');
+  assert.equal(formatShort(12.5), '$12.50');
 });
 
 test('the summary reads "≈ $0.0064 (up to $0.01) · sonar · web search on"', () => {

@@ -73,9 +73,9 @@ test('bars: scaled to the costliest day, a sliver stays visible, nothing is flat
   const bars = dayBars(days, 10);
   assert.deepEqual(bars.map((b) => b.level), [100, 0, 2, 50]);
   assert.deepEqual(bars.map((b) => b.day), [1, 2, 3, 4]);
-  assert.equal(bars[0].label, '1 November: $0.5000, 4 answers');
+  assert.equal(bars[0].label, '1 November: $0.50, 4 answers');
   assert.equal(bars[1].label, '2 November: nothing spent');
-  assert.equal(bars[2].label, '3 November: $0.0010, 1 answer');
+  assert.equal(bars[2].label, '3 November: $0.001, 1 answer');
   assert.deepEqual(dayBars([{ total: 0, answers: 0, computed: 0 }], 0).map((b) => b.level), [0]);
 });
 
