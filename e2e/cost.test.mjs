@@ -176,7 +176,7 @@ test('a conversation keeps its model and search options; a new chat starts from 
   await waitUntil(async () => (await picker()) === 'sonar', 10_000, 'the model picked before the restart');
 });
 
-test('with a monthly budget, a question that could go over it asks first; Esc keeps it, Send anyway sends', async () => {
+test('with a monthly budget, a question (or a Regenerate) that could go over it asks first; Esc keeps it, Send anyway sends', async () => {
   const driver = await start(dataDirWith({ provider: 'agent', monthlyBudget: 0.001 }));
   await waitUntil(async () => (await text(driver, 'spend-open')).includes('of $0.001'), 10_000, 'the budget in the sidebar');
   const before = (await mock.requests()).filter((r) => r.path === '/v1/agent').length;
@@ -198,6 +198,16 @@ test('with a monthly budget, a question that could go over it asks first; Esc ke
   await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 1, 10_000, 'the answer and its cost');
   assert.equal(await box.getAttribute('value'), '', 'the box is cleared once sent');
   await waitUntil(async () => (await text(driver, 'cost-estimate')).includes('over this month’s budget'), 10_000, 'the estimate to say the budget is spent');
+
+  // Regenerate is a paid request too: over the budget it asks as well, and Don't send keeps the answer.
+  const sentBefore = (await mock.requests()).filter((r) => r.path === '/v1/agent').length;
+  await driver.findElement(byTestId('regenerate')).click();
+  await waitUntil(() => warning.isDisplayed(), 10_000, 'the budget question before regenerating');
+  assert.match(await warning.getText(), /You have spent \$0\.\d+ this month, over your \$0\.001 budget/);
+  await driver.findElement(By.css('[data-testid="budget-warning"] [data-action="cancel"]')).click();
+  await waitUntil(async () => !(await warning.isDisplayed()), 5_000, 'the question to close');
+  assert.equal((await mock.requests()).filter((r) => r.path === '/v1/agent').length, sentBefore, 'nothing was sent');
+  assert.equal((await driver.findElements(byTestId('cost-actual'))).length, 1, 'the answer is still there');
 });
 
 test('a price of your own makes an OpenAI-compatible model estimable, and its answers are costed from it (marked computed); the spending view lists them', async () => {

@@ -35,6 +35,8 @@ import { UserTurn } from './user-turn.js';
  * @property {(title: string | null, id: string | null) => void} onShown  the conversation in view
  *   (null title: a new chat with nothing in it; null id: not saved yet)
  * @property {(summary: ConversationSummary) => void} onSaved  a question was saved (sidebar moves it up)
+ * @property {(question: string) => true | Promise<boolean>} [confirm]  before Retry, Regenerate and
+ *   Edit & resend: true to go ahead (the monthly budget may ask first)
  * @property {(question: string) => boolean} [onAsk]  an example or related question was picked (the
  *   window may ask about the budget first; it then calls `send`)
  * @property {(conversation: Conversation | null) => void} onLoaded  a saved conversation was opened
@@ -126,7 +128,7 @@ export function createChat(els, hooks) {
   const userHooks = {
     onEdit: (turn, text) => {
       const ex = exchangeOf(turn);
-      if (ex) edit(ex, text);
+      return ex ? edit(ex, text) : false;
     },
     onVersion: (_turn, id) => selectVersion(id),
     isBusy,
@@ -245,8 +247,26 @@ export function createChat(els, hooks) {
   const pick = (/** @type {string} */ question) => (hooks.onAsk ? hooks.onAsk(question) : send(question));
 
   /** Retry and Regenerate: a new answer to the exchange's question; what was below it leaves the screen. */
+  /**
+   * Runs `go` once the window agrees (the monthly budget may ask first); `go` again checks that
+   * nothing else started meanwhile.
+   * @param {string} question
+   * @param {() => boolean} go
+   * @returns {boolean | Promise<boolean>}  true (or a promise of it) when sent
+   */
+  const guarded = (question, go) => {
+    const ok = hooks.confirm ? hooks.confirm(question) : true;
+    if (ok === true) return go();
+    return Promise.resolve(ok).then((yes) => yes && go());
+  };
+
   const regenerate = (/** @type {Exchange} */ exchange) => {
-    if (active || !exchange.user) return;
+    if (active || !exchange.user) return false;
+    return guarded(exchange.user.text, () => regenerateNow(exchange));
+  };
+
+  const regenerateNow = (/** @type {Exchange} */ exchange) => {
+    if (active || opening || !exchange.user || !exchanges.includes(exchange)) return false;
     const index = exchanges.indexOf(exchange);
     dropFrom(index + 1);
     const fresh = new AssistantTurn(answerHooks);
@@ -258,14 +278,19 @@ export function createChat(els, hooks) {
       ? { regenerate: exchange.user.id }
       : { parentId: exchange.user.parentId, question: exchange.user.text };
     start(exchange, ask, 'retry');
+    return true;
   };
 
   /** Edit & resend: a new version of the question, answered; the old branch stays as a version. */
   const edit = (/** @type {Exchange} */ exchange, /** @type {string} */ question) => {
-    if (active || !exchange.user) return;
-    const { parentId } = exchange.user;
-    dropFrom(exchanges.indexOf(exchange));
-    start(addExchange(question, parentId), { parentId, question }, 'edit');
+    if (active || !exchange.user) return false;
+    return guarded(question, () => {
+      if (active || opening || !exchange.user || !exchanges.includes(exchange)) return false;
+      const { parentId } = exchange.user;
+      dropFrom(exchanges.indexOf(exchange));
+      start(addExchange(question, parentId), { parentId, question }, 'edit');
+      return true;
+    });
   };
 
   /**

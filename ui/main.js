@@ -178,6 +178,7 @@ function start() {
         estimate.refresh(true);
       },
       onAsk: (question) => ask(question),
+      confirm: (question) => (estimate.gated() ? estimate.confirm(question) : true),
       onShown: (title, id) => {
         if (id) setup.saved(id);
         titleEl.textContent = title ?? 'New chat';

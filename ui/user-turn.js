@@ -8,7 +8,8 @@ import { actionButton, renderVersions, setControlsBusy } from './turn-actions.js
  * @typedef {import('./ipc.js').Versions} Versions
  *
  * @typedef {object} UserTurnHooks
- * @property {(turn: UserTurn, text: string) => void} onEdit   Save & send with the new text
+ * @property {(turn: UserTurn, text: string) => boolean | Promise<boolean>} onEdit   Save & send with
+ *   the new text; true (at once or later) when it was sent — otherwise the editor stays open
  * @property {(turn: UserTurn, messageId: string) => void} onVersion
  * @property {() => boolean} isBusy   an answer is streaming: no editing now
  */
@@ -107,8 +108,9 @@ export class UserTurn {
     const submit = () => {
       const text = area.value;
       if (text.trim() === '' || this.hooks.isBusy()) return;
-      this.closeEditor(false);
-      this.hooks.onEdit(this, text);
+      const sent = this.hooks.onEdit(this, text);
+      if (sent === true) this.closeEditor(false);
+      else if (sent) sent.then((ok) => ok && this.closeEditor(false));
     };
     area.addEventListener('input', update);
     area.addEventListener('keydown', (event) => {
