@@ -39,6 +39,19 @@ export function completeOptions(options) {
 }
 
 /**
+ * Whether `provider` could serve a model the list does not show (yet): Agent API model ids are
+ * namespaced ("openai/gpt-5.4"), Sonar's start with "sonar", an OpenAI-compatible endpoint takes
+ * any id. A conversation asked through another provider falls back to the default model.
+ * @param {Provider} provider
+ * @param {string} model
+ */
+export function servedBy(provider, model) {
+  if (provider === 'openai') return true;
+  if (provider === 'sonar') return model.startsWith('sonar');
+  return PRESETS.has(model) || model.includes('/');
+}
+
+/**
  * What the header button says: "Web search", "Web search off", "Web search · 2 filters".
  * @param {SearchOptions} search
  * @param {Provider} provider
@@ -185,7 +198,7 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
       options = completeOptions(conversation.options ?? hooks.defaults());
       error.hidden = true;
       const model = conversation.model;
-      const usable = model && (hooks.provider() === 'openai' || hooks.picker.has(model));
+      const usable = model && (hooks.picker.has(model) || servedBy(hooks.provider(), model));
       hooks.picker.choose(usable ? model : fallback);
       render();
     },

@@ -111,7 +111,7 @@ pub async fn chat_send(
             let _ = tx.send(ev);
         };
         let end = client.stream_chat(&endpoint, &key, &request, &cancel, &mut emit).await;
-        emit(match end {
+        let last = priced(match end {
             Ok(finish) => StreamEvent::Done { finish },
             Err(api::Error::Cancelled) => StreamEvent::Done { finish: Finish::Cancelled },
             Err(err) => {
@@ -119,8 +119,14 @@ pub async fn chat_send(
                 StreamEvent::Error(err.payload())
             }
         });
-        drop((tx, save_tx));
-        let _ = tokio::join!(forward, saver);
+        // The end reaches the window only once the answer (and its cost) is saved, so whatever
+        // the window asks next — totals, the next estimate — already sees it.
+        let _ = save_tx.send(last.clone());
+        drop(save_tx);
+        let _ = saver.await;
+        let _ = tx.send(last);
+        drop(tx);
+        let _ = forward.await;
         inflight.finish(&args.request_id);
     });
     Ok(plan.receipt)

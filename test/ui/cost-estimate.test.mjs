@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatCost, formatEstimate, formatShort } from '../../ui/cost.js';
 import { bindEstimate, breakdownLines, summaryText } from '../../ui/estimate.js';
-import { completeOptions, searchLabel } from '../../ui/conversation-setup.js';
+import { completeOptions, searchLabel, servedBy } from '../../ui/conversation-setup.js';
 import { answersText, localStarts } from '../../ui/totals.js';
 
 /** An estimate as the backend sends it for `sonar`. */
@@ -175,6 +175,15 @@ test('the search button says what will happen', () => {
   assert.equal(copy.search.enabled, true, 'missing fields take their defaults');
   copy.search.domains.push('b.org');
   assert.deepEqual(completeOptions({ search: { domains: ['a.org'] } }).search.domains, ['a.org'], 'a copy, not a share');
+});
+
+test('a conversation\'s model comes back only where its provider could serve it', () => {
+  assert.equal(servedBy('agent', 'anthropic/claude-opus-4-6'), true, 'a model the live list has but the built-in does not');
+  assert.equal(servedBy('agent', 'high'), true);
+  assert.equal(servedBy('agent', 'sonar-pro'), false, 'asked through Sonar before the switch');
+  assert.equal(servedBy('sonar', 'sonar-pro'), true);
+  assert.equal(servedBy('sonar', 'fast'), false);
+  assert.equal(servedBy('openai', 'llama3.1:8b'), true);
 });
 
 test('days and months start at local midnight; totals say how many answers were computed', () => {
