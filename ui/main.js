@@ -174,8 +174,7 @@ function start() {
         const fallback = status?.defaultModel ?? null;
         if (conversation) setup.showConversation(conversation, fallback);
         else setup.showNew(fallback);
-        totals.refresh(conversation?.id ?? null);
-        estimate.refresh(true);
+        refreshCosts(conversation?.id ?? null);
       },
       onAsk: (question) => ask(question),
       confirm: (question) => (estimate.gated() ? estimate.confirm(question) : true),
@@ -194,8 +193,7 @@ function start() {
       onStreaming: (on) => {
         composer.setStreaming(on);
         if (on) return;
-        totals.refresh(chat.currentId());
-        estimate.refresh(true);
+        refreshCosts(chat.currentId());
       },
       // The error banner offers Settings only for key problems (auth, no_key).
       onOpenSettings: () => sheet.open({ atKey: true }),
@@ -245,6 +243,11 @@ function start() {
       },
     },
   );
+
+  /** Totals first, then the estimate line (it says how much of the budget is left). */
+  function refreshCosts(/** @type {string | null} */ conversationId) {
+    totals.refresh(conversationId).finally(() => estimate.refresh(true));
+  }
 
   /**
    * Ask a question from the box, an example or a related question. With a monthly budget, a
@@ -306,14 +309,14 @@ function start() {
     const chosen = provider();
     picker.render(chosen, BUILTIN_LISTS[chosen], status?.defaultModel);
     if (chat.isEmpty()) setup.showNew(status?.defaultModel ?? null);
-    totals.refresh(chat.currentId());
-    estimate.refresh(true);
+    // Every handler is attached and the picker holds the settings' choices: tests (and anyone
+    // driving the window) can start.
+    document.documentElement.dataset.ready = 'true';
+    refreshCosts(chat.currentId());
     return loadModels();
   });
 
   composer.focus();
-  // Every handler is attached: tests (and anyone driving the window) can start.
-  document.documentElement.dataset.ready = 'true';
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

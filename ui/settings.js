@@ -9,6 +9,7 @@ import { bindCostSettings } from './cost-settings.js';
 import { accountFor, pricesGet, settingsGet, settingsUpdate } from './ipc.js';
 import { createKeyForm } from './keys.js';
 import { bindSettingsForm } from './settings-form.js';
+import { trapTab } from './focus-trap.js';
 
 /**
  * @typedef {import('./ipc.js').AppStatus} AppStatus
@@ -43,7 +44,6 @@ const KEY_ACCOUNTS = {
   openai: 'The key of the OpenAI-compatible endpoint.',
 };
 
-const FOCUSABLE = 'button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /**
  * @param {HTMLElement} root
@@ -184,25 +184,7 @@ export function bindSettings({ dialog, openButton }, hooks) {
     }
   });
 
-  // Keep Tab inside the sheet while it is open (showModal makes the page inert, but Tab could
-  // still leave the document).
-  dialog.addEventListener('keydown', (event) => {
-    // WebKitGTK reports Shift+Tab as key "Unidentified" (GDK's ISO_Left_Tab); the code is Tab.
-    if (event.key !== 'Tab' && event.code !== 'Tab') return;
-    const items = /** @type {HTMLElement[]} */ ([...dialog.querySelectorAll(FOCUSABLE)]).filter(
-      (node) => !(/** @type {any} */ (node).disabled) && node.getClientRects().length > 0,
-    );
-    if (items.length === 0) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  });
+  trapTab(dialog);
 
   dialog.addEventListener('close', () => {
     keys.reset();

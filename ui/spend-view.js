@@ -5,6 +5,7 @@
 
 import { formatCost } from './cost.js';
 import { spendReport } from './ipc.js';
+import { trapTab } from './focus-trap.js';
 
 /**
  * @typedef {import('./ipc.js').SpendReport} SpendReport
@@ -24,7 +25,6 @@ import { spendReport } from './ipc.js';
 
 const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'long' });
 const MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric' });
-const FOCUSABLE = 'button:not(:disabled), [href], [tabindex]:not([tabindex="-1"])';
 const SVG = 'http://www.w3.org/2000/svg';
 /** Days with a label under their bar. */
 const TICKS = new Set([1, 8, 15, 22, 29]);
@@ -266,21 +266,7 @@ export function bindSpendView(dialog, hooks) {
     returnTo = null;
     if (target?.isConnected) target.focus();
   });
-  // Keep Tab inside while open (WebKitGTK reports Shift+Tab as key "Unidentified", code "Tab").
-  dialog.addEventListener('keydown', (event) => {
-    if (event.key !== 'Tab' && event.code !== 'Tab') return;
-    const items = /** @type {HTMLElement[]} */ ([...dialog.querySelectorAll(FOCUSABLE)]).filter((n) => n.getClientRects().length > 0);
-    if (items.length === 0) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (event.shiftKey && (document.activeElement === first || !dialog.contains(document.activeElement))) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  });
+  trapTab(dialog);
 
   const view = {
     /** Open on the current month. @param {HTMLElement | null} [opener] where focus goes back to */

@@ -16,13 +16,15 @@ use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
 use crate::relay::{relay, FRAME};
 use crate::state::{ApiState, History, InFlight, Prices};
 
+/// A question, or a new answer to one, as the window describes it: what `chat_send` sends and
+/// `cost_estimate` prices.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ChatSendArgs {
-    pub request_id: String,
+pub struct Ask {
     pub model: String,
     #[serde(default)]
     pub options: RequestOptions,
+    #[serde(default)]
     pub conversation_id: Option<String>,
     #[serde(default)]
     pub parent_id: Option<String>,
@@ -33,31 +35,31 @@ pub struct ChatSendArgs {
     pub regenerate: Option<String>,
 }
 
-impl ChatSendArgs {
-    fn turn(&self) -> Result<Turn> {
-        turn(&self.conversation_id, &self.parent_id, &self.question, &self.regenerate)
+impl Ask {
+    pub fn turn(&self) -> Result<Turn> {
+        match (&self.regenerate, &self.question, &self.conversation_id) {
+            (Some(question), _, Some(conversation)) => {
+                Ok(Turn::Regenerate { conversation: conversation.clone(), question: question.clone() })
+            }
+            (None, Some(question), conversation) => Ok(Turn::Ask {
+                conversation: conversation.clone(),
+                parent: self.parent_id.clone(),
+                question: question.clone(),
+            }),
+            _ => Err(crate::history::Error::BadRequest(
+                "A request needs a question, or a conversation and the question to answer again.".into(),
+            )
+            .into()),
+        }
     }
 }
 
-/// The turn a send (or an estimate of one) describes.
-pub(crate) fn turn(
-    conversation: &Option<String>,
-    parent: &Option<String>,
-    question: &Option<String>,
-    regenerate: &Option<String>,
-) -> Result<Turn> {
-    match (regenerate, question, conversation) {
-        (Some(question), _, Some(conversation)) => {
-            Ok(Turn::Regenerate { conversation: conversation.clone(), question: question.clone() })
-        }
-        (None, Some(question), conversation) => {
-            Ok(Turn::Ask { conversation: conversation.clone(), parent: parent.clone(), question: question.clone() })
-        }
-        _ => Err(crate::history::Error::BadRequest(
-            "A request needs a question, or a conversation and the question to answer again.".into(),
-        )
-        .into()),
-    }
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatSendArgs {
+    pub request_id: String,
+    #[serde(flatten)]
+    pub ask: Ask,
 }
 
 /// Saves the question, starts streaming the answer into `on_event` and returns at once with the
@@ -72,11 +74,11 @@ pub async fn chat_send(
     inflight: State<'_, Arc<InFlight>>,
     prices: State<'_, Prices>,
 ) -> Result<Receipt> {
-    let turn = args.turn()?;
+    let turn = args.ask.turn()?;
     let target = api.target().await;
     let key = target.key.ok_or(api::Error::NoKey)?;
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
-    let start = TurnStart { turn, model: args.model.clone(), options: args.options.clone() };
+    let start = TurnStart { turn, model: args.ask.model.clone(), options: args.ask.options.clone() };
     let plan = match history.run(move |db| db.begin_turn(&start, context::DEFAULT_BUDGET)).await {
         Ok(plan) => plan,
         Err(e) => {
@@ -86,7 +88,7 @@ pub async fn chat_send(
     };
     // When the API reports no cost (OpenAI-compatible endpoints, older Sonar), it is computed
     // from the price table and marked as computed; an unknown model stays without a cost.
-    let (prices, model, context) = (prices.current(), args.model.clone(), args.options.search.context_size);
+    let (prices, model, context) = (prices.current(), args.ask.model.clone(), args.ask.options.search.context_size);
     let priced = move |ev: StreamEvent| match ev {
         StreamEvent::Usage(mut usage) if usage.cost.is_none() => {
             usage.cost = prices.compute(&model, &usage, context);
@@ -94,7 +96,7 @@ pub async fn chat_send(
         }
         ev => ev,
     };
-    let request = ChatRequest { model: args.model, messages: plan.messages, options: args.options };
+    let request = ChatRequest { model: args.ask.model, messages: plan.messages, options: args.ask.options };
     let answer_id = plan.receipt.assistant_message_id.clone();
     let client = api.client.clone();
     let endpoint = target.endpoint;

@@ -4,40 +4,22 @@
 use serde::Deserialize;
 use tauri::State;
 
-use crate::api::RequestOptions;
+use super::chat::Ask;
 use crate::error::Result;
 use crate::history::context;
 use crate::history::{SpendReport, SpendSummary};
 use crate::pricing::{Estimate, Sent};
 use crate::state::{History, Prices};
 
-/// The question about to be sent, as `chat_send` would get it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EstimateArgs {
-    pub model: String,
-    #[serde(default)]
-    pub options: RequestOptions,
-    #[serde(default)]
-    pub conversation_id: Option<String>,
-    #[serde(default)]
-    pub parent_id: Option<String>,
-    #[serde(default)]
-    pub question: Option<String>,
-    #[serde(default)]
-    pub regenerate: Option<String>,
-}
-
 /// What sending would cost: the earlier turns the send would include (nothing is written), the
 /// documented token estimate, and the price table with the person's rows.
 #[tauri::command]
-pub async fn cost_estimate(
-    args: EstimateArgs,
-    history: State<'_, History>,
-    prices: State<'_, Prices>,
-) -> Result<Estimate> {
-    let question = args.question.clone().or_else(|| args.regenerate.is_none().then(String::new));
-    let turn = super::chat::turn(&args.conversation_id, &args.parent_id, &question, &args.regenerate)?;
+pub async fn cost_estimate(mut args: Ask, history: State<'_, History>, prices: State<'_, Prices>) -> Result<Estimate> {
+    // An empty question box: what any question costs here.
+    if args.regenerate.is_none() {
+        args.question.get_or_insert_with(String::new);
+    }
+    let turn = args.turn()?;
     let preview = history.run(move |db| db.preview_turn(&turn, context::DEFAULT_BUDGET)).await?;
     let input = context::request_tokens(&preview.messages, args.options.system_prompt.as_deref());
     let sent = Sent {
