@@ -95,6 +95,8 @@ pub(crate) struct Shared {
     connections: AtomicU64,
     scenarios: Mutex<ScenarioState>,
     requests: Mutex<Vec<RecordedRequest>>,
+    /// When each delta of the latest `timestamps` answer was written (unix ms with fractions, in order).
+    sent: Arc<Mutex<Vec<f64>>>,
 }
 
 /// Locks a mutex, shrugging off poisoning: the data is plain and stays consistent.
@@ -113,6 +115,15 @@ impl Shared {
 
     pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.requests).clone()
+    }
+
+    /// The log a `timestamps` answer writes its send times into (emptied for each one).
+    pub(crate) fn sent_log(&self) -> Arc<Mutex<Vec<f64>>> {
+        Arc::clone(&self.sent)
+    }
+
+    pub(crate) fn sent_times(&self) -> Vec<f64> {
+        lock(&self.sent).clone()
     }
 }
 
@@ -136,6 +147,7 @@ impl MockServer {
             seed,
             connections: AtomicU64::new(0),
             scenarios: Mutex::new(ScenarioState::default()),
+            sent: Arc::default(),
             requests: Mutex::new(Vec::new()),
         });
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));

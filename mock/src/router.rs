@@ -102,6 +102,9 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
         answer.origin = format!("http://{host}");
     }
     (answer.images, answer.related, answer.openai) = (images, related, openai);
+    if scenario == Scenario::Timestamps {
+        answer.sent = Some(shared.sent_log());
+    }
     match (api, stream) {
         (Api::Agent, true) => agent::respond_stream(conn, answer).await,
         (Api::Agent, false) => agent::respond_json(conn, answer).await,
@@ -141,6 +144,7 @@ fn control(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Response {
     match (method, path) {
         ("GET", "/__mock/health") => Response::new(200, "text/plain", "ok"),
         ("GET", "/__mock/requests") => Response::json(200, &json!(shared.requests())),
+        ("GET", "/__mock/sent-times") => Response::json(200, &json!(shared.sent_times())),
         ("GET", "/__mock/scenario") => Response::json(200, &json!({"name": shared.scenarios().sticky().name()})),
         ("POST", "/__mock/scenario") => {
             let name = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["name"].as_str().map(String::from));
@@ -165,7 +169,7 @@ fn control(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Response {
         (
             _,
             "/v1/agent" | "/chat/completions" | "/v1/models" | "/__mock/health" | "/__mock/requests"
-            | "/__mock/scenario",
+            | "/__mock/scenario" | "/__mock/sent-times",
         ) => Response::json(405, &json!({"detail": "Method Not Allowed"})),
         _ => Response::json(404, &json!({"detail": "Not Found"})),
     }

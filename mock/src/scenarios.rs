@@ -173,13 +173,26 @@ pub(crate) struct Answer {
     pub related: bool,
     /// An OpenAI-style client asked `/chat/completions`: no Perplexity cost in usage.
     pub openai: bool,
+    /// `timestamps`: where each delta's send time goes (`GET /__mock/sent-times`).
+    pub sent: Option<std::sync::Arc<std::sync::Mutex<Vec<f64>>>>,
 }
 
 impl Answer {
     pub(crate) fn new(scenario: Scenario, model: String, rng: Rng, speed: f64) -> Self {
         let fixture = scenario.fixture().unwrap_or_else(fixtures::cited);
         let origin = "http://127.0.0.1".to_owned();
-        Answer { scenario, fixture, model, rng, speed, origin, images: false, related: false, openai: false }
+        Answer {
+            scenario,
+            fixture,
+            model,
+            rng,
+            speed,
+            origin,
+            images: false,
+            related: false,
+            openai: false,
+            sent: None,
+        }
     }
 
     /// An image URL as sent: the mock's own paths get its address in front.

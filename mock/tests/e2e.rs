@@ -341,6 +341,19 @@ async fn timestamps_carry_send_times() {
 }
 
 #[tokio::test]
+async fn an_agent_timestamps_answer_logs_when_each_delta_went_out() {
+    let cfg = MockConfig { seed: Some(12), speed: 0.1, ..MockConfig::default() };
+    let s = MockServer::start(cfg).await.unwrap();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:timestamps", true)).await;
+    let stamped: Vec<f64> = r.events().iter().filter_map(|e| e["mock_sent_at_ms"].as_f64()).collect();
+    let log = request(&s, "GET", "/__mock/sent-times", None, "").await;
+    let sent: Vec<f64> = serde_json::from_slice(&log.body).unwrap();
+    assert_eq!((stamped.len(), sent.len()), (5000, 5000));
+    assert!(sent.windows(2).all(|w| w[0] <= w[1]), "in order");
+    assert!(sent.iter().zip(&stamped).all(|(after, before)| after >= before), "logged once written");
+}
+
+#[tokio::test]
 async fn same_seed_same_chunking() {
     let mut runs = Vec::new();
     for _ in 0..2 {

@@ -21,6 +21,8 @@ struct Ctx {
     results_id: String,
     msg_id: String,
     reasoning_id: String,
+    /// `timestamps`: each delta's send time goes here.
+    sent: Option<std::sync::Arc<std::sync::Mutex<Vec<f64>>>>,
 }
 
 impl Ctx {
@@ -34,6 +36,7 @@ impl Ctx {
             results_id: format!("sr_{}", a.rng.hex(16)),
             msg_id: format!("msg_{}", a.rng.hex(16)),
             reasoning_id: format!("rs_{}", a.rng.hex(16)),
+            sent: a.sent.clone(),
         }
     }
 
@@ -185,6 +188,14 @@ async fn emit(
     send(out, seq, "response.output_item.done", json!({"output_index": 0, "item": sr_done})).await?;
     send(out, seq, "response.output_item.added", json!({"output_index": 1, "item": c.message("in_progress")})).await?;
     let start = tokio::time::Instant::now();
+    let record = |at: f64| {
+        if let Some(log) = &c.sent {
+            log.lock().unwrap_or_else(|e| e.into_inner()).push(at);
+        }
+    };
+    if let Some(log) = &c.sent {
+        log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
     for (i, d) in deltas.iter().enumerate() {
         match c.scenario.disruption(i, deltas.len()) {
             Some(Disruption::Drop) => return Ok(End::Abort),
@@ -206,6 +217,9 @@ async fn emit(
             ev["mock_sent_at_ms"] = json!(now_ms());
         }
         send(out, seq, "response.output_text.delta", ev).await?;
+        if c.scenario == Scenario::Timestamps {
+            record(now_ms());
+        }
         if c.scenario != Scenario::Timestamps {
             out.delay(delay).await?;
         }
