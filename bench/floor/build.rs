@@ -1,0 +1,4 @@
+//! Generates the Tauri context (config, icons, the capability in `capabilities/`).
+fn main() {
+    tauri_build::build()
+}
