@@ -61,18 +61,25 @@ impl Db {
         let rest = limit - hits.len();
         if rest > 0 {
             // Rank only the newest RANK_WINDOW matches: a common word matches most of a large
-            // history, and scoring every match would make each keystroke cost a full scan.
+            // history, and scoring every match would make each keystroke cost a full scan. The
+            // window is ranked on ids alone; only the hits shown are read whole (reading every
+            // candidate's text for the sort cost more than the ranking itself).
             let best = conn
                 .prepare_cached(
                     "WITH newest AS MATERIALIZED (
                          SELECT rowid AS seq, bm25(messages_fts) AS score FROM messages_fts
-                         WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)
+                         WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3),
+                     best AS MATERIALIZED (
+                         SELECT newest.seq, newest.score FROM newest
+                         JOIN messages m ON m.seq = newest.seq
+                         JOIN conversations c ON c.id = m.conversation_id
+                         WHERE c.deleted_at IS NULL
+                         ORDER BY newest.score LIMIT ?2)
                      SELECT m.id, m.conversation_id, m.role, c.title, c.updated_at, m.content
-                     FROM newest
-                     JOIN messages m ON m.seq = newest.seq
+                     FROM best
+                     JOIN messages m ON m.seq = best.seq
                      JOIN conversations c ON c.id = m.conversation_id
-                     WHERE c.deleted_at IS NULL
-                     ORDER BY newest.score LIMIT ?2",
+                     ORDER BY best.score",
                 )?
                 .query_map(params![query, rest, RANK_WINDOW], |r: &Row| {
                     let role: String = r.get(2)?;
