@@ -62,8 +62,8 @@ impl Db {
         if rest > 0 {
             // Rank only the newest RANK_WINDOW matches: a common word matches most of a large
             // history, and scoring every match would make each keystroke cost a full scan. The
-            // window is ranked on ids alone; only the hits shown are read whole (reading every
-            // candidate's text for the sort cost more than the ranking itself).
+            // window is ranked on ids alone; only the hits shown are read whole, so the sort
+            // never carries a thousand answers' text.
             let best = conn
                 .prepare_cached(
                     "WITH newest AS MATERIALIZED (
