@@ -9,7 +9,7 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 
-.PHONY: run demo test lint unit ui integration e2e build-debug setup-app setup-test mock icons clean
+.PHONY: run demo test lint unit ui integration e2e build-debug bench setup-app setup-test mock icons clean
 
 run: setup-app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then echo "make run opens a window: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2; exit 1; fi
@@ -48,6 +48,12 @@ e2e: build-debug
 
 build-debug:
 	cargo build -p citewise -p citewise-mock --bins
+
+## Benchmarks (not part of `make test`): release builds, then memory, start-up, streaming, search
+## and size next to the floor app (bench/floor) under Xvfb; writes BENCHMARKS.md and
+## bench/results/latest.json. BENCH_ARGS="--skip-build --runs 3 --only launch" reruns a part.
+bench: setup-test
+	scripts/with-desktop.sh node bench/run.mjs $(BENCH_ARGS)
 
 ## The local Perplexity-compatible server on port 8765 (Ctrl+C stops it).
 mock:
