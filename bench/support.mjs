@@ -5,7 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Builder } from 'selenium-webdriver';
-import { freePort, waitUntil } from '../e2e/support.mjs';
+import { endGroup, freePort, waitUntil } from '../e2e/support.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,24 +116,6 @@ export async function settledPss(pid, { gapMs = 1000, tolerance = 0.02, timeoutM
     }
     before = now;
   }
-}
-
-/** Ends a detached child's whole process group: SIGTERM, then SIGKILL for stragglers. */
-async function endGroup(child) {
-  const signal = (sig) => {
-    try {
-      process.kill(-child.pid, sig);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (!signal('SIGTERM')) return;
-  for (let i = 0; i < 40; i += 1) {
-    await sleep(50);
-    if (!signal(0)) return;
-  }
-  signal('SIGKILL');
 }
 
 /**

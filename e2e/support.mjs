@@ -137,7 +137,7 @@ export async function launchApp(mockUrl, extraEnv = {}) {
 }
 
 /** Ends a detached child's whole process group: SIGTERM, then SIGKILL for stragglers. */
-async function endGroup(child) {
+export async function endGroup(child) {
   const signal = (sig) => {
     try {
       process.kill(-child.pid, sig);
