@@ -53,6 +53,9 @@ build-debug:
 ## and size next to the floor app (bench/floor) under Xvfb; writes BENCHMARKS.md and
 ## bench/results/latest.json. BENCH_ARGS="--skip-build --runs 3 --only launch" reruns a part.
 bench: setup-test
+	@# The Tauri CLI builds the .deb. Not in package.json: its lock would have to list every
+	@# platform's binary package, and `npm ci` for the tests must not depend on them.
+	npm install --no-save --no-audit --no-fund @tauri-apps/cli@2.12.5
 	scripts/with-desktop.sh node bench/run.mjs $(BENCH_ARGS)
 
 ## The local Perplexity-compatible server on port 8765 (Ctrl+C stops it).

@@ -422,7 +422,7 @@ function markdown(result) {
   const notesFile = join(ROOT, 'bench/results/notes.md');
   if (existsSync(notesFile)) lines.push('', readFileSync(notesFile, 'utf8').trim());
   lines.push('', '## Running it', '',
-    '`make bench` (needs what `make setup-test` installs, plus the Tauri CLI from `package.json`).',
+    '`make bench` (needs what `make setup-test` installs, plus the Tauri CLI 2.12.5, which `make bench` installs without saving it).',
     '`make bench BENCH_ARGS="--skip-build --runs 3 --only launch"` reruns a part (producers: `size`,',
     '`launch` (memory and start-up), `stream`, `search`); `node bench/run.mjs --report-only` rewrites',
     'this file from `bench/results/latest.json` and `bench/results/notes.md`.', '');
