@@ -202,10 +202,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_version_1_file_with_data_is_searchable_after_the_upgrade() {
+    /// A file at `version` with one conversation (a question, an answer, an answer still
+    /// streaming), upgraded to the latest version.
+    fn upgraded_from(version: i64) -> Connection {
         let conn = Connection::open_in_memory().unwrap();
-        migrate_to(&conn, 1).unwrap();
+        migrate_to(&conn, version).unwrap();
         conn.execute_batch(
             "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'Everest height', 1, 1);
              INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
@@ -215,9 +216,18 @@ mod tests {
         )
         .unwrap();
         migrate(&conn).unwrap();
-        let hits = |table: &str, q: &str| -> i64 {
-            conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get(0)).unwrap()
-        };
+        conn
+    }
+
+    /// How many rows of the search index `table` match the FTS5 query `q`.
+    fn hits(conn: &Connection, table: &str, q: &str) -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_version_1_file_with_data_is_searchable_after_the_upgrade() {
+        let conn = upgraded_from(1);
+        let hits = |table: &str, q: &str| hits(&conn, table, q);
         assert_eq!(hits("messages_fts", "metres"), 1);
         assert_eq!(hits("titles_fts", "everest"), 1);
         assert_eq!(hits("messages_fts", "glaciers"), 0, "a streaming answer is indexed when it ends");
@@ -256,23 +266,11 @@ mod tests {
 
     #[test]
     fn a_version_3_file_gets_prefix_indexes_and_stays_consistent() {
-        let conn = Connection::open_in_memory().unwrap();
-        migrate_to(&conn, 3).unwrap();
-        conn.execute_batch(
-            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('c', 'Everest height', 1, 1);
-             INSERT INTO messages (id, conversation_id, role, content, status, created_at, updated_at)
-                 VALUES ('m1', 'c', 'user', 'How high is Everest?', 'complete', 1, 1),
-                        ('m2', 'c', 'assistant', 'It is 8849 metres tall.', 'complete', 2, 2),
-                        ('m3', 'c', 'assistant', 'half an answer about glaciers', 'streaming', 3, 3);",
-        )
-        .unwrap();
-        migrate(&conn).unwrap();
+        let conn = upgraded_from(3);
         let sql: String =
             conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'", [], |r| r.get(0)).unwrap();
         assert!(sql.contains("prefix = '1 2'"), "{sql}");
-        let hits = |table: &str, q: &str| -> i64 {
-            conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get(0)).unwrap()
-        };
+        let hits = |table: &str, q: &str| hits(&conn, table, q);
         assert_eq!(hits("messages_fts", "\"m\"*"), 1, "metres, through the prefix index");
         assert_eq!(hits("messages_fts", "\"hi\"*"), 1);
         assert_eq!(hits("titles_fts", "\"e\"*"), 1);
