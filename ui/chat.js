@@ -8,19 +8,24 @@
 // first (the backend keeps what arrived, as "interrupted"); each answer's channel feeds only its
 // own turn, and `view` is bumped whenever the shown conversation changes, so a late receipt or a
 // late open never lands in the wrong conversation.
+//
+// A long conversation is not drawn whole: the newest exchanges are, and older ones are drawn a
+// batch at a time as the view scrolls up to them (or "Show earlier messages" is pressed), so
+// opening a 500-message conversation costs what opening a 40-message one does. The turns and the
+// renderer behind them (branch.js) load with the first conversation or question, not the window.
 
 import { chatCancel, chatSend, conversationOpen, conversationSelectVersion, toIpcError } from './ipc.js';
 import { newRequestId, titleFrom } from './ask.js';
-import { buildBranch, revealMessage } from './branch.js';
 import { renderErrorBanner } from './errors.js';
-import { AssistantTurn } from './message.js';
-import { UserTurn } from './user-turn.js';
 
 /**
  * @typedef {import('./ipc.js').Conversation} Conversation
  * @typedef {import('./ipc.js').ConversationSummary} ConversationSummary
  * @typedef {import('./ipc.js').ChatArgs} ChatArgs
  * @typedef {import('./branch.js').Exchange} Exchange
+ * @typedef {import('./branch.js').StoredExchange} StoredExchange
+ * @typedef {import('./message.js').AssistantTurn} AssistantTurn
+ * @typedef {import('./user-turn.js').UserTurn} UserTurn
  * @typedef {{parentId: string | null, question: string} | {regenerate: string}} Ask
  *
  * @typedef {object} ChatElements
@@ -49,6 +54,23 @@ import { UserTurn } from './user-turn.js';
  */
 
 const ANNOUNCE_LENGTH = 600;
+/** Exchanges drawn when a conversation opens; older ones follow this many at a time. */
+const WINDOW = 20;
+/** How far above the view (px) older exchanges start being drawn, so scrolling up rarely waits. */
+const EARLIER_MARGIN = 1200;
+/** How long a smooth scroll to a search hit may take (older exchanges wait for it). */
+const REVEAL_MS = 800;
+
+/** @type {Promise<typeof import('./branch.js')> | null} */
+let turnsLoading = null;
+/** @type {typeof import('./branch.js') | null} */
+let turns = null;
+
+/** Load the turns and the renderer (once); resolves to branch.js. */
+function loadTurns() {
+  turnsLoading ??= import('./branch.js').then((module) => (turns = module));
+  return turnsLoading;
+}
 
 /**
  * @param {ChatElements} els
@@ -59,8 +81,10 @@ export function createChat(els, hooks) {
   /** @type {string | null} */
   let conversationId = null;
   let title = /** @type {string | null} */ (null);
-  /** @type {Exchange[]} */
+  /** @type {Exchange[]} the exchanges drawn, oldest first */
   let exchanges = [];
+  /** @type {StoredExchange[]} the shown branch's exchanges above them, not drawn yet */
+  let older = [];
   /** @type {{requestId: string, exchange: Exchange} | null} */
   let active = null;
   /** Bumped whenever the shown conversation changes; async work started under another is dropped. */
@@ -81,17 +105,88 @@ export function createChat(els, hooks) {
   };
 
   const renderEmpty = () => {
-    emptyState.hidden = exchanges.length > 0 || list.childElementCount > 0;
+    emptyState.hidden = exchanges.length > 0 || older.length > 0 || list.childElementCount > 0;
+  };
+
+  // Above the drawn exchanges while older ones exist: drawn when scrolled near, or on request.
+  const earlier = document.createElement('div');
+  earlier.className = 'earlier';
+  const earlierButton = document.createElement('button');
+  earlierButton.type = 'button';
+  earlierButton.className = 'earlier-button';
+  earlierButton.dataset.testid = 'earlier-messages';
+  earlier.append(earlierButton);
+  earlierButton.addEventListener('click', () => showEarlier(WINDOW, true));
+  let earlierQueued = false;
+  let earlierHeldUntil = 0;
+  /** No drawing of older exchanges for `ms` (a smooth scroll is under way); then look again. */
+  const holdEarlier = (/** @type {number} */ ms) => {
+    earlierHeldUntil = performance.now() + ms;
+    setTimeout(() => {
+      if (nearTop()) showEarlier(WINDOW);
+    }, ms + 20);
+  };
+  const nearTop = () => earlier.isConnected
+    && earlier.getBoundingClientRect().bottom > scroller.getBoundingClientRect().top - EARLIER_MARGIN;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && performance.now() >= earlierHeldUntil) showEarlier(WINDOW);
+    },
+    { root: scroller, rootMargin: `${EARLIER_MARGIN}px 0px 0px 0px` },
+  );
+  observer.observe(earlier);
+
+  const placeEarlier = () => {
+    if (!older.length) {
+      earlier.remove();
+      return;
+    }
+    const messages = older.reduce((n, ex) => n + (ex.user ? 1 : 0) + (ex.answer ? 1 : 0), 0);
+    earlierButton.textContent = `Show earlier messages (${messages})`;
+    if (list.firstChild !== earlier) list.prepend(earlier);
+  };
+
+  /**
+   * Draw the newest `count` of the exchanges not drawn yet above the others, keeping what is on
+   * screen where it is. While the top stays near the view (short messages), the next batch
+   * follows a frame later, until it is filled or nothing is left.
+   * @param {number} count
+   * @param {boolean} [fromButton]  pressed: keyboard focus must not be lost with the button
+   */
+  const showEarlier = (count, fromButton = false) => {
+    if (!older.length || !turns) return;
+    const batch = older.splice(Math.max(0, older.length - count));
+    const built = turns.buildExchanges(batch, userHooks, answerHooks);
+    if (active) for (const ex of built.exchanges) setTurnsBusy(ex, true);
+    const height = scroller.scrollHeight;
+    const top = scroller.scrollTop;
+    earlier.after(built.fragment);
+    exchanges.unshift(...built.exchanges);
+    scroller.scrollTop = top + (scroller.scrollHeight - height);
+    placeEarlier();
+    if (fromButton && !earlier.isConnected) {
+      const first = /** @type {HTMLElement | null} */ (list.querySelector('button'));
+      first?.focus();
+    }
+    if (older.length && !earlierQueued) {
+      earlierQueued = true;
+      requestAnimationFrame(() => {
+        earlierQueued = false;
+        if (nearTop() && performance.now() >= earlierHeldUntil) showEarlier(WINDOW);
+      });
+    }
   };
 
   const isBusy = () => active !== null;
 
+  const setTurnsBusy = (/** @type {Exchange} */ ex, /** @type {boolean} */ busy) => {
+    ex.user?.setBusy(busy);
+    ex.answer?.setBusy(busy);
+  };
+
   const setBusy = (/** @type {boolean} */ busy) => {
     list.classList.toggle('is-busy', busy);
-    for (const ex of exchanges) {
-      ex.user?.setBusy(busy);
-      ex.answer?.setBusy(busy);
-    }
+    for (const ex of exchanges) setTurnsBusy(ex, busy);
     hooks.onStreaming(busy);
   };
 
@@ -140,7 +235,8 @@ export function createChat(els, hooks) {
       const id = exchanges[i].answer?.id ?? exchanges[i].user?.id;
       if (id) return id;
     }
-    return null;
+    const stored = older.at(-1);
+    return stored?.answer?.id ?? stored?.user?.id ?? null;
   };
 
   /** Take an exchange and everything after it off the screen. */
@@ -223,9 +319,10 @@ export function createChat(els, hooks) {
   /** @param {string} question @param {string | null} parentId @returns {Exchange} */
   const addExchange = (question, parentId) => {
     /** @type {Exchange} */
+    const { AssistantTurn, UserTurn } = /** @type {typeof import('./branch.js')} */ (turns);
     const exchange = { user: new UserTurn(question, parentId, userHooks), answer: new AssistantTurn(answerHooks) };
     exchanges.push(exchange);
-    list.append(/** @type {UserTurn} */ (exchange.user).el, /** @type {AssistantTurn} */ (exchange.answer).el);
+    list.append(exchange.user.el, exchange.answer.el);
     renderEmpty();
     return exchange;
   };
@@ -237,6 +334,22 @@ export function createChat(els, hooks) {
    */
   const send = (question) => {
     if (active || opening || question.trim() === '') return false;
+    if (!turns) {
+      // The first question before the renderer has loaded (it starts loading with the first
+      // keystroke, so this is rare): wait for it, as for opening a conversation.
+      const shown = loading();
+      loadTurns()
+        .then(() => {
+          if (view !== shown) return;
+          loaded(shown);
+          send(question);
+        })
+        .catch((err) => {
+          console.error('loading the renderer failed:', err);
+          loaded(shown);
+        });
+      return true;
+    }
     const parentId = lastMessageId();
     if (!title) setShown(titleFrom(question), conversationId);
     start(addExchange(question, parentId), { parentId, question }, 'ask');
@@ -269,7 +382,7 @@ export function createChat(els, hooks) {
     if (active || opening || !exchange.user || !exchanges.includes(exchange)) return false;
     const index = exchanges.indexOf(exchange);
     dropFrom(index + 1);
-    const fresh = new AssistantTurn(answerHooks);
+    const fresh = new (/** @type {typeof import('./branch.js')} */ (turns).AssistantTurn)(answerHooks);
     if (exchange.answer) exchange.answer.el.replaceWith(fresh.el);
     else list.append(fresh.el);
     exchange.answer = fresh;
@@ -299,20 +412,42 @@ export function createChat(els, hooks) {
    * @param {{focus?: string | null, highlight?: boolean}} [options]
    */
   const render = (conversation, { focus = null, highlight = false } = {}) => {
+    const { buildExchanges, pairMessages } = /** @type {typeof import('./branch.js')} */ (turns);
     const another = conversation.id !== conversationId;
     conversationId = conversation.id;
-    const built = buildBranch(conversation.messages ?? [], userHooks, answerHooks);
+    const stored = pairMessages(conversation.messages ?? []);
+    // The newest exchanges, and down from the one to bring into view if it is older.
+    let from = Math.max(0, stored.length - WINDOW);
+    const at = focus ? stored.findIndex((ex) => ex.user?.id === focus || ex.answer?.id === focus) : -1;
+    if (at !== -1) from = Math.min(from, at);
+    older = stored.slice(0, from);
+    const built = buildExchanges(stored.slice(from), userHooks, answerHooks);
     exchanges = built.exchanges;
     list.replaceChildren(built.fragment);
+    placeEarlier();
     announcer.textContent = '';
     setShown(conversation.title, conversation.id);
     // Opening another conversation brings its model and options back; versions keep them.
     if (another) hooks.onLoaded(conversation);
     renderEmpty();
-    if (!focus || !revealMessage(list, focus, highlight)) {
+    if (!focus || !turns?.revealMessage(list, focus, highlight, false)) {
       followOutput = true;
       scrollToEnd(true);
     }
+  };
+
+  /**
+   * Bring a message of the shown branch into view (drawing older exchanges down to it first).
+   * @param {string} messageId
+   * @returns {boolean} false when it is not in the shown branch
+   */
+  const reveal = (messageId) => {
+    if (!turns) return false;
+    const at = older.findIndex((ex) => ex.user?.id === messageId || ex.answer?.id === messageId);
+    if (at !== -1) showEarlier(older.length - at);
+    // Drawing older exchanges moves the scroll position, which would cut the smooth scroll short.
+    holdEarlier(REVEAL_MS);
+    return turns.revealMessage(list, messageId, true);
   };
 
   /** Something else is about to be shown: no sending until it is. @returns {number} its view */
@@ -339,11 +474,11 @@ export function createChat(els, hooks) {
   const open = async (id, messageId = null, reload = false) => {
     // The conversation in view (maybe streaming): no reload, at most bring the hit into view.
     const inView = id === conversationId && !opening && exchanges.length > 0;
-    if (!reload && inView && (!messageId || revealMessage(list, messageId, true))) return;
+    if (!reload && inView && (!messageId || reveal(messageId))) return;
     stop();
     const shown = loading();
     try {
-      const conversation = await conversationOpen(id, messageId);
+      const [conversation] = await Promise.all([conversationOpen(id, messageId), loadTurns()]);
       if (view !== shown) return;
       render(conversation, { focus: messageId, highlight: messageId !== null });
     } catch (err) {
@@ -357,6 +492,7 @@ export function createChat(els, hooks) {
       }
       // Nothing of it is shown, so a question typed now starts a new conversation.
       exchanges = [];
+      older = [];
       conversationId = null;
       setShown(null, null);
       list.replaceChildren(renderErrorBanner(error, { onRetry: () => open(id, messageId), onOpenSettings: hooks.onOpenSettings }));
@@ -404,6 +540,7 @@ export function createChat(els, hooks) {
     list.removeAttribute('aria-busy');
     conversationId = null;
     exchanges = [];
+    older = [];
     list.replaceChildren();
     announcer.textContent = '';
     followOutput = true;
@@ -423,6 +560,10 @@ export function createChat(els, hooks) {
     newChat,
     open,
     isStreaming: () => active !== null,
+    /** Start loading the turns and the renderer (a question is being typed). */
+    prepare: () => {
+      loadTurns().catch((err) => console.error('loading the renderer failed:', err));
+    },
     /** The saved conversation in view, if any. */
     currentId: () => conversationId,
     /** The message the next question follows (null: the first question). */

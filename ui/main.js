@@ -221,7 +221,14 @@ function start() {
       send: /** @type {HTMLButtonElement} */ ($('#send')),
       stop: /** @type {HTMLButtonElement} */ ($('#stop')),
     },
-    { onSend: (text) => ask(text), onStop: () => chat.stop(), onInput: () => estimate.refresh() },
+    {
+      onSend: (text) => ask(text),
+      onStop: () => chat.stop(),
+      onInput: () => {
+        chat.prepare();
+        estimate.refresh();
+      },
+    },
   );
 
   const estimate = bindEstimate(

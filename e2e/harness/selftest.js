@@ -12,6 +12,7 @@ import { loadUi } from './load-ui.js';
 import { keyFlows, keyTextUnits } from './selftest-keys.js';
 import { historyFlows } from './selftest-history.js';
 import { historyMoreFlows } from './selftest-history-more.js';
+import { longConversationFlows } from './selftest-long.js';
 import { extrasFlows } from './selftest-extras.js';
 import { settingsFlows } from './selftest-settings.js';
 import { costFlows } from './selftest-cost.js';
@@ -124,7 +125,10 @@ async function windowFlows() {
   enter({ shiftKey: true });
   check('Enter while composing / Shift+Enter does not send', sends().length === 0);
 
+  // The first keystroke starts loading the renderer (chat.js); a question sent before it is
+  // there waits for it, so the first answer's turn may take a moment.
   await ask('How high is Mount Everest?');
+  await until(() => $('[data-testid="stop"]'), 5000).catch(() => {});
   check('stop replaces send while streaming', $('[data-testid="stop"]') && !$('[data-testid="send"]'));
   await settled();
   const turn = lastTurn();
@@ -246,6 +250,7 @@ async function run() {
     await keyFlows({ check, sleep, until });
     await historyFlows({ check, sleep, until });
     await historyMoreFlows({ check, sleep, until });
+    await longConversationFlows({ check, sleep, until });
     await extrasFlows({ check, sleep, until });
     await costFlows({ check, sleep, until });
   } catch (err) {
