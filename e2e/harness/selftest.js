@@ -5,6 +5,7 @@
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/e2e/harness/selftest.html
 
+import { renderBlocks } from '../../ui/markdown.js';
 import { StreamingMarkdown } from '../../ui/streaming.js';
 import { indexSources, linkCitations } from '../../ui/sources.js';
 import { citationUnits, cspUnits, html, markdownUnits, mathUnits } from './selftest-markdown.js';
@@ -95,6 +96,60 @@ async function streamingUnits() {
     { early, late, worst, p95, total, inFlush },
   );
   perf.remove();
+}
+
+/**
+ * One 5,000-word paragraph with a citation every 40 words, 17 words a frame (1,000 words/s at 60
+ * frames/s): it ends exactly as rendering it whole, and a frame renders a bounded amount of it
+ * (characters through decorate, counted; flush times reported, not asserted).
+ */
+async function longParagraphUnits() {
+  const names = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliett', 'kilo', 'lima'];
+  const words = [];
+  for (let i = 0; i < 5000; i += 1) {
+    let word = names[(i * 7 + Math.floor(i / names.length)) % names.length];
+    if (i % 40 === 39) word += `[${(Math.floor(i / 40) % 5) + 1}].`;
+    words.push(i === 0 ? word : ` ${word}`);
+  }
+  const text = words.join('');
+  const sources = indexSources([1, 2, 3, 4, 5].map((index) => ({ index, url: `https://s${index}.example/` })));
+  const host = document.createElement('div');
+  host.className = 'prose';
+  document.body.append(host);
+  let rendered = 0;
+  const md = new StreamingMarkdown(host, {
+    decorate: (nodes) => {
+      for (const node of nodes) rendered += node.textContent.length;
+      linkCitations(nodes, sources);
+    },
+  });
+  const chars = [];
+  const times = [];
+  for (let i = 0; i < words.length; i += 17) {
+    for (const word of words.slice(i, i + 17)) md.append(word);
+    rendered = 0;
+    const t = performance.now();
+    md.flush();
+    host.offsetHeight; // force layout, as a real frame would
+    times.push(performance.now() - t);
+    chars.push(rendered);
+  }
+  md.finish();
+  for (const group of host.querySelectorAll('.md-group')) group.replaceWith(...group.childNodes);
+  const expected = document.createElement('div');
+  const frag = renderBlocks(text);
+  linkCitations([...frag.childNodes], sources);
+  expected.append(frag);
+  check('streaming: a 5,000-word paragraph streamed ends exactly as rendered whole', host.innerHTML === expected.innerHTML, { got: host.innerHTML.slice(0, 300) });
+  const sorted = [...times].sort((a, b) => a - b);
+  const p95 = sorted[Math.floor(sorted.length * 0.95)];
+  const worst = Math.max(...chars);
+  check(
+    `streaming: a ${text.length}-character paragraph in ${times.length} frames renders at most ${worst} characters a frame; took p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms`,
+    worst < 4500,
+    { worst, p95, chars: chars.slice(-20) },
+  );
+  host.remove();
 }
 
 async function windowFlows() {
@@ -245,6 +300,7 @@ async function run() {
     await cspUnits(check);
     keyTextUnits(check);
     await streamingUnits();
+    await longParagraphUnits();
     await windowFlows();
     await settingsFlows({ check, sleep, until });
     await keyFlows({ check, sleep, until });
