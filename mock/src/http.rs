@@ -207,6 +207,8 @@ pub(crate) struct Conn {
     write: OwnedWriteHalf,
     gone: watch::Receiver<bool>,
     watcher: JoinHandle<()>,
+    /// A streamed body says `Access-Control-Allow-Origin: *` (see [`Conn::allow_any_origin`]).
+    any_origin: bool,
 }
 
 impl Conn {
@@ -223,7 +225,14 @@ impl Conn {
             }
             let _ = tx.send(true);
         });
-        Conn { write, gone, watcher }
+        Conn { write, gone, watcher, any_origin: false }
+    }
+
+    /// Lets a web page of any origin read this connection's streamed body (a plain GET needs no
+    /// preflight). The API endpoints never do this: their wire format stays the real one's.
+    pub(crate) fn allow_any_origin(mut self) -> Self {
+        self.any_origin = true;
+        self
     }
 
     pub(crate) fn is_gone(&self) -> bool {
@@ -277,8 +286,9 @@ impl Conn {
 
     /// Starts a `200` chunked response with the given content type.
     pub(crate) async fn start_chunked(mut self, content_type: &str) -> Result<Chunked, Gone> {
+        let cors = if self.any_origin { "Access-Control-Allow-Origin: *\r\n" } else { "" };
         let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n\
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n{cors}\
              Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         );
         self.write_raw(head.as_bytes()).await?;

@@ -42,6 +42,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream, rng: Rng) 
         ("POST", "/v1/agent") => chat(&shared, &req, conn, rng, Api::Agent).await,
         ("POST", "/chat/completions") => chat(&shared, &req, conn, rng, Api::Sonar).await,
         ("GET", "/v1/models") => conn.respond(&models(&shared, &req)).await,
+        ("GET", "/__mock/timestamps") => timestamps_for_pages(&shared, conn, rng).await,
         ("GET", p) if p.starts_with("/__mock/image/") => crate::images::serve(conn, &p["/__mock/image/".len()..]).await,
         (method, path) => conn.respond(&control(&shared, method, path, &req.body)).await,
     }
@@ -113,6 +114,16 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     }
 }
 
+/// `GET /__mock/timestamps`: the `timestamps` answer exactly as `POST /v1/agent` streams it (the
+/// same events, pacing and send-time log), for a web page: the benchmark floor reads it with
+/// `fetch()` from `tauri://localhost`. A GET with no key needs no CORS preflight, so the only
+/// addition is `Access-Control-Allow-Origin: *`; the sticky scenario does not apply.
+async fn timestamps_for_pages(shared: &Shared, conn: Conn, rng: Rng) {
+    let mut answer = Answer::new(Scenario::Timestamps, "perplexity/sonar".into(), rng, shared.speed);
+    answer.sent = Some(shared.sent_log());
+    agent::respond_stream(conn.allow_any_origin(), answer).await;
+}
+
 const MODELS: [&str; 7] = [
     "perplexity/sonar",
     "openai/gpt-5.4",
@@ -169,7 +180,7 @@ fn control(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Response {
         (
             _,
             "/v1/agent" | "/chat/completions" | "/v1/models" | "/__mock/health" | "/__mock/requests"
-            | "/__mock/scenario" | "/__mock/sent-times",
+            | "/__mock/scenario" | "/__mock/sent-times" | "/__mock/timestamps",
         ) => Response::json(405, &json!({"detail": "Method Not Allowed"})),
         _ => Response::json(404, &json!({"detail": "Not Found"})),
     }

@@ -354,6 +354,35 @@ async fn an_agent_timestamps_answer_logs_when_each_delta_went_out() {
 }
 
 #[tokio::test]
+async fn a_page_can_get_the_timestamps_answer_without_a_key_or_a_preflight() {
+    let cfg = MockConfig { seed: Some(12), speed: 0.1, ..MockConfig::default() };
+    let s = MockServer::start(cfg).await.unwrap();
+    s.set_scenario("cited"); // the sticky scenario does not apply
+    let r = request(&s, "GET", "/__mock/timestamps", None, "").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.header("content-type"), Some("text/event-stream"));
+    assert!(r.complete);
+    let events = r.events();
+    assert_eq!(agent_text(&events), fixture("timestamps").unwrap().text, "the Agent API's stream");
+    assert_eq!(kind(events.last().unwrap()), "response.completed");
+    let sent: Vec<f64> = request(&s, "GET", "/__mock/sent-times", None, "")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_f64().unwrap())
+        .collect();
+    assert_eq!(sent.len(), 5000, "send times logged as for POST /v1/agent");
+    assert!(s.requests().is_empty(), "a control request, not recorded");
+    assert_eq!(request(&s, "POST", "/__mock/timestamps", None, "").await.status, 405);
+    // The real endpoint's wire format is untouched.
+    let api = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:timestamps", true)).await;
+    assert_eq!(api.header("access-control-allow-origin"), None);
+}
+
+#[tokio::test]
 async fn same_seed_same_chunking() {
     let mut runs = Vec::new();
     for _ in 0..2 {
