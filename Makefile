@@ -36,6 +36,7 @@ unit:
 ## WebKitGTK, the engine of the Linux app, against a fake backend.
 ui:
 	npm run --silent test:ui
+	node --test bench/
 	python3 e2e/harness/webkit.py selftest
 
 ## Rust integration tests: api/ against the local server, secrets against a real Secret Service.

@@ -48,6 +48,15 @@ function start() {
   /** Model lists fetched this session, by the provider they were fetched for. */
   const lists = /** @type {Map<Provider, ModelList>} */ (new Map());
 
+  // The conversation list's first page is asked for first: it is what start-up paints.
+  const toast = createToaster($('#toasts'));
+  const historyList = createHistoryList($('#history'), {
+    onOpen: (id) => openConversation(id),
+    onMenu: (anchor, summary) => actions.openMenu(anchor, summary),
+    onRenamed: (summary) => chat.renamed(summary),
+    onError: (error) => toast.show({ text: error.message, tone: 'warn' }),
+  });
+
   bindExternalLinks(document);
   bindSourcePopover($('#conversation'));
   const notices = bindNotices($('#notices'));
@@ -152,13 +161,6 @@ function start() {
   const titleEl = $('#conversation-title');
   /** @type {ReturnType<typeof bindComposer>} */
   let composer;
-  const toast = createToaster($('#toasts'));
-  const historyList = createHistoryList($('#history'), {
-    onOpen: (id) => openConversation(id),
-    onMenu: (anchor, summary) => actions.openMenu(anchor, summary),
-    onRenamed: (summary) => chat.renamed(summary),
-    onError: (error) => toast.show({ text: error.message, tone: 'warn' }),
-  });
 
   const chat = createChat(
     {
