@@ -130,7 +130,9 @@ export function createChat(els, hooks) {
     && earlier.getBoundingClientRect().bottom > scroller.getBoundingClientRect().top - EARLIER_MARGIN;
   const observer = new IntersectionObserver(
     (entries) => {
-      if (entries.some((entry) => entry.isIntersecting) && performance.now() >= earlierHeldUntil) showEarlier(WINDOW);
+      // Not while the button has focus: a keyboard user reaching it is about to press it.
+      const held = performance.now() < earlierHeldUntil || document.activeElement === earlierButton;
+      if (entries.some((entry) => entry.isIntersecting) && !held) showEarlier(WINDOW);
     },
     { root: scroller, rootMargin: `${EARLIER_MARGIN}px 0px 0px 0px` },
   );
@@ -151,7 +153,8 @@ export function createChat(els, hooks) {
    * screen where it is. While the top stays near the view (short messages), the next batch
    * follows a frame later, until it is filled or nothing is left.
    * @param {number} count
-   * @param {boolean} [fromButton]  pressed: keyboard focus must not be lost with the button
+   * @param {boolean} [fromButton]  pressed: the new exchanges appear under the button, which stays
+   *   where it is (with keyboard focus, or on the first new exchange when none are left)
    */
   const showEarlier = (count, fromButton = false) => {
     if (!older.length || !turns) return;
@@ -162,13 +165,13 @@ export function createChat(els, hooks) {
     const top = scroller.scrollTop;
     earlier.after(built.fragment);
     exchanges.unshift(...built.exchanges);
-    scroller.scrollTop = top + (scroller.scrollHeight - height);
+    if (!fromButton) scroller.scrollTop = top + (scroller.scrollHeight - height);
     placeEarlier();
     if (fromButton && !earlier.isConnected) {
       const first = /** @type {HTMLElement | null} */ (list.querySelector('button'));
       first?.focus();
     }
-    if (older.length && !earlierQueued) {
+    if (older.length && !earlierQueued && !fromButton) {
       earlierQueued = true;
       requestAnimationFrame(() => {
         earlierQueued = false;

@@ -81,14 +81,23 @@ export async function longConversationFlows({ check, sleep, until }) {
   }
   check('long: scrolling up reaches the first question', !earlier() && questions()[0].dataset.messageId === 'long-q0' && questions().length === EXCHANGES + 1, questions().length);
 
-  // The button, from the keyboard: draws a batch and keeps focus on itself while more are left.
+  // The button, from the keyboard: reaching it (focus scrolls it into view) draws nothing yet;
+  // pressing it draws the next batch under it, and it stays in view with focus.
   k.id('new-chat').click();
   await openHit('zebrafinal');
   const button = earlier();
   button?.focus();
+  await sleep(150);
+  check('long: focusing "Show earlier messages" draws nothing by itself', questions().length === WINDOW && document.activeElement === button, questions().length);
   button?.click();
   await sleep(30);
-  check('long: "Show earlier messages" draws the next batch and keeps focus', questions().length >= 2 * WINDOW && document.activeElement === button, [questions().length, document.activeElement?.outerHTML.slice(0, 60)]);
+  const shown = () => {
+    const r = button?.getBoundingClientRect();
+    const v = scroller.getBoundingClientRect();
+    return !!r && r.top >= v.top - 1 && r.bottom <= v.bottom + 1;
+  };
+  check('long: pressing it draws the next batch under it, in view and focused', questions().length === 2 * WINDOW && document.activeElement === button && shown(),
+    [questions().length, document.activeElement?.outerHTML.slice(0, 60)]);
   k.id('new-chat').click();
   check('long: a new chat takes the button away', !earlier() && questions().length === 0);
 }
