@@ -233,18 +233,21 @@ async function windowFlows() {
   check('retry keeps the partial answer as version 1', lastTurn().querySelector('[data-testid="version-label"]')?.textContent === '2 / 2', lastTurn().querySelector('[data-testid="version-label"]')?.textContent);
 
   await ask('Slow one #slow');
-  await sleep(1500);
+  // Stop once part of the answer is on screen (its first words come ~1.5 s
+  // in; waiting on them rather than a fixed time keeps a loaded machine from
+  // stopping before anything arrived).
+  await until(() => (lastTurn().querySelector('[data-testid="assistant-content"]')?.textContent.length ?? 0) > 0, 10000);
   $('[data-testid="stop"]').click();
-  await sleep(50);
+  await until(() => lastTurn().dataset.state !== 'streaming', 5000).catch(() => {});
   const stopped = lastTurn();
   const cancel = calls.filter((c) => c.command === 'chat_cancel').at(-1);
-  check('stop keeps partial, says Stopped', stopped.dataset.state === 'stopped' && stopped.textContent.includes('Stopped') && stopped.querySelector('[data-testid="assistant-content"]').textContent.length > 0);
+  check('stop keeps partial, says Stopped', stopped.dataset.state === 'stopped' && stopped.textContent.includes('Stopped') && stopped.querySelector('[data-testid="assistant-content"]').textContent.length > 0, { state: stopped.dataset.state, content: stopped.querySelector('[data-testid="assistant-content"]')?.textContent.length });
   check('stop cancels that request', cancel?.args.requestId === sends().at(-1).args.args.requestId);
 
   await ask('Slow again #slow');
   await sleep(800);
   document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
-  await sleep(50);
+  await until(() => lastTurn().dataset.state !== 'streaming', 5000).catch(() => {});
   check('Esc stops', lastTurn().dataset.state === 'stopped');
 
   await ask('Try #hostile');
