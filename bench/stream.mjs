@@ -9,10 +9,14 @@
 // any webview app can do, bench/floor/ui/floor.js). Both pay the wait for the next display frame
 // (0–16.7 ms at 60 Hz) and the paint; what Citewise adds on top is its p95 minus the floor's.
 //
-// "On screen" is measured after the paint: a MutationObserver notes that the answer changed,
-// the next animation frame runs, and a task queued from that frame (which runs once the frame
-// is painted) reads the answer's text length and the time. Both clocks are the machine's wall
-// clock (the server's SystemTime, the page's performance.timeOrigin + performance.now()).
+// "On screen" is measured after the paint. A change made by a task between frames (the floor's
+// fetch() reads) is painted by the next frame: a MutationObserver notes the change, the next
+// animation frame runs, and a task queued from that frame (which runs once the frame is painted)
+// reads the answer's text length and the time. A change made inside an animation-frame callback
+// (Citewise draws there, as pages should) is painted by that same frame, so the task is queued
+// right away from the callback; waiting for another frame would count a whole frame too many
+// (the sampler wraps the page's requestAnimationFrame to tell the two apart). Both clocks are
+// the machine's wall clock (the server's SystemTime, the page's performance.timeOrigin + performance.now()).
 
 /**
  * Installed in the page before the answer starts: arguments are the whole answer's text, the
@@ -28,8 +32,10 @@ const INSTALL = `
   };
   const now = () => performance.timeOrigin + performance.now();
   let queued = false;
+  let queuedNow = false;
   const sample = () => {
     queued = false;
+    queuedNow = false;
     const node = answer();
     if (!node) return;
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
@@ -41,22 +47,38 @@ const INSTALL = `
       observer.disconnect();
     }
   };
+  // A change made by a task: painted by the next frame.
+  const raf = window.requestAnimationFrame.bind(window);
   const observer = new MutationObserver(() => {
     state.updates += 1;
     if (queued || state.done) return;
     queued = true;
-    requestAnimationFrame(() => setTimeout(sample, 0));
+    raf(() => setTimeout(sample, 0));
   });
   observer.observe(document.querySelector(rootSelector), {
     childList: true, subtree: true, characterData: true,
+  });
+  // A change made in an animation-frame callback: painted by this frame.
+  window.requestAnimationFrame = (callback) => raf((t) => {
+    try {
+      callback(t);
+    } finally {
+      if (!state.done && observer.takeRecords().length) {
+        state.updates += 1;
+        if (!queuedNow) {
+          queuedNow = true;
+          setTimeout(sample, 0);
+        }
+      }
+    }
   });
   let last = 0;
   const frame = (t) => {
     if (last) state.frames.push(t - last);
     last = t;
-    if (!state.done) requestAnimationFrame(frame);
+    if (!state.done) raf(frame);
   };
-  requestAnimationFrame(frame);
+  raf(frame);
 `;
 
 const COLLECT = `const s = window.__benchStream;
