@@ -115,6 +115,8 @@ export async function launchApp(mockUrl, extraEnv = {}) {
   return {
     driver,
     dataDir,
+    /** The process group of the drivers, the app and its WebKit processes. */
+    group: child.pid,
     /** SIGKILL the app itself (not the drivers), as a crash or a power user's kill -9 would. */
     async kill() {
       const { execFileSync } = await import('node:child_process');

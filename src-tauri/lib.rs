@@ -11,6 +11,8 @@ pub mod images;
 pub mod keys;
 pub mod pricing;
 pub mod relay;
+#[cfg(target_os = "linux")]
+pub mod rendering;
 pub mod secrets;
 pub mod settings;
 pub mod state;

@@ -2,6 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Before anything else starts a thread or loads WebKit: how the window will be painted.
+    #[cfg(target_os = "linux")]
+    citewise::rendering::choose();
     // Without a display GTK cannot start, and its panic explains nothing to a person.
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
