@@ -15,8 +15,9 @@ use crate::api::StreamEvent;
 /// stream each token waits 0–`FRAME` here (p95 ≈ 15 ms at 1,000 tokens/s) before the webview
 /// waits for its next frame. 8 ms would halve that wait for up to 125 messages a second, but
 /// measured end to end (`bench/stream.mjs`, 2026-11-22) it changed neither the latency nor the
-/// CPU time of a streamed answer: the UI's render and the paint dominate. Measure again before
-/// changing it.
+/// CPU time of a streamed answer, and neither did 4 ms (measured again with the corrected sampler:
+/// p50 70 vs 69 ms): the channel's delivery through the app's main thread and the frames dominate.
+/// Measure again before changing it.
 pub const FRAME: Duration = Duration::from_millis(16);
 
 /// Forwards events from `rx` to `send` until `rx` closes. When `send` reports the receiver is
