@@ -10,13 +10,15 @@
 // late open never lands in the wrong conversation.
 //
 // A long conversation is not drawn whole: the newest exchanges are, and older ones are drawn a
-// batch at a time as the view scrolls up to them (or "Show earlier messages" is pressed), so
-// opening a 500-message conversation costs what opening a 40-message one does. The turns and the
-// renderer behind them (branch.js) load with the first conversation or question, not the window.
+// batch at a time as the view scrolls up to them (or "Show earlier messages" is pressed: the row
+// above them, earlier.js), so opening a 500-message conversation costs what opening a 40-message
+// one does. The turns and the renderer behind them (branch.js) load with the first conversation
+// or question, not the window.
 
 import { chatCancel, chatSend, conversationOpen, conversationSelectVersion, toIpcError } from './ipc.js';
 import { newRequestId, titleFrom } from './ask.js';
 import { renderErrorBanner } from './errors.js';
+import { createEarlier, WINDOW } from './earlier.js';
 
 /**
  * @typedef {import('./ipc.js').Conversation} Conversation
@@ -54,10 +56,6 @@ import { renderErrorBanner } from './errors.js';
  */
 
 const ANNOUNCE_LENGTH = 600;
-/** Exchanges drawn when a conversation opens; older ones follow this many at a time. */
-const WINDOW = 20;
-/** How far above the view (px) older exchanges start being drawn, so scrolling up rarely waits. */
-const EARLIER_MARGIN = 1200;
 /** How long a smooth scroll to a search hit may take (older exchanges wait for it). */
 const REVEAL_MS = 800;
 
@@ -109,76 +107,18 @@ export function createChat(els, hooks) {
   };
 
   // Above the drawn exchanges while older ones exist: drawn when scrolled near, or on request.
-  const earlier = document.createElement('div');
-  earlier.className = 'earlier';
-  const earlierButton = document.createElement('button');
-  earlierButton.type = 'button';
-  earlierButton.className = 'earlier-button';
-  earlierButton.dataset.testid = 'earlier-messages';
-  earlier.append(earlierButton);
-  earlierButton.addEventListener('click', () => showEarlier(WINDOW, true));
-  let earlierQueued = false;
-  let earlierHeldUntil = 0;
-  /** No drawing of older exchanges for `ms` (a smooth scroll is under way); then look again. */
-  const holdEarlier = (/** @type {number} */ ms) => {
-    earlierHeldUntil = performance.now() + ms;
-    setTimeout(() => {
-      if (nearTop()) showEarlier(WINDOW);
-    }, ms + 20);
-  };
-  const nearTop = () => earlier.isConnected
-    && earlier.getBoundingClientRect().bottom > scroller.getBoundingClientRect().top - EARLIER_MARGIN;
-  const observer = new IntersectionObserver(
-    (entries) => {
-      // Not while the button has focus: a keyboard user reaching it is about to press it.
-      const held = performance.now() < earlierHeldUntil || document.activeElement === earlierButton;
-      if (entries.some((entry) => entry.isIntersecting) && !held) showEarlier(WINDOW);
+  const earlier = createEarlier({ scroller, list }, {
+    messagesLeft: () => older.reduce((n, ex) => n + (ex.user ? 1 : 0) + (ex.answer ? 1 : 0), 0),
+    drawBatch: (count, after) => {
+      if (!older.length || !turns) return false;
+      const batch = older.splice(Math.max(0, older.length - count));
+      const built = turns.buildExchanges(batch, userHooks, answerHooks);
+      if (active) for (const ex of built.exchanges) setTurnsBusy(ex, true);
+      after.after(built.fragment);
+      exchanges.unshift(...built.exchanges);
+      return true;
     },
-    { root: scroller, rootMargin: `${EARLIER_MARGIN}px 0px 0px 0px` },
-  );
-  observer.observe(earlier);
-
-  const placeEarlier = () => {
-    if (!older.length) {
-      earlier.remove();
-      return;
-    }
-    const messages = older.reduce((n, ex) => n + (ex.user ? 1 : 0) + (ex.answer ? 1 : 0), 0);
-    earlierButton.textContent = `Show earlier messages (${messages})`;
-    if (list.firstChild !== earlier) list.prepend(earlier);
-  };
-
-  /**
-   * Draw the newest `count` of the exchanges not drawn yet above the others, keeping what is on
-   * screen where it is. While the top stays near the view (short messages), the next batch
-   * follows a frame later, until it is filled or nothing is left.
-   * @param {number} count
-   * @param {boolean} [fromButton]  pressed: the new exchanges appear under the button, which stays
-   *   where it is (with keyboard focus, or on the first new exchange when none are left)
-   */
-  const showEarlier = (count, fromButton = false) => {
-    if (!older.length || !turns) return;
-    const batch = older.splice(Math.max(0, older.length - count));
-    const built = turns.buildExchanges(batch, userHooks, answerHooks);
-    if (active) for (const ex of built.exchanges) setTurnsBusy(ex, true);
-    const height = scroller.scrollHeight;
-    const top = scroller.scrollTop;
-    earlier.after(built.fragment);
-    exchanges.unshift(...built.exchanges);
-    if (!fromButton) scroller.scrollTop = top + (scroller.scrollHeight - height);
-    placeEarlier();
-    if (fromButton && !earlier.isConnected) {
-      const first = /** @type {HTMLElement | null} */ (list.querySelector('button'));
-      first?.focus();
-    }
-    if (older.length && !earlierQueued && !fromButton) {
-      earlierQueued = true;
-      requestAnimationFrame(() => {
-        earlierQueued = false;
-        if (nearTop() && performance.now() >= earlierHeldUntil) showEarlier(WINDOW);
-      });
-    }
-  };
+  });
 
   const isBusy = () => active !== null;
 
@@ -427,7 +367,7 @@ export function createChat(els, hooks) {
     const built = buildExchanges(stored.slice(from), userHooks, answerHooks);
     exchanges = built.exchanges;
     list.replaceChildren(built.fragment);
-    placeEarlier();
+    earlier.place();
     announcer.textContent = '';
     setShown(conversation.title, conversation.id);
     // Opening another conversation brings its model and options back; versions keep them.
@@ -447,9 +387,9 @@ export function createChat(els, hooks) {
   const reveal = (messageId) => {
     if (!turns) return false;
     const at = older.findIndex((ex) => ex.user?.id === messageId || ex.answer?.id === messageId);
-    if (at !== -1) showEarlier(older.length - at);
+    if (at !== -1) earlier.show(older.length - at);
     // Drawing older exchanges moves the scroll position, which would cut the smooth scroll short.
-    holdEarlier(REVEAL_MS);
+    earlier.hold(REVEAL_MS);
     return turns.revealMessage(list, messageId, true);
   };
 
