@@ -1,13 +1,15 @@
 // End-to-end: how the real window is painted. On a machine without a GPU (no DRM render node, as
-// on this test machine under Xvfb) Citewise asks WebKit for Skia's CPU painter, which its web
-// process inherits; a value the person set themselves is left alone (src-tauri/rendering.rs).
+// on this test machine under Xvfb) Citewise asks WebKit for Skia's CPU painter and no accelerated
+// compositing, which its web process inherits; a value the person set themselves is left alone,
+// switch by switch (src-tauri/rendering.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { startMock, launchApp, waitUntil } from './support.mjs';
 
-const SWITCH = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
+const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
+const COMPOSITING = 'WEBKIT_DISABLE_COMPOSITING_MODE';
 const hasGpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
 
 let mock;
@@ -35,20 +37,35 @@ async function webProcessEnv(app) {
   return env;
 }
 
-test('without a GPU the window is painted on the CPU', { skip: hasGpu && 'this machine has a GPU render node' }, async () => {
-  // Unset for the app even if this shell has it (spawn leaves out undefined values).
-  const app = await launchApp(mock.baseUrl, { [SWITCH]: undefined });
+test('without a GPU the window is painted on the CPU, without OpenGL compositing', { skip: hasGpu && 'this machine has a GPU render node' }, async () => {
+  // Unset for the app even if this shell has them (spawn leaves out undefined values).
+  const app = await launchApp(mock.baseUrl, { [PAINTER]: undefined, [COMPOSITING]: undefined });
   try {
-    assert.equal((await webProcessEnv(app)).get(SWITCH), '1');
+    const env = await webProcessEnv(app);
+    assert.equal(env.get(PAINTER), '1');
+    assert.equal(env.get(COMPOSITING), '1');
   } finally {
     await app.close();
   }
 });
 
-test("the person's own setting wins", async () => {
-  const app = await launchApp(mock.baseUrl, { [SWITCH]: '0' });
+test("the person's own setting wins, switch by switch", { skip: hasGpu && 'this machine has a GPU render node' }, async () => {
+  const app = await launchApp(mock.baseUrl, { [PAINTER]: '0', [COMPOSITING]: undefined });
   try {
-    assert.equal((await webProcessEnv(app)).get(SWITCH), '0');
+    const env = await webProcessEnv(app);
+    assert.equal(env.get(PAINTER), '0');
+    assert.equal(env.get(COMPOSITING), '1', 'the other switch is still decided by Citewise');
+  } finally {
+    await app.close();
+  }
+});
+
+test('CITEWISE_WEBKIT_DEFAULTS keeps WebKit as it is', async () => {
+  const app = await launchApp(mock.baseUrl, { CITEWISE_WEBKIT_DEFAULTS: '1', [PAINTER]: undefined, [COMPOSITING]: undefined });
+  try {
+    const env = await webProcessEnv(app);
+    assert.equal(env.get(PAINTER), undefined);
+    assert.equal(env.get(COMPOSITING), undefined);
   } finally {
     await app.close();
   }

@@ -9,16 +9,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::StreamEvent;
 
-/// The shortest gap between two text messages to the webview: one display frame at 60 Hz.
+/// The shortest gap between two text messages to the webview.
 ///
 /// A delta arriving within `FRAME` of the last flush waits for the next one, so under a steady
-/// stream each token waits 0–`FRAME` here (p95 ≈ 15 ms at 1,000 tokens/s) before the webview
-/// waits for its next frame. 8 ms would halve that wait for up to 125 messages a second, but
-/// measured end to end (`bench/stream.mjs`, 2026-11-22) it changed neither the latency nor the
-/// CPU time of a streamed answer, and neither did 4 ms (measured again with the corrected sampler:
-/// p50 70 vs 69 ms): the channel's delivery through the app's main thread and the frames dominate.
-/// Measure again before changing it.
-pub const FRAME: Duration = Duration::from_millis(16);
+/// stream each token waits 0–`FRAME` here before the webview waits for its next frame; the UI
+/// draws at most once a frame whatever arrives, so this only bounds the channel's message rate
+/// (250 a second at most). Measured end to end (`bench/stream.mjs`, both apps without OpenGL
+/// compositing, 3 runs each, 2026-11-22): 16 ms (one frame) added p50 +22 / p95 +25 ms to the
+/// floor's latency, 4 ms +13 / +8 ms; the UI's frames and DOM updates (60 a second) did not
+/// change. (Measured while WebKit still composited with an emulated GPU, frames came every 37 ms
+/// and no interval mattered.) Measure again before changing it.
+pub const FRAME: Duration = Duration::from_millis(4);
 
 /// Forwards events from `rx` to `send` until `rx` closes. When `send` reports the receiver is
 /// gone (window closed or reloaded), the request is cancelled and the rest is dropped.
@@ -99,11 +100,12 @@ mod tests {
             sink.lock().unwrap().push((Instant::now(), ev));
             true
         }));
+        let step = FRAME / 8;
         tx.send(delta("a")).unwrap(); // first delta goes straight out
-        tokio::time::sleep(Duration::from_millis(1)).await;
+        tokio::time::sleep(step).await;
         for t in ["b", "c", "d"] {
             tx.send(delta(t)).unwrap();
-            tokio::time::sleep(Duration::from_millis(2)).await;
+            tokio::time::sleep(step).await;
         }
         tx.send(StreamEvent::Searching { queries: vec!["q".into()] }).unwrap(); // flushes "bcd" first
         tx.send(delta("e")).unwrap();
