@@ -188,6 +188,10 @@ test('no file Citewise or its webview wrote holds the key', { skip }, (t) => {
   const { scanned, found, files } = filesWithKey();
   t.diagnostic(`${scanned} files scanned: ${files.join(', ')}`);
   assert.deepEqual(found, [], `the key is in ${found.join(', ')} (${scanned} files scanned)`);
+  // The log file is among them, and this session wrote to it.
+  const log = files.find((f) => f === join(dataDir, 'logs', 'citewise.log'));
+  assert.ok(log, 'the log file was scanned');
+  assert.match(readFileSync(log, 'utf8'), /INFO  citewise: Citewise \S+ starting/);
 });
 
 test('Remove asks first, then the keyring entry is gone and the key form is back', { skip }, async (t) => {

@@ -26,6 +26,7 @@ fn main() {
                 "history_export",
                 "history_import",
                 "export_folder_open",
+                "folder_open",
                 "image_fetch",
                 "prices_get",
                 "cost_estimate",

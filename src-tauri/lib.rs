@@ -9,6 +9,7 @@ pub mod error;
 pub mod history;
 pub mod images;
 pub mod keys;
+pub mod logging;
 pub mod pricing;
 pub mod relay;
 #[cfg(target_os = "linux")]
@@ -22,7 +23,7 @@ use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
-use state::{ApiState, DataDir, History, InFlight, Notices, Prices, SettingsFile, EXPORT_DIR_ENV};
+use state::{ApiState, DataDir, History, InFlight, LogDir, Notices, Prices, SettingsFile, EXPORT_DIR_ENV};
 
 /// Environment variable that moves all of Citewise's data (tests use throwaway folders).
 pub const DATA_DIR_ENV: &str = "CITEWISE_DATA_DIR";
@@ -40,6 +41,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::open_url,
+            commands::app::folder_open,
             commands::chat::chat_send,
             commands::chat::chat_cancel,
             commands::settings::settings_get,
@@ -70,6 +72,11 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
             std::fs::create_dir_all(&data_dir)?;
+            let data_dir_from_env = std::env::var_os(DATA_DIR_ENV).is_some_and(|v| !v.is_empty());
+            let log_dir = logging::folder(data_dir_from_env, &data_dir, app.path().app_log_dir().ok());
+            app.handle().plugin(logging::plugin(log_dir.clone()))?;
+            log::info!("Citewise {} starting; data in {}", env!("CARGO_PKG_VERSION"), data_dir.display());
+            app.manage(LogDir(log_dir));
             let file = SettingsFile(data_dir.join(settings::FILE_NAME));
             let mut notices: Vec<String> = settings::quarantine_if_corrupt(&file.0).into_iter().collect();
             let (settings, rejected) = commands::settings::load(app.handle(), &file);

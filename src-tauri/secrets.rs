@@ -62,7 +62,13 @@ impl ApiKey {
     /// Trims whitespace a paste may bring along; `None` for an empty key.
     pub fn new(raw: &str) -> Option<ApiKey> {
         let trimmed = raw.trim();
-        (!trimmed.is_empty()).then(|| ApiKey(trimmed.to_owned()))
+        if trimmed.is_empty() {
+            return None;
+        }
+        // Every key the app holds, from the keyring, the environment or a paste, is kept out of
+        // the log file from here on.
+        crate::logging::never_log(trimmed);
+        Some(ApiKey(trimmed.to_owned()))
     }
 
     /// The secret itself, for building the `Authorization` header only.

@@ -145,6 +145,9 @@ impl InFlight {
 /// The folder that holds everything Citewise stores (`CITEWISE_DATA_DIR` overrides it).
 pub struct DataDir(pub PathBuf);
 
+/// The folder of the log files (`crate::logging`).
+pub struct LogDir(pub PathBuf);
+
 /// Saved conversations, and where exports are written.
 pub struct History {
     pub db: Arc<crate::history::Db>,

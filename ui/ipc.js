@@ -27,6 +27,7 @@
  * @property {KeySource} keySource     for the selected provider's key
  * @property {string | null} keyLast4
  * @property {string} dataDir
+ * @property {string} logDir           where the log files are
  * @property {string[]} notices        one-time messages for the person; each is returned once
  *
  * @typedef {"hour" | "day" | "week" | "month" | "year"} Recency
@@ -609,4 +610,13 @@ export function historyImport(text) {
  */
 export function exportFolderOpen() {
   return call('export_folder_open');
+}
+
+/**
+ * Open one of Citewise's folders (data or logs) in the system file manager.
+ * @param {"data" | "logs"} folder
+ * @returns {Promise<void>}
+ */
+export function folderOpen(folder) {
+  return call('folder_open', { folder });
 }

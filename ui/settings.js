@@ -6,7 +6,7 @@
 // the form. Esc closes the sheet, Tab stays inside, focus goes back.
 
 import { bindCostSettings } from './cost-settings.js';
-import { accountFor, pricesGet, settingsGet, settingsUpdate } from './ipc.js';
+import { accountFor, folderOpen, pricesGet, settingsGet, settingsUpdate, toIpcError } from './ipc.js';
 import { createKeyForm } from './keys.js';
 import { bindSettingsForm } from './settings-form.js';
 import { trapTab } from './focus-trap.js';
@@ -57,6 +57,7 @@ function renderStatus(root, status) {
   set('provider', PROVIDERS[status.provider] ?? status.provider);
   set('base-url', status.baseUrl);
   set('data-dir', status.dataDir ?? '—');
+  set('log-dir', status.logDir ?? '—');
   set('version', status.version);
 }
 
@@ -195,6 +196,18 @@ export function bindSettings({ dialog, openButton }, hooks) {
 
   // WebKit does not focus a clicked button everywhere; say where focus goes back to.
   openButton.addEventListener('click', () => open({ opener: openButton }));
+  const folderError = /** @type {HTMLElement} */ (dialog.querySelector('[data-testid="folder-error"]'));
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (dialog.querySelectorAll('[data-folder]'))) {
+    button.addEventListener('click', async () => {
+      folderError.hidden = true;
+      try {
+        await folderOpen(button.dataset.folder === 'logs' ? 'logs' : 'data');
+      } catch (err) {
+        folderError.textContent = `Could not open the folder. ${toIpcError(err).message}`;
+        folderError.hidden = false;
+      }
+    });
+  }
   for (const close of dialog.querySelectorAll('[data-close]')) {
     close.addEventListener('click', () => dialog.close());
   }

@@ -419,6 +419,7 @@
       keySource: resolveKey(accountOf(settings.provider)).source,
       keyLast4: resolveKey(accountOf(settings.provider)).last4,
       dataDir: '/home/you/.local/share/app.citewise.desktop',
+      logDir: '/home/you/.local/share/app.citewise.desktop/logs',
       notices: notices.splice(0),
     }),
     settings_get: () => clone(settings),
@@ -451,6 +452,11 @@
       console.info('[mock] open_url', url);
       return null;
     },
+    folder_open: ({ folder }) => {
+      if (folder !== 'data' && folder !== 'logs') throw { kind: 'bad_request', message: `unknown variant \`${folder}\`` };
+      if (mock.folderFails) throw { kind: 'folder', message: 'No file manager could open it.' };
+      return null;
+    },
   };
 
   async function invoke(command, args = {}) {
@@ -461,6 +467,6 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  const mock = { calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history, cost };
+  const mock = { folderFails: false, calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history, cost };
   window.__mockTauri = mock;
 })();

@@ -55,6 +55,20 @@ export async function settingsFlows({ check, sleep, until }) {
 
   // The form shows the saved settings.
   await openSheet();
+  const folderError = $('[data-testid="folder-error"]');
+  const folderCalls = () => calls.filter((c) => c.command === 'folder_open').map((c) => c.args.folder);
+  check('about: shows where the logs are', $('[data-field="log-dir"]').textContent === '/home/you/.local/share/app.citewise.desktop/logs', $('[data-field="log-dir"]').textContent);
+  $('[data-testid="open-logs-folder"]').click();
+  $('[data-testid="open-data-folder"]').click();
+  await sleep(10);
+  check('about: Open logs / data folder ask for those folders', folderCalls().join() === 'logs,data' && folderError.hidden, folderCalls());
+  mock.folderFails = true;
+  $('[data-testid="open-logs-folder"]').click();
+  await until(() => !folderError.hidden);
+  check('about: a folder that cannot be opened says so', folderError.textContent === 'Could not open the folder. No file manager could open it.', folderError.textContent);
+  mock.folderFails = false;
+  $('[data-testid="open-logs-folder"]').click();
+  await until(() => folderError.hidden);
   const group = $('[data-testid="settings-provider"]');
   check('form: provider from settings_get', group.dataset.value === 'agent' && $('input[name="provider"]:checked').value === 'agent');
   check('form: every control is labelled', $$('#settings input, #settings select').every((c) => c.labels?.length > 0 || c.getAttribute('aria-label')), $$('#settings input, #settings select').filter((c) => !c.labels?.length).map((c) => c.id || c.name));

@@ -6,7 +6,7 @@ use tauri::State;
 use crate::api::Provider;
 use crate::error::{AppError, Result};
 use crate::secrets::KeySource;
-use crate::state::{ApiState, DataDir, Notices, SettingsFile};
+use crate::state::{ApiState, DataDir, LogDir, Notices, SettingsFile};
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,6 +19,7 @@ pub struct AppStatus {
     /// Enough for a person to recognise the key; the key itself never reaches the webview.
     key_last4: Option<String>,
     data_dir: String,
+    log_dir: String,
     /// One-time messages for the person (each is returned once).
     notices: Vec<String>,
 }
@@ -28,6 +29,7 @@ pub async fn app_status<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     api: State<'_, ApiState>,
     data_dir: State<'_, DataDir>,
+    log_dir: State<'_, LogDir>,
     file: State<'_, SettingsFile>,
     notices: State<'_, Notices>,
 ) -> Result<AppStatus> {
@@ -41,8 +43,31 @@ pub async fn app_status<R: tauri::Runtime>(
         key_source: target.key_source,
         key_last4: target.key.as_ref().map(|k| k.last4()),
         data_dir: data_dir.0.display().to_string(),
+        log_dir: log_dir.0.display().to_string(),
         notices: std::mem::take(&mut *notices.0.lock().unwrap_or_else(|e| e.into_inner())),
     })
+}
+
+/// A folder of Citewise's own that a person may want to look into.
+#[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Folder {
+    /// Where history, settings and the webview's storage are.
+    Data,
+    /// The log files.
+    Logs,
+}
+
+/// Opens one of Citewise's folders in the system's file manager (created first if it is not
+/// there yet, e.g. the log folder before anything was logged).
+#[tauri::command]
+pub fn folder_open(folder: Folder, data_dir: State<'_, DataDir>, log_dir: State<'_, LogDir>) -> Result<()> {
+    let path = match folder {
+        Folder::Data => &data_dir.0,
+        Folder::Logs => &log_dir.0,
+    };
+    std::fs::create_dir_all(path).map_err(|e| AppError::Folder(e.to_string()))?;
+    open::that_detached(path).map_err(|e| AppError::Folder(e.to_string()))
 }
 
 /// Opens a web link in the system browser. The scheme is checked here again, whatever the UI
