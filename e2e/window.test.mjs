@@ -1,12 +1,15 @@
-// End-to-end: how the real window is painted. On a machine without a GPU (no DRM render node, as
+// End-to-end: the window itself. One Citewise per data folder (a second launch brings the
+// first forward and exits), the window's size and place kept across a restart, and how it is
+// painted. On a machine without a GPU (no DRM render node, as
 // on this test machine under Xvfb) Citewise asks WebKit for Skia's CPU painter and no accelerated
 // compositing, which its web process inherits; a value the person set themselves is left alone,
 // switch by switch (src-tauri/rendering.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { startMock, launchApp, waitUntil } from './support.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { APP, KEY, startMock, launchApp, launchAppIn, makeDataDir, waitUntil } from './support.mjs';
 
 const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
 const COMPOSITING = 'WEBKIT_DISABLE_COMPOSITING_MODE';
@@ -68,5 +71,78 @@ test('CITEWISE_WEBKIT_DEFAULTS keeps WebKit as it is', async () => {
     assert.equal(env.get(COMPOSITING), undefined);
   } finally {
     await app.close();
+  }
+});
+
+/** Starts the app binary itself (no WebDriver) on `dataDir`; resolves how it ended, or null if it is still running after `ms`. */
+function launchDirect(dataDir, ms) {
+  const child = spawn(APP, [], {
+    env: { ...process.env, CITEWISE_DATA_DIR: dataDir, PERPLEXITY_BASE_URL: mock.baseUrl, PERPLEXITY_API_KEY: KEY },
+    stdio: 'ignore',
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ running: true, child }), ms);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ running: false, code, signal, child });
+    });
+  });
+}
+
+test('a second launch on the same data brings the open window forward and exits', async () => {
+  const dir = makeDataDir();
+  const app = await launchAppIn(mock.baseUrl, dir);
+  let other = null;
+  try {
+    const second = await launchDirect(dir, 20_000);
+    assert.equal(second.running, false, 'the second launch ended by itself');
+    assert.equal(second.code, 0);
+    assert.equal(await app.driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
+    await waitUntil(async () => /launched again; bringing this window forward/.test(readFileSync(join(dir, 'logs', 'citewise.log'), 'utf8')),
+      5_000, 'the first instance to hear of it');
+
+    // Another data folder is another instance: it starts and keeps running.
+    const otherDir = makeDataDir();
+    other = { ...(await launchDirect(otherDir, 4_000)), dir: otherDir };
+    assert.equal(other.running, true, 'a launch on other data runs beside it');
+  } finally {
+    if (other?.running) {
+      other.child.kill('SIGTERM');
+      await new Promise((r) => other.child.once('exit', r));
+    }
+    if (other) rmSync(other.dir, { recursive: true, force: true });
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the window comes back at the size and place it was left', async () => {
+  const dir = makeDataDir();
+  try {
+    let app = await launchAppIn(mock.baseUrl, dir);
+    const wanted = { x: 60, y: 40, width: 900, height: 640 };
+    try {
+      await app.driver.manage().window().setRect(wanted);
+      await waitUntil(async () => {
+        const saved = existsSync(join(dir, 'window.json')) && JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
+        return saved && saved.width === wanted.width && saved.height === wanted.height;
+      }, 10_000, 'window.json to hold the new size');
+    } finally {
+      await app.close();
+    }
+    const saved = JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
+    app = await launchAppIn(mock.baseUrl, dir);
+    try {
+      const rect = await app.driver.manage().window().getRect();
+      assert.equal(rect.width, wanted.width);
+      assert.equal(rect.height, wanted.height);
+      assert.deepEqual([rect.x, rect.y], [saved.x, saved.y], 'and where it was');
+      const inner = await app.driver.executeScript('return [window.innerWidth, window.innerHeight]');
+      assert.deepEqual(inner, [wanted.width, wanted.height], 'the page has that room');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

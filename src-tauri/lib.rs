@@ -17,6 +17,7 @@ pub mod rendering;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+pub mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +36,8 @@ pub fn run() {
 /// Everything but the context, generic over the runtime so tests can use the mock runtime.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        // First: a second launch hands over to the running window and exits before anything else.
+        .plugin(single_instance())
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
         .manage(images::Images::default())
@@ -110,6 +113,35 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         })
 }
 
+/// One Citewise per data folder: launching it again (from the menu, a second click on the dock)
+/// brings the open window forward instead of starting another that would share the history.
+/// On Linux each `CITEWISE_DATA_DIR` is its own instance (a D-Bus name per folder), so tests and
+/// a portable copy run beside the everyday one; on macOS and Windows there is one per user.
+fn single_instance<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    #[allow(unused_mut)]
+    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+        log::info!("Citewise was launched again; bringing this window forward");
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    #[cfg(target_os = "linux")]
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        builder = builder.dbus_id(instance_name(dir.as_encoded_bytes()));
+    }
+    builder.build()
+}
+
+/// The D-Bus name (before the plugin's `.SingleInstance`) of the instance that owns `data_dir`:
+/// the app's identifier and a stable hash (FNV-1a) of the folder's path.
+pub fn instance_name(data_dir: &[u8]) -> String {
+    let hash =
+        data_dir.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+    format!("app.citewise.desktop.d{hash:016x}")
+}
+
 fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
     match std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
         Some(dir) => Ok(PathBuf::from(dir)),
@@ -127,15 +159,35 @@ fn export_dir<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path)
 }
 
 fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path) -> tauri::Result<()> {
-    WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
+    let state_file = data_dir.join(window_state::FILE_NAME);
+    // Last run's size and place, if the window would still be on a screen.
+    let screens: Vec<window_state::Screen> = app
+        .available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            let (pos, size) =
+                (m.position().to_logical::<f64>(m.scale_factor()), m.size().to_logical::<f64>(m.scale_factor()));
+            (pos.x, pos.y, size.width, size.height)
+        })
+        .collect();
+    let saved = window_state::load(&state_file).and_then(|s| window_state::placed(s, &screens));
+    let (width, height) = saved.map_or(window_state::DEFAULT_SIZE, |s| (s.width, s.height));
+    let mut builder = WebviewWindowBuilder::new(app, "main", WebviewUrl::App("index.html".into()))
         .title("Citewise")
-        .inner_size(1200.0, 820.0)
-        .min_inner_size(640.0, 480.0)
+        .inner_size(width, height)
+        .min_inner_size(window_state::MIN_SIZE.0, window_state::MIN_SIZE.1)
+        .maximized(saved.is_some_and(|s| s.maximized))
         // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
         .data_directory(data_dir.join("webview"))
         // Links never navigate the app's window away; the UI opens them in the system browser.
-        .on_navigation(is_app_url)
-        .build()?;
+        .on_navigation(is_app_url);
+    // Otherwise the window manager places it, as it does any new window.
+    if let Some(s) = saved {
+        builder = builder.position(s.x, s.y);
+    }
+    let window = builder.build()?;
+    window_state::track(&window, state_file);
     Ok(())
 }
 
@@ -152,6 +204,16 @@ fn is_app_url(url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_data_folder_is_an_instance_of_its_own() {
+        let a = instance_name(b"/tmp/citewise-a");
+        assert_eq!(a, instance_name(b"/tmp/citewise-a"), "stable");
+        assert_ne!(a, instance_name(b"/tmp/citewise-b"));
+        // A valid D-Bus name: dot-separated elements of [A-Za-z0-9_-], none starting with a digit.
+        assert!(a.len() < 255 && a.split('.').all(|e| !e.is_empty() && !e.starts_with(|c: char| c.is_ascii_digit())));
+        assert_eq!(instance_name(b""), "app.citewise.desktop.dcbf29ce484222325");
+    }
 
     #[test]
     fn only_the_app_itself_may_be_navigated_to() {

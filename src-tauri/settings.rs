@@ -32,6 +32,19 @@ pub struct Settings {
     pub price_overrides: Vec<ModelPrice>,
     /// USD per calendar month; `None`: no budget.
     pub monthly_budget: Option<f64>,
+    /// Light or dark, or whichever the system uses.
+    pub theme: Theme,
+}
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system's light or dark setting (and its changes).
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 impl Default for Settings {
@@ -46,6 +59,7 @@ impl Default for Settings {
             request_defaults: RequestOptions::default(),
             price_overrides: Vec::new(),
             monthly_budget: None,
+            theme: Theme::System,
         }
     }
 }
@@ -164,6 +178,18 @@ mod tests {
         assert_eq!(s.request_defaults.temperature, Some(0.5));
         assert!(!s.request_defaults.search.enabled);
         assert_eq!(rejected, ["openaiBaseUrl"]);
+    }
+
+    #[test]
+    fn the_theme_is_read_on_its_own() {
+        let (s, rejected) = Settings::from_entries(vec![("theme".into(), json!("dark"))]);
+        assert_eq!((s.theme, rejected.len()), (Theme::Dark, 0));
+        let (s, rejected) =
+            Settings::from_entries(vec![("theme".into(), json!("neon")), ("provider".into(), json!("sonar"))]);
+        assert_eq!(s.theme, Theme::System, "an unknown theme falls back to the system's");
+        assert_eq!(s.provider, Provider::Sonar, "and takes nothing else with it");
+        assert_eq!(rejected, ["theme"]);
+        assert_eq!(Settings::default().theme, Theme::System);
     }
 
     #[test]

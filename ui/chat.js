@@ -503,6 +503,22 @@ export function createChat(els, hooks) {
     newChat,
     open,
     isStreaming: () => active !== null,
+    /** Opens the last question's editor (↑ in an empty composer); false when there is none. */
+    editLastQuestion: () => {
+      const user = exchanges.at(-1)?.user;
+      if (!user || active) return false;
+      user.startEdit();
+      return true;
+    },
+    /** Copies the last answer as Markdown through its Copy button (which says "Copied"). */
+    copyLastAnswer: () => {
+      const button = /** @type {HTMLButtonElement | null | undefined} */ (
+        exchanges.at(-1)?.answer?.el.querySelector('[data-testid="copy-answer"]'));
+      if (!button) return false;
+      button.click();
+      announcer.textContent = 'Answer copied.';
+      return true;
+    },
     /** Start loading the turns and the renderer (a question is being typed). */
     prepare: () => {
       loadTurns().catch((err) => console.error('loading the renderer failed:', err));

@@ -64,6 +64,9 @@
  * @property {ModelPrice[]} priceOverrides  the person's rows; each replaces the shipped row of the
  *   same `model`, or adds a model (an OpenAI-compatible one, say). Source "Your price" by convention.
  * @property {number | null} monthlyBudget   USD per calendar month; null: no budget
+ * @property {Theme} theme
+ *
+ * @typedef {"system" | "light" | "dark"} Theme
  *
  * @typedef {object} ContextFees   request fee per 1,000 requests, by search context size
  * @property {number} low

@@ -14,9 +14,11 @@ import { BUILTIN_LISTS, bindModelPicker } from './models.js';
 import { bindNotices } from './notices.js';
 import { bindSearch } from './search.js';
 import { bindSettings } from './settings.js';
+import { bindShortcuts } from './shortcuts.js';
 import { bindSidebar } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
 import { bindSpendView } from './spend-view.js';
+import { applyStoredTheme, applyTheme } from './theme.js';
 import { createToaster } from './toast.js';
 import { bindTotals } from './totals.js';
 import { bindWelcome } from './welcome.js';
@@ -36,10 +38,13 @@ function $(selector) {
 }
 
 function start() {
+  applyStoredTheme();
   const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
   $('#new-chat-shortcut').textContent = isMac ? '⌘N' : 'Ctrl N';
   $('#search-shortcut').textContent = isMac ? '⌘K' : 'Ctrl K';
   if (isMac) $('[data-testid="search-open"]').setAttribute('aria-keyshortcuts', 'Meta+K');
+  $('[data-testid="settings-open"]').setAttribute('aria-keyshortcuts', isMac ? 'Meta+,' : 'Control+,');
+  $('[data-testid="shortcuts-open"]').setAttribute('aria-keyshortcuts', isMac ? 'Meta+/' : 'Control+/');
 
   /** @type {Settings | null} */
   let settings = null;
@@ -140,6 +145,7 @@ function start() {
       onSaved: async (saved) => {
         const before = status;
         settings = saved;
+        applyTheme(saved.theme);
         try {
           await loadStatus();
         } catch (err) {
@@ -294,22 +300,33 @@ function start() {
   };
   $('[data-testid="new-chat"]').addEventListener('click', newChat);
 
-  document.addEventListener('keydown', (event) => {
-    const dialogOpen = document.querySelector('dialog[open]') !== null;
-    if (event.key === 'Escape' && chat.isStreaming() && !dialogOpen && !event.isComposing) {
-      chat.stop();
-    } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'n') {
-      event.preventDefault();
-      if (!dialogOpen) newChat();
-    } else if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'k') {
-      event.preventDefault();
-      if (!dialogOpen || $('#search').open) search.open();
-    }
-  });
+  const shortcuts = bindShortcuts(
+    { dialog: /** @type {HTMLDialogElement} */ ($('#shortcuts')), composer: input, isMac },
+    {
+      streaming: () => chat.isStreaming(),
+      run: (action, dialogOpen) => {
+        if (action === 'stop') chat.stop();
+        else if (action === 'search') {
+          if (!dialogOpen || $('#search').open) search.open();
+        } else if (dialogOpen) {
+          // New chat, Settings, copying and editing wait until the open sheet is closed.
+        } else if (action === 'new-chat') newChat();
+        else if (action === 'settings') sheet.open();
+        else if (action === 'copy-answer') {
+          if (!chat.copyLastAnswer()) toast.show({ text: 'There is no answer to copy yet.', tone: 'info' });
+        } else if (action === 'edit-last') chat.editLastQuestion();
+      },
+    },
+  );
+  $('[data-testid="shortcuts-open"]').addEventListener('click', (event) =>
+    shortcuts.open(/** @type {HTMLElement} */ (event.currentTarget)));
 
   // Settings and status first (the picker shows the built-in list at once), then the live list.
   Promise.allSettled([settingsGet(), loadStatus()]).then(([got, stat]) => {
-    if (got.status === 'fulfilled') settings = got.value;
+    if (got.status === 'fulfilled') {
+      settings = got.value;
+      applyTheme(settings.theme);
+    }
     else console.error('settings_get failed:', got.reason);
     if (stat.status === 'rejected') {
       console.error('app_status failed:', stat.reason);

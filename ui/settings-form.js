@@ -7,6 +7,7 @@ import { BUILTIN_LISTS, OTHER, fillModelSelect, modelGroups } from './models.js'
 /**
  * @typedef {import('./ipc.js').Settings} Settings
  * @typedef {import('./ipc.js').Provider} Provider
+ * @typedef {import('./ipc.js').Theme} Theme
  * @typedef {import('./ipc.js').ModelList} ModelList
  * @typedef {{message: string, field: HTMLElement | null}} FormError
  */
@@ -54,6 +55,7 @@ export function bindSettingsForm(form, hooks) {
   };
   const providerGroup = $('[data-testid="settings-provider"]');
   const radios = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll('input[name="provider"]')]);
+  const themes = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll('input[name="theme"]')]);
   const perplexityUrl = /** @type {HTMLInputElement} */ ($('#settings-perplexity-url'));
   const openaiUrl = /** @type {HTMLInputElement} */ ($('#settings-openai-url'));
   const model = /** @type {HTMLSelectElement} */ ($('#settings-model'));
@@ -178,6 +180,7 @@ export function bindSettingsForm(form, hooks) {
       contextSize.value = search?.contextSize ?? '';
       related.checked = settings.requestDefaults?.relatedQuestions === true;
       images.checked = settings.requestDefaults?.images === true;
+      for (const radio of themes) radio.checked = radio.value === (settings.theme ?? 'system');
       renderProvider();
       renderSearch();
     },
@@ -203,6 +206,7 @@ export function bindSettingsForm(form, hooks) {
       const settings = {
         ...base,
         provider: p,
+        theme: /** @type {Theme} */ (themes.find((r) => r.checked)?.value ?? 'system'),
         perplexityBaseUrl: perplexityUrl.value.trim(),
         openaiBaseUrl: openaiUrl.value.trim(),
         [MODEL_FIELD[p]]: modelId,

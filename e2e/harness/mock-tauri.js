@@ -48,6 +48,7 @@
     },
     priceOverrides: [],
     monthlyBudget: null,
+    theme: 'system',
   };
   const notices = params.get('notice') === 'damaged'
     ? ['The settings file was damaged, so Citewise started with default settings. The old file was kept as /home/you/.local/share/app.citewise.desktop/settings.corrupt-1763769600.json. Your conversations are not affected.']

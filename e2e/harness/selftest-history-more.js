@@ -30,7 +30,8 @@ async function dataFlows({ check, sleep, until }) {
   const status = id('data-status');
   $('[data-testid="settings-open"]').click();
   await until(() => $('#settings').open && !id('settings-save').disabled);
-  check('data: the section sits before About', $('#settings-data').nextElementSibling?.getAttribute('aria-labelledby') === 'settings-about' && status.getAttribute('role') === 'status');
+  const after = [$('#settings-data').nextElementSibling, $('#settings-data').nextElementSibling?.nextElementSibling].map((n) => n?.getAttribute('aria-labelledby'));
+  check('data: the section sits before Appearance and About', after.join() === 'settings-appearance-heading,settings-about' && status.getAttribute('role') === 'status', after);
 
   const live = [...mock.history.conversations.values()].filter((c) => !c.deleted).length;
   id('export-all-markdown').click();

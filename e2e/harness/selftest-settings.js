@@ -179,6 +179,25 @@ export async function settingsFlows({ check, sleep, until }) {
   await until(() => !sheet.open && picker.dataset.provider === 'agent' && $('[data-testid="model-hint"]').hidden);
   check('picker: Agent again', picker.value === 'fast' && groupsOf(picker).length === 2);
 
+  // Appearance: a theme chosen and saved applies at once and is remembered for the next start.
+  await openSheet();
+  const theme = (value) => $(`[data-testid="settings-theme"] input[value="${value}"]`);
+  check('theme: System is checked by default', theme('system').checked && !document.documentElement.dataset.theme);
+  theme('dark').click();
+  save.click();
+  await until(() => !sheet.open);
+  check('theme: Dark is saved and applied', updates().at(-1).args.settings.theme === 'dark'
+    && document.documentElement.dataset.theme === 'dark' && localStorage.getItem('citewise.theme') === 'dark',
+  [updates().at(-1).args.settings.theme, document.documentElement.dataset.theme]);
+  check('theme: the window really is dark', getComputedStyle(document.body).colorScheme === 'dark' || getComputedStyle(document.documentElement).colorScheme === 'dark',
+    getComputedStyle(document.documentElement).colorScheme);
+  await openSheet();
+  check('theme: the sheet shows the saved choice', theme('dark').checked);
+  theme('system').click();
+  save.click();
+  await until(() => !sheet.open);
+  check('theme: back to System follows the computer again', !document.documentElement.dataset.theme && localStorage.getItem('citewise.theme') === null);
+
   // Notices: shown once each, dismissible.
   mock.notices.push('The settings file was damaged, so Citewise started with default settings.');
   await openSheet();

@@ -16,6 +16,7 @@ import { historyMoreFlows } from './selftest-history-more.js';
 import { longConversationFlows } from './selftest-long.js';
 import { extrasFlows } from './selftest-extras.js';
 import { settingsFlows } from './selftest-settings.js';
+import { keyboardFlows } from './selftest-keyboard.js';
 import { costFlows } from './selftest-cost.js';
 
 const results = [];
@@ -306,6 +307,7 @@ async function run() {
     await longParagraphUnits();
     await windowFlows();
     await settingsFlows({ check, sleep, until });
+    await keyboardFlows({ check, sleep, until });
     await keyFlows({ check, sleep, until });
     await historyFlows({ check, sleep, until });
     await historyMoreFlows({ check, sleep, until });
