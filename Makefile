@@ -36,6 +36,7 @@ unit:
 ## WebKitGTK, the engine of the Linux app, against a fake backend.
 ui:
 	npm run --silent test:ui
+	npm run --silent test:a11y
 	node --test bench/
 	python3 e2e/harness/webkit.py selftest
 

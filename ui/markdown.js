@@ -167,6 +167,7 @@ function finishBlocks(root) {
     box.disabled = true;
     box.checked = item.classList.contains('is-done');
     box.className = 'task-box';
+    box.setAttribute('aria-label', 'Task'); // the item's text follows; checked says whether it is done
     item.prepend(box);
   }
   for (const node of root.querySelectorAll(`[mathcolor="${KATEX_ERROR_COLOR}"]`)) {

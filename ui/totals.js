@@ -58,8 +58,8 @@ export function bindTotals({ spendButton, conversationTotal }, hooks) {
         : `Budget: ${formatCost(budget)}, ${formatCost(budget - spent)} left`);
     }
     lines.push('Open the spending view');
+    // The visible text names the button (as it reads); the breakdown is its description.
     spendButton.title = lines.join('\n');
-    spendButton.setAttribute('aria-label', `Spending: ${lines.slice(0, -1).join('. ')}. Open the spending view.`);
 
     const c = latest.conversation;
     conversationTotal.hidden = !c || c.answers === 0;
