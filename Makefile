@@ -9,7 +9,7 @@ comma := ,
 export NO_PROXY := 127.0.0.1,localhost$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 
-.PHONY: run demo test lint unit ui integration e2e build-debug bench setup-app setup-test mock icons clean
+.PHONY: run demo test lint unit ui integration e2e install-test build-debug package bench setup-app setup-test mock icons clean
 
 run: setup-app
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then echo "make run opens a window: run it in a desktop session (DISPLAY or WAYLAND_DISPLAY is not set)." >&2; exit 1; fi
@@ -20,7 +20,7 @@ demo: setup-app
 	cargo build --release -p citewise -p citewise-mock --bins --features citewise/custom-protocol
 	scripts/demo.sh target/release
 
-test: setup-test lint unit ui integration e2e
+test: setup-test lint unit ui integration e2e install-test
 	@echo "All test layers passed."
 
 ## Formatting and clippy, warnings as errors.
@@ -51,13 +51,19 @@ e2e: build-debug
 build-debug:
 	cargo build -p citewise -p citewise-mock --bins
 
+## The .deb and .rpm in target/release/bundle/ (release build; the pinned Tauri CLI from npm).
+package: setup-app
+	scripts/tauri.sh build --ci --bundles deb,rpm --features custom-protocol
+
+## Installs the .deb with apt, launches the installed app under Xvfb, removes it again, and checks
+## the .rpm's contents. Needs root or passwordless sudo.
+install-test: package build-debug
+	scripts/with-desktop.sh node --test --test-force-exit test/package/
+
 ## Benchmarks (not part of `make test`): release builds, then memory, start-up, streaming, search
 ## and size next to the floor app (bench/floor) under Xvfb; writes BENCHMARKS.md and
 ## bench/results/latest.json. BENCH_ARGS="--skip-build --runs 3 --only launch" reruns a part.
 bench: setup-test
-	@# The Tauri CLI builds the .deb. Not in package.json: its lock would have to list every
-	@# platform's binary package, and `npm ci` for the tests must not depend on them.
-	npm install --no-save --no-audit --no-fund @tauri-apps/cli@2.12.5
 	scripts/with-desktop.sh node bench/run.mjs $(BENCH_ARGS)
 
 ## The local Perplexity-compatible server on port 8765 (Ctrl+C stops it).

@@ -28,7 +28,7 @@ const BIN = {
 };
 const SEED_DIR = join(ROOT, 'bench/seed');
 const FLOOR_DIR = join(ROOT, 'bench/floor');
-const TAURI_CLI = join(ROOT, 'node_modules/.bin/tauri');
+const TAURI_CLI = join(ROOT, 'scripts/tauri.sh'); // installs the pinned CLI when it is missing
 // e2e/support.mjs reads these when it is first imported: the release builds, not the debug ones.
 process.env.CITEWISE_MOCK = BIN.mock;
 process.env.CITEWISE_APP = BIN.app;

@@ -3,12 +3,14 @@
 // painted. On a machine without a GPU (no DRM render node, as
 // on this test machine under Xvfb) Citewise asks WebKit for Skia's CPU painter and no accelerated
 // compositing, which its web process inherits; a value the person set themselves is left alone,
-// switch by switch (src-tauri/rendering.rs).
+// switch by switch (src-tauri/rendering.rs). The native title bar takes the theme chosen in
+// Settings → Appearance (src-tauri/appearance.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { By } from 'selenium-webdriver';
 import { APP, KEY, startMock, launchApp, launchAppIn, makeDataDir, waitUntil } from './support.mjs';
 
 const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
@@ -139,6 +141,53 @@ test('the window comes back at the size and place it was left', async () => {
       assert.deepEqual([rect.x, rect.y], [saved.x, saved.y], 'and where it was');
       const inner = await app.driver.executeScript('return [window.innerWidth, window.innerHeight]');
       assert.deepEqual(inner, [wanted.width, wanted.height], 'the page has that room');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** GTK's theme variant on the app's top-level X window, which the window manager's title bar follows. */
+function themeVariant() {
+  const line = execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' })
+    .split('\n').find((l) => /"Citewise": \("citewise" "Citewise"\)/.test(l));
+  assert.ok(line, 'the app\'s window is on the display');
+  const id = line.trim().split(/\s+/)[0];
+  const prop = execFileSync('xprop', ['-id', id, '_GTK_THEME_VARIANT'], { encoding: 'utf8' });
+  return /= "(.*)"/.exec(prop)?.[1] ?? '';
+}
+
+/** Settings → Appearance → `value`, saved; waits for the sheet to close. */
+async function chooseTheme(driver, value) {
+  await driver.findElement(By.css('[data-testid="settings-open"]')).click();
+  await waitUntil(async () => driver.findElement(By.css('[data-testid="settings-save"]')).isEnabled(), 10_000, 'the settings to load');
+  const radio = await driver.findElement(By.css(`input[name="theme"][value="${value}"]`));
+  await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', radio);
+  await radio.click();
+  await driver.findElement(By.css('[data-testid="settings-save"]')).click();
+  await waitUntil(async () => !(await driver.executeScript('return document.getElementById("settings").open')), 10_000, 'Settings to close');
+}
+
+test('the native title bar follows Settings → Appearance, from the first frame of the next start too', async () => {
+  const dir = makeDataDir();
+  try {
+    let app = await launchAppIn(mock.baseUrl, dir);
+    try {
+      assert.equal(themeVariant(), '', 'System on a desktop without a dark preference');
+      await chooseTheme(app.driver, 'dark');
+      await waitUntil(async () => themeVariant() === 'dark', 5_000, 'the title bar to turn dark');
+      assert.equal(await app.driver.executeScript('return matchMedia("(prefers-color-scheme: dark)").matches'), true,
+        'the page sees the same scheme');
+    } finally {
+      await app.close();
+    }
+    app = await launchAppIn(mock.baseUrl, dir);
+    try {
+      assert.equal(themeVariant(), 'dark', 'dark again after the restart');
+      await chooseTheme(app.driver, 'light');
+      await waitUntil(async () => themeVariant() === '', 5_000, 'the title bar to turn light');
     } finally {
       await app.close();
     }

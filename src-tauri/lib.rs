@@ -4,6 +4,7 @@
 //! plain modules ([`api`], [`history`], [`images`], [`relay`], [`secrets`]) that know nothing of Tauri.
 
 pub mod api;
+mod appearance;
 mod commands;
 pub mod error;
 pub mod history;
@@ -107,7 +108,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(Prices::new(settings.prices()));
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
-            open_main_window(app.handle(), &data_dir)?;
+            open_main_window(app.handle(), &data_dir, settings.theme)?;
             app.manage(DataDir(data_dir));
             Ok(())
         })
@@ -158,7 +159,11 @@ fn export_dir<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path)
         .unwrap_or_else(|| data_dir.join("exports"))
 }
 
-fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path) -> tauri::Result<()> {
+fn open_main_window<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    data_dir: &std::path::Path,
+    theme: settings::Theme,
+) -> tauri::Result<()> {
     let state_file = data_dir.join(window_state::FILE_NAME);
     // Last run's size and place, if the window would still be on a screen.
     let screens: Vec<window_state::Screen> = app
@@ -178,6 +183,8 @@ fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path:
         .inner_size(width, height)
         .min_inner_size(window_state::MIN_SIZE.0, window_state::MIN_SIZE.1)
         .maximized(saved.is_some_and(|s| s.maximized))
+        // The title bar follows Settings → Appearance like the page does (System: the desktop's).
+        .theme(theme.native())
         // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
         .data_directory(data_dir.join("webview"))
         // Links never navigate the app's window away; the UI opens them in the system browser.
@@ -186,8 +193,18 @@ fn open_main_window<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path:
     if let Some(s) = saved {
         builder = builder.position(s.x, s.y);
     }
+    // The taskbar's and the window switcher's icon (the largest of the bundle's, see tauri.conf.json).
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone())?;
+    }
     let window = builder.build()?;
     window_state::track(&window, state_file);
+    app.manage(appearance::Chosen::new(theme));
+    appearance::track(&window);
+    // On Linux the builder's theme is not applied to a new window; setting it afterwards is.
+    if let Some(native) = theme.native() {
+        window.set_theme(Some(native))?;
+    }
     Ok(())
 }
 

@@ -47,6 +47,18 @@ pub enum Theme {
     Dark,
 }
 
+impl Theme {
+    /// What the native window (its title bar, GTK's own widgets) is told: nothing for System,
+    /// so it keeps following the desktop.
+    pub fn native(self) -> Option<tauri::Theme> {
+        match self {
+            Theme::System => None,
+            Theme::Light => Some(tauri::Theme::Light),
+            Theme::Dark => Some(tauri::Theme::Dark),
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {

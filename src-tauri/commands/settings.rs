@@ -1,6 +1,6 @@
 //! Reading and changing settings, and the model list of the selected provider.
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_store::StoreExt;
 
 use crate::api::models::ModelList;
@@ -42,6 +42,9 @@ pub fn settings_update<R: Runtime>(
     store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))?;
     api.apply(&settings);
     prices.set(settings.prices());
+    if let Some(window) = app.get_webview_window("main") {
+        crate::appearance::apply(&window, settings.theme);
+    }
     Ok(settings)
 }
 
