@@ -112,7 +112,9 @@ test('images arrive as data: URLs fetched by the backend; the refused ones are l
   // Three real pictures; the HTML page calling itself a PNG and the 6 MB one are refused.
   assert.equal(fixture.images.length, 5);
   assert.deepEqual(sources, [['data:image/png;base64,', 192], ['data:image/png;base64,', 192], ['data:image/png;base64,', 192]]);
-  const remote = await driver.executeScript('return [...document.images].map((i) => i.getAttribute("src") ?? "").filter((s) => !s.startsWith("data:"))');
+  // Besides those, only the app's own files (the About dialog's mark), never another origin.
+  const remote = await driver.executeScript(`return [...document.images].map((i) => i.src)
+    .filter((s) => !s.startsWith('data:') && !s.startsWith(location.protocol + '//' + location.host + '/'))`);
   assert.deepEqual(remote, [], 'no image in the window is loaded from anywhere else');
 
   const first = await answer.findElement(byTestId('answer-image'));

@@ -3,6 +3,7 @@
 #   icons/<n>x<n>.png   Linux (hicolor) sizes, drawn by rsvg-convert; at 16 px the mark's edges sit
 #                       on whole pixels (the source is drawn on a 32-unit grid)
 #   icons/icon.ico      Windows (16–256 px), icons/icon.icns macOS, both by `tauri icon`
+#   ui/app-icon.svg     the mark in the About dialog (a copy of the source)
 # Needs rsvg-convert (librsvg2-bin) and Node (the pinned Tauri CLI, see scripts/tauri.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,4 +18,5 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 scripts/tauri.sh icon "$src" --output "$tmp" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
 cp "$tmp/icon.ico" "$tmp/icon.icns" icons/
+cp "$src" ui/app-icon.svg
 echo "icons written to icons/"

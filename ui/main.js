@@ -1,5 +1,6 @@
 // Wiring only: find the elements, connect the modules, load settings, status and models.
 
+import { bindAbout } from './about.js';
 import { createChat } from './chat.js';
 import { bindComposer } from './composer.js';
 import { createConversationMenu } from './conversation-menu.js';
@@ -289,6 +290,14 @@ function start() {
   const search = bindSearch(
     { dialog: /** @type {HTMLDialogElement} */ ($('#search')), openButton: $('[data-testid="search-open"]') },
     { onOpen: openConversation },
+  );
+  bindAbout(
+    {
+      dialog: /** @type {HTMLDialogElement} */ ($('#about')),
+      openButtons: [$('[data-testid="about-open"]'), $('[data-testid="settings-about-open"]')],
+      fallback: input,
+    },
+    { loadStatus },
   );
   const data = bindDataSection($('#settings-data'), { onImported: () => historyList.reload() });
   $('#settings').addEventListener('close', () => data.reset());

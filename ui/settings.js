@@ -1,12 +1,13 @@
-// The Settings sheet: the API key (see keys.js), provider and model defaults, search defaults,
-// cost (budget and prices, see cost-settings.js), About. Opening it reads `settings_get`, the key
-// status and the price table; Save sends the whole settings object to `settings_update` and shows
-// the backend's validation message inline (the sheet stays open); on success the sheet closes and
-// the window refreshes what depends on settings. The key section follows the provider picked in
-// the form. Esc closes the sheet, Tab stays inside, focus goes back.
+// The Settings sheet: the API key (see keys.js), provider and model defaults with the connection
+// in use now, search defaults, cost (budget and prices, see cost-settings.js), and a button to the
+// About dialog (about.js, wired in main.js). Opening it reads `settings_get`, the key status,
+// `app_status` and the price table; Save sends the whole settings object to `settings_update` and
+// shows the backend's validation message inline (the sheet stays open); on success the sheet
+// closes and the window refreshes what depends on settings. The key section follows the provider
+// picked in the form. Esc closes the sheet, Tab stays inside, focus goes back.
 
 import { bindCostSettings } from './cost-settings.js';
-import { accountFor, folderOpen, pricesGet, settingsGet, settingsUpdate, toIpcError } from './ipc.js';
+import { accountFor, pricesGet, settingsGet, settingsUpdate } from './ipc.js';
 import { createKeyForm } from './keys.js';
 import { bindSettingsForm } from './settings-form.js';
 import { trapTab } from './focus-trap.js';
@@ -56,9 +57,6 @@ function renderStatus(root, status) {
   };
   set('provider', PROVIDERS[status.provider] ?? status.provider);
   set('base-url', status.baseUrl);
-  set('data-dir', status.dataDir ?? '—');
-  set('log-dir', status.logDir ?? '—');
-  set('version', status.version);
 }
 
 /**
@@ -196,18 +194,6 @@ export function bindSettings({ dialog, openButton }, hooks) {
 
   // WebKit does not focus a clicked button everywhere; say where focus goes back to.
   openButton.addEventListener('click', () => open({ opener: openButton }));
-  const folderError = /** @type {HTMLElement} */ (dialog.querySelector('[data-testid="folder-error"]'));
-  for (const button of /** @type {NodeListOf<HTMLElement>} */ (dialog.querySelectorAll('[data-folder]'))) {
-    button.addEventListener('click', async () => {
-      folderError.hidden = true;
-      try {
-        await folderOpen(button.dataset.folder === 'logs' ? 'logs' : 'data');
-      } catch (err) {
-        folderError.textContent = `Could not open the folder. ${toIpcError(err).message}`;
-        folderError.hidden = false;
-      }
-    });
-  }
   for (const close of dialog.querySelectorAll('[data-close]')) {
     close.addEventListener('click', () => dialog.close());
   }

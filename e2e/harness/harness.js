@@ -139,6 +139,7 @@ async function drive() {
     if (params.get('cost') === '1') await showCost();
   }
   if (params.get('spend') === '1') await showSpend();
+  if (params.get('about')) await showAbout(params.get('about') === 'error');
   // The key form in view (Settings when open, else the welcome): type into it, press a button.
   const keyDraft = params.get('keydraft');
   const keyAction = params.get('keyaction');
@@ -183,6 +184,16 @@ async function showSpend() {
     await until(() => !$('#spend .spend-body').hasAttribute('aria-busy'));
     $('[data-testid="spend-prev"]').click();
   }
+}
+
+/** The About dialog, opened from the sidebar; with `failing`, Open logs folder has just failed. */
+async function showAbout(failing) {
+  $('[data-testid="about-open"]').click();
+  await until(() => $('[data-testid="about-version"]').textContent !== '—');
+  if (!failing) return;
+  mock.folderFails = true;
+  $('[data-testid="open-logs-folder"]').click();
+  await until(() => !$('[data-testid="folder-error"]').hidden);
 }
 
 drive().catch((err) => console.error(err));

@@ -31,7 +31,10 @@ async function dataFlows({ check, sleep, until }) {
   $('[data-testid="settings-open"]').click();
   await until(() => $('#settings').open && !id('settings-save').disabled);
   const after = [$('#settings-data').nextElementSibling, $('#settings-data').nextElementSibling?.nextElementSibling].map((n) => n?.getAttribute('aria-labelledby'));
-  check('data: the section sits before Appearance and About', after.join() === 'settings-appearance-heading,settings-about' && status.getAttribute('role') === 'status', after);
+  const last = $('#settings .sheet-body').lastElementChild;
+  check('data: the section sits before Appearance and About (its button to the dialog)', after.join() === 'settings-appearance-heading,settings-about'
+    && last.getAttribute('aria-labelledby') === 'settings-about' && !!last.querySelector('[data-testid="settings-about-open"]')
+    && status.getAttribute('role') === 'status', after);
 
   const live = [...mock.history.conversations.values()].filter((c) => !c.deleted).length;
   id('export-all-markdown').click();

@@ -1,6 +1,7 @@
 // Self-test of the Settings sheet and the model picker over the mock backend (run by
 // selftest.js after the chat flows): models_list grouping, the form, validation inline,
-// focus handling, provider switches, "Other model…", request defaults on chat_send, notices.
+// focus handling, provider switches, "Other model…", request defaults on chat_send, notices, the
+// connection in use now.
 
 const groupsOf = (select) => [...select.querySelectorAll('optgroup')].map((g) => `${g.label}: ${[...g.children].map((o) => o.value).join(' ')}`);
 
@@ -55,20 +56,11 @@ export async function settingsFlows({ check, sleep, until }) {
 
   // The form shows the saved settings.
   await openSheet();
-  const folderError = $('[data-testid="folder-error"]');
-  const folderCalls = () => calls.filter((c) => c.command === 'folder_open').map((c) => c.args.folder);
-  check('about: shows where the logs are', $('[data-field="log-dir"]').textContent === '/home/you/.local/share/app.citewise.desktop/logs', $('[data-field="log-dir"]').textContent);
-  $('[data-testid="open-logs-folder"]').click();
-  $('[data-testid="open-data-folder"]').click();
-  await sleep(10);
-  check('about: Open logs / data folder ask for those folders', folderCalls().join() === 'logs,data' && folderError.hidden, folderCalls());
-  mock.folderFails = true;
-  $('[data-testid="open-logs-folder"]').click();
-  await until(() => !folderError.hidden);
-  check('about: a folder that cannot be opened says so', folderError.textContent === 'Could not open the folder. No file manager could open it.', folderError.textContent);
-  mock.folderFails = false;
-  $('[data-testid="open-logs-folder"]').click();
-  await until(() => folderError.hidden);
+  const connection = $('[data-testid="settings-connection"]');
+  check('connection: Settings says which provider and address are in use now', connection.closest('.sheet-section')?.getAttribute('aria-labelledby') === 'settings-provider-heading'
+    && connection.querySelector('[data-field="provider"]').textContent === 'Perplexity Agent API'
+    && connection.querySelector('[data-field="base-url"]').textContent === 'https://api.perplexity.ai', connection.textContent);
+  check('connection: the folders and version moved to the About dialog', !sheet.querySelector('[data-folder], [data-field="log-dir"], [data-field="version"]') && !!$('#about [data-field="log-dir"]'));
   const group = $('[data-testid="settings-provider"]');
   check('form: provider from settings_get', group.dataset.value === 'agent' && $('input[name="provider"]:checked').value === 'agent');
   check('form: every control is labelled', $$('#settings input, #settings select').every((c) => c.labels?.length > 0 || c.getAttribute('aria-label')), $$('#settings input, #settings select').filter((c) => !c.labels?.length).map((c) => c.id || c.name));

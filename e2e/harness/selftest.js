@@ -1,6 +1,6 @@
 // In-page self-test of the UI over the mock backend: markdown and citation units, the streaming
 // renderer (correctness, "settled blocks are never re-rendered", speed), then the real window
-// driven end to end (chat, Settings, keys, saved history, what comes under an answer, cost). Results go to <pre id="selftest-results"> as JSON, one check a line, and
+// driven end to end (chat, Settings, About, keys, saved history, what comes under an answer, cost). Results go to <pre id="selftest-results"> as JSON, one check a line, and
 // document.title becomes "selftest: N passed, M failed". Run headless:
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/e2e/harness/selftest.html
@@ -17,6 +17,7 @@ import { longConversationFlows } from './selftest-long.js';
 import { extrasFlows } from './selftest-extras.js';
 import { settingsFlows } from './selftest-settings.js';
 import { keyboardFlows } from './selftest-keyboard.js';
+import { aboutFlows } from './selftest-about.js';
 import { costFlows } from './selftest-cost.js';
 
 const results = [];
@@ -308,6 +309,7 @@ async function run() {
     await windowFlows();
     await settingsFlows({ check, sleep, until });
     await keyboardFlows({ check, sleep, until });
+    await aboutFlows({ check, sleep, until });
     await keyFlows({ check, sleep, until });
     await historyFlows({ check, sleep, until });
     await historyMoreFlows({ check, sleep, until });

@@ -138,7 +138,11 @@ const SCREENS = [
     name: 'Settings: Appearance', query: 'settings=1', ready: sheetOpen,
     then: () => scrollTo('[aria-labelledby="settings-appearance-heading"]'),
   },
-  { name: 'Settings: About', query: 'settings=1', ready: sheetOpen, then: () => scrollTo('[aria-labelledby="settings-about"]') },
+  {
+    name: 'About dialog, with a folder that could not be opened', query: 'about=error',
+    ready: `document.querySelector('#about[open]') && document.querySelector('[data-testid="about-version"]').textContent !== '—'
+      && !document.querySelector('[data-testid="folder-error"]').hidden && document.querySelector('.about-mark').complete`,
+  },
   {
     name: 'spending view', query: 'spend=1&budget=1',
     ready: `document.querySelector('#spend[open]') && !document.querySelector('#spend .spend-body').hasAttribute('aria-busy')
