@@ -5,7 +5,8 @@ mod util;
 
 use std::time::Duration;
 
-use citewise::api::{Finish, StreamEvent};
+use citewise::api::{Client, Endpoint, Finish, Provider, StreamEvent};
+use citewise::secrets::ApiKey;
 use citewise_mock::fixture;
 use tokio_util::sync::CancellationToken;
 use util::{ask, ask_with_cancel, mock, question, KEY};
@@ -93,17 +94,46 @@ async fn persistent_rate_limit_gives_up_after_two_retries() {
 }
 
 #[tokio::test]
-async fn server_errors_are_retried_then_reported() {
+async fn a_503_is_retried_because_nothing_was_generated() {
     let server = mock("server503once").await;
-    let (_, end) = ask(&server, KEY, &question("fast", "Q")).await;
+    let (t, end) = ask(&server, KEY, &question("fast", "Q")).await;
     assert_eq!(end.unwrap(), Finish::Stop);
+    assert!(matches!(&t.events[0], StreamEvent::Retrying(r) if r.reason == "server"));
+    assert_eq!(server.requests().len(), 2);
+}
 
+/// A 500 after the request was accepted may already be generating, and billing, an answer:
+/// asking again on our own could pay twice.
+#[tokio::test]
+async fn regression_a_500_was_retried_and_could_bill_twice() {
     let server = mock("server500").await;
-    let (_, end) = ask(&server, KEY, &question("fast", "Q")).await;
+    let (t, end) = ask(&server, KEY, &question("fast", "Q")).await;
     let err = end.unwrap_err();
     assert_eq!(err.kind(), "server");
     assert!(err.to_string().contains("Internal Server Error"), "{err}");
-    assert_eq!(server.requests().len(), 3);
+    assert_eq!(server.requests().len(), 1, "not retried");
+    assert!(!t.events.iter().any(|e| matches!(e, StreamEvent::Retrying(_))));
+}
+
+/// Nothing listens: no connection, no request, nothing billed, so it is tried again.
+#[tokio::test]
+async fn a_refused_connection_is_retried_before_giving_up() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = Endpoint::new(Provider::Agent, &format!("http://127.0.0.1:{port}"));
+    let client = Client::new().unwrap();
+    let mut events = Vec::new();
+    let key = ApiKey::new(KEY).unwrap();
+    let end = client
+        .stream_chat(&endpoint, &key, &question("fast", "Q"), &CancellationToken::new(), &mut |e| events.push(e))
+        .await;
+    let err = end.unwrap_err();
+    assert_eq!(err.kind(), "network", "{err}");
+    assert!(err.to_string().contains("refused"), "{err}");
+    let waits: Vec<u64> = events
+        .iter()
+        .filter_map(|e| if let StreamEvent::Retrying(r) = e { Some(r.wait_seconds) } else { None })
+        .collect();
+    assert_eq!(waits, [1, 2]);
 }
 
 #[tokio::test]
@@ -232,6 +262,7 @@ async fn a_silent_stream_times_out_and_keeps_what_arrived() {
         seed: Some(3),
         speed: 40.0,
         port: 0,
+        ..Default::default()
     })
     .await
     .unwrap();

@@ -126,7 +126,9 @@ fn agent_cited_events() -> Value {
         delta("survey announced in December 2020 [3] 🏔."),
         // `output_text.done` repeats what the deltas said: nothing more. The completed response's
         // output list is ignored once sources were sent.
+        // The completed response names the model that answered; `cached_tokens: 0` is a cache read of 0.
         usage(json!({"inputTokens": 18, "outputTokens": 46, "totalTokens": 64, "reasoningTokens": 0, "searches": 2,
+            "cacheReadTokens": 0, "model": "perplexity/sonar",
             "cost": {"total": 0.0051195, "currency": "USD", "inputCost": 0.0000045, "outputCost": 0.000115,
                      "requestCost": 0.005, "computed": false}})),
     ])
@@ -181,7 +183,7 @@ async fn agent_unknown_event_types_and_fields_are_ignored() {
         json!([
             delta("Everest: 8,849 m."),
             usage(
-                json!({"inputTokens": 11, "outputTokens": 9, "totalTokens": 20, "reasoningTokens": null, "searches": 1,
+                json!({"model": "perplexity/sonar", "inputTokens": 11, "outputTokens": 9, "totalTokens": 20, "reasoningTokens": null, "searches": 1,
                 "cost": {"total": 0.00502525, "currency": "USD", "inputCost": 0.00000275, "outputCost": 0.0000225,
                          "requestCost": 0.005, "computed": false}})
             ),
@@ -200,8 +202,10 @@ async fn agent_null_fields_are_as_good_as_absent() {
             sources(json!([source(1, WIKI, "", "", None, "en.wikipedia.org")])),
             delta("8,849 m [1]."),
             // `total_tokens: null` falls back to the sum; `cost: null` means no reported cost.
-            usage(json!({"inputTokens": 6, "outputTokens": 5, "totalTokens": 11, "reasoningTokens": null,
-                         "searches": null, "cost": null})),
+            usage(
+                json!({"model": "perplexity/sonar", "inputTokens": 6, "outputTokens": 5, "totalTokens": 11, "reasoningTokens": null,
+                         "searches": null, "cost": null})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -215,9 +219,11 @@ async fn agent_incomplete_response_is_length() {
         json!([
             delta("The first ascent of Everest was made on 29 May 1953 by Edmund Hillary"),
             delta(" and Tenzing Norgay, who"),
-            usage(json!({"inputTokens": 12, "outputTokens": 24, "totalTokens": 36, "reasoningTokens": null,
+            usage(
+                json!({"model": "perplexity/sonar", "inputTokens": 12, "outputTokens": 24, "totalTokens": 36, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.000063, "currency": "USD", "inputCost": 0.000003,
-                "outputCost": 0.00006, "requestCost": 0.0, "computed": false}})),
+                "outputCost": 0.00006, "requestCost": 0.0, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Length);
@@ -294,7 +300,7 @@ async fn agent_sources_only_in_the_completed_response() {
                 ),
             ])),
             usage(
-                json!({"inputTokens": 11, "outputTokens": 9, "totalTokens": 20, "reasoningTokens": null, "searches": 1,
+                json!({"model": "perplexity/sonar", "inputTokens": 11, "outputTokens": 9, "totalTokens": 20, "reasoningTokens": null, "searches": 1,
                 "cost": {"total": 0.00502525, "currency": "USD", "inputCost": 0.00000275, "outputCost": 0.0000225,
                          "requestCost": 0.005, "computed": false}})
             ),
@@ -390,7 +396,7 @@ fn sonar_cited_events() -> Value {
         sources(everest_sources()),
         delta(" It was re-measured by China and Nepal in 2020 [3] – 🏔."),
         usage(
-            json!({"inputTokens": 14, "outputTokens": 52, "totalTokens": 66, "reasoningTokens": null, "searches": null,
+            json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 52, "totalTokens": 66, "reasoningTokens": null, "searches": null,
             "cost": {"total": 0.006822, "currency": "USD", "inputCost": 0.000042, "outputCost": 0.00078,
                      "requestCost": 0.006, "computed": false}})
         ),
@@ -460,9 +466,11 @@ async fn sonar_sources_are_sent_again_only_when_they_change() {
             delta(", per the 2020 survey [2]."),
             delta(" National Geographic reported it too [3]."),
             sources(all),
-            usage(json!({"inputTokens": 14, "outputTokens": 24, "totalTokens": 38, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 24, "totalTokens": 38, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006402, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.00036, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.00036, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -477,9 +485,11 @@ async fn sonar_completion_done_object_ends_the_answer_without_repeating_it() {
             delta("Mount Everest is 8,849 m"),
             sources(everest_sources()),
             delta(" high [1]."),
-            usage(json!({"inputTokens": 14, "outputTokens": 9, "totalTokens": 23, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 9, "totalTokens": 23, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006177, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.000135, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.000135, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -494,9 +504,11 @@ async fn sonar_finish_reason_length() {
             delta("The history of Everest surveys begins with the Great Trigonometrical"),
             sources(everest_sources()),
             delta(" Survey of India in 1852, which"),
-            usage(json!({"inputTokens": 14, "outputTokens": 16, "totalTokens": 30, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 16, "totalTokens": 30, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006282, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.00024, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.00024, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Length);
@@ -510,9 +522,11 @@ async fn sonar_length_while_thinking_does_not_repeat_the_reasoning_from_the_done
         json!([
             reasoning("\nThe user wants"),
             reasoning(" the height of Everest. I should"),
-            usage(json!({"inputTokens": 14, "outputTokens": 11, "totalTokens": 25, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-reasoning-pro", "inputTokens": 14, "outputTokens": 11, "totalTokens": 25, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006207, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.000165, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.000165, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Length);
@@ -535,9 +549,11 @@ fn sonar_cut_events() -> Value {
         delta(" (29,032 ft) high [1][2]."),
         sources(everest_sources()),
         delta(" It was re-measured by China and Nepal in 2020 [3] – 🏔."),
-        usage(json!({"inputTokens": 14, "outputTokens": 30, "totalTokens": 44, "reasoningTokens": null,
+        usage(
+            json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 30, "totalTokens": 44, "reasoningTokens": null,
             "searches": null, "cost": {"total": 0.006492, "currency": "USD", "inputCost": 0.000042,
-            "outputCost": 0.00045, "requestCost": 0.006, "computed": false}})),
+            "outputCost": 0.00045, "requestCost": 0.006, "computed": false}})
+        ),
     ])
 }
 
@@ -575,7 +591,7 @@ async fn sonar_images_and_related_questions_are_sent_once() {
                 "What is the tallest mountain measured from base to peak?",
                 "How fast is Mount Everest growing?",
             ]}},
-            usage(json!({"inputTokens": 14, "outputTokens": 21, "totalTokens": 35, "reasoningTokens": null,
+            usage(json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 21, "totalTokens": 35, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006357, "currency": "USD", "inputCost": 0.000042,
                 "outputCost": 0.000315, "requestCost": 0.006, "computed": false}})),
         ])
@@ -591,8 +607,10 @@ async fn sonar_null_fields_are_as_good_as_absent() {
         json!([
             delta("8,849 m [1]."),
             sources(json!([source(1, WIKI, "Mount Everest", "", None, "en.wikipedia.org")])),
-            usage(json!({"inputTokens": 9, "outputTokens": 7, "totalTokens": 16, "reasoningTokens": null,
-                         "searches": null, "cost": null})),
+            usage(
+                json!({"model": "sonar", "inputTokens": 9, "outputTokens": 7, "totalTokens": 16, "reasoningTokens": null,
+                         "searches": null, "cost": null})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -606,9 +624,11 @@ async fn sonar_unknown_fields_objects_and_event_names_are_ignored() {
         json!([
             delta("Everest: 8,849 m [1]."),
             sources(everest_sources()),
-            usage(json!({"inputTokens": 14, "outputTokens": 7, "totalTokens": 21, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-pro", "inputTokens": 14, "outputTokens": 7, "totalTokens": 21, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006147, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.000105, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.000105, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -635,9 +655,11 @@ async fn sonar_think_tags_split_across_chunks() {
             reasoning(" about Everest.\n"),
             delta("Everest is 8,849 m [1]."),
             delta(" It was measured in 2020 [2]."),
-            usage(json!({"inputTokens": 14, "outputTokens": 26, "totalTokens": 40, "reasoningTokens": null,
+            usage(
+                json!({"model": "sonar-reasoning-pro", "inputTokens": 14, "outputTokens": 26, "totalTokens": 40, "reasoningTokens": null,
                 "searches": null, "cost": {"total": 0.006432, "currency": "USD", "inputCost": 0.000042,
-                "outputCost": 0.00039, "requestCost": 0.006, "computed": false}})),
+                "outputCost": 0.00039, "requestCost": 0.006, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -654,9 +676,11 @@ async fn sonar_deep_research_usage_maps_reasoning_searches_and_total_cost() {
             sources(everest_sources()),
             // Citation and reasoning token costs are inside the total; the search fee is the
             // per-request part.
-            usage(json!({"inputTokens": 1188, "outputTokens": 4240, "totalTokens": 5428, "reasoningTokens": 92431,
+            usage(
+                json!({"model": "sonar-deep-research", "inputTokens": 1188, "outputTokens": 4240, "totalTokens": 5428, "reasoningTokens": 92431,
                 "searches": 54, "cost": {"total": 0.59962, "currency": "USD", "inputCost": 0.00238,
-                "outputCost": 0.03392, "requestCost": 0.27, "computed": false}})),
+                "outputCost": 0.03392, "requestCost": 0.27, "computed": false}})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);
@@ -687,8 +711,10 @@ async fn openai_usage_arrives_after_the_finish_reason_in_a_chunk_without_choices
         json!([
             delta("Everest is "),
             delta("8,849 m."),
-            usage(json!({"inputTokens": 12, "outputTokens": 6, "totalTokens": 18, "reasoningTokens": 0,
-                         "searches": null, "cost": null})),
+            usage(
+                json!({"model": "gpt-4o-mini-2024-07-18", "cacheReadTokens": 0, "inputTokens": 12, "outputTokens": 6, "totalTokens": 18, "reasoningTokens": 0,
+                         "searches": null, "cost": null})
+            ),
         ])
     );
     assert_eq!(r.finish(), Finish::Stop);

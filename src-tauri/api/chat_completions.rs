@@ -113,6 +113,8 @@ pub struct ChatMapper {
     sent_images: Vec<Image>,
     sent_related: Vec<String>,
     usage: Option<Value>,
+    /// The model the chunks name (the one that answered).
+    model: Option<String>,
     finish: Option<Finish>,
 }
 
@@ -159,6 +161,11 @@ impl ChatMapper {
         if let Some(usage) = value.get("usage").filter(|u| u.is_object()) {
             self.usage = Some(usage.clone());
         }
+        if let Some(model) = str_at(&value, "/model").filter(|m| !m.is_empty()) {
+            if self.model.as_deref() != Some(model) {
+                self.model = Some(model.to_owned());
+            }
+        }
         if let Some(reason) = str_at(choice, "/finish_reason") {
             self.finish = Some(if reason == "length" { Finish::Length } else { Finish::Stop });
         }
@@ -172,7 +179,8 @@ impl ChatMapper {
     pub fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
         let pieces = self.think.finish();
         self.emit_pieces(pieces, out);
-        if let Some(usage) = self.usage.take().as_ref().and_then(parse_usage) {
+        if let Some(mut usage) = self.usage.take().as_ref().and_then(parse_usage) {
+            usage.model = self.model.clone();
             out.push(StreamEvent::Usage(usage));
         }
         match self.finish {
@@ -279,6 +287,7 @@ fn parse_usage(u: &Value) -> Option<Usage> {
         output_cost: float("/cost/output_tokens_cost"),
         request_cost: float("/cost/request_cost").or_else(|| float("/cost/search_queries_cost")),
         computed: false,
+        ..Default::default()
     });
     Some(Usage {
         input_tokens,
@@ -287,6 +296,9 @@ fn parse_usage(u: &Value) -> Option<Usage> {
         reasoning_tokens: num("/reasoning_tokens").or_else(|| num("/completion_tokens_details/reasoning_tokens")),
         citation_tokens: num("/citation_tokens"),
         searches: num("/num_search_queries"),
+        cache_read_tokens: num("/prompt_tokens_details/cached_tokens"),
+        cache_creation_tokens: None,
+        model: None,
         search_context_size: str_at(u, "/search_context_size")
             .and_then(|s| serde_json::from_value(Value::String(s.to_ascii_lowercase())).ok()),
         cost,

@@ -25,7 +25,8 @@ const IDLE_TIMEOUT_DEEP: Duration = Duration::from_secs(600);
 /// After a finish reason, how long to wait for a trailing usage chunk or the end of the body.
 const FINISH_GRACE: Duration = Duration::from_secs(3);
 const MODELS_TIMEOUT: Duration = Duration::from_secs(20);
-/// Transient failures (408/409/429/5xx) are retried at most this many times.
+/// Failures that cannot have been billed (no connection, 429, 503) are retried at most this
+/// many times.
 const MAX_RETRIES: u32 = 2;
 /// A `Retry-After` longer than this is reported instead of waited out.
 const MAX_RETRY_WAIT: u64 = 60;
@@ -94,6 +95,15 @@ impl Mapper {
             Mapper::Chat(m) => m.on_data(data, out),
         }
     }
+    /// A whole JSON answer instead of a stream (`stream: false`, or a server that ignores it).
+    fn on_response(&mut self, body: &Value, out: &mut Vec<StreamEvent>) -> Option<Result<Finish>> {
+        match self {
+            Mapper::Agent(m) if body.get("output").is_some() || body.get("status").is_some() => {
+                Some(m.on_response(body, out))
+            }
+            _ => None,
+        }
+    }
     fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish> {
         match self {
             Mapper::Agent(m) => m.on_end(),
@@ -152,13 +162,17 @@ impl Client {
         }
         .map_err(|e| Error::Protocol { message: e.to_string(), body: String::new() })?;
         let mapper = Mapper::new(endpoint.provider);
-        let response = self.send_with_retries(endpoint, key, body, cancel, emit).await?;
+        let response =
+            self.send_with_retries(endpoint, key, body, cancel, emit).await.map_err(|e| honest(endpoint, e))?;
+        if let Some(limit) = rate_limit(response.headers()) {
+            emit(StreamEvent::RateLimit(limit));
+        }
         let idle = self.idle_override.unwrap_or_else(|| idle_timeout(&request.model));
-        read_stream(endpoint, response, mapper, idle, cancel, emit).await
+        read_stream(endpoint, response, mapper, idle, cancel, emit).await.map_err(|e| honest(endpoint, e))
     }
 
-    /// The model ids the endpoint offers (`GET /v1/models`).
-    pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<String>> {
+    /// The models the endpoint offers (`GET /v1/models`), with their prices where it lists them.
+    pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<super::models::CatalogueModel>> {
         let response = self
             .http
             .get(endpoint.models_url())
@@ -171,18 +185,9 @@ impl Client {
         let retry_after = retry_after_secs(response.headers());
         let text = response.text().await.map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?;
         if !(200..300).contains(&status) {
-            return Err(Error::from_status(status, retry_after, &text));
+            return Err(honest(endpoint, Error::from_status(status, retry_after, &text)));
         }
-        let value: Value = serde_json::from_str(&text).map_err(|e| Error::Protocol {
-            message: format!("the model list is not JSON ({e})"),
-            body: text.clone(),
-        })?;
-        let ids: Vec<String> = value
-            .get("data")
-            .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(|m| m.get("id").and_then(Value::as_str)).map(str::to_owned).collect())
-            .unwrap_or_default();
-        Ok(ids)
+        super::models::parse_catalogue(&text).map_err(|message| Error::Protocol { message, body: text.clone() })
     }
 
     async fn send_with_retries(
@@ -204,36 +209,55 @@ impl Client {
                 .header(ACCEPT, "text/event-stream")
                 .body(body.clone())
                 .send();
-            let response = tokio::select! {
+            let sent = tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = send => r.map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?,
+                r = send => r,
             };
-            let status = response.status().as_u16();
-            if response.status().is_success() {
-                return Ok(response);
-            }
-            let retry_after = retry_after_secs(response.headers());
-            let text = tokio::select! {
-                _ = cancel.cancelled() => return Err(Error::Cancelled),
-                t = response.text() => t.unwrap_or_default(),
-            };
-            let err = Error::from_status(status, retry_after, &text);
-            let wait = match status {
-                429 => retry_after.unwrap_or(1 << attempt),
-                408 | 409 | 500..=599 => 1 << attempt,
-                _ => return Err(err),
+            // Retried only what cannot have been billed: no connection was made at all (a
+            // request that timed out or broke after it was sent may already be generating), a
+            // 429 and a 503 (refused before any work). A 500/502/504 ends with the message.
+            let (err, wait) = match sent {
+                Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let retry_after = retry_after_secs(response.headers())
+                        .or_else(|| (status == 429).then(|| rate_limit_reset_secs(response.headers())).flatten());
+                    let text = tokio::select! {
+                        _ = cancel.cancelled() => return Err(Error::Cancelled),
+                        t = response.text() => t.unwrap_or_default(),
+                    };
+                    let err = Error::from_status(status, retry_after, &text);
+                    match status {
+                        429 => (err, retry_after.unwrap_or(1 << attempt)),
+                        503 => (err, retry_after.unwrap_or(1 << attempt)),
+                        _ => return Err(err),
+                    }
+                }
+                Err(e) if e.is_connect() => (Error::from_transport(&e, &endpoint.host(), false), 1 << attempt),
+                Err(e) => return Err(Error::from_transport(&e, &endpoint.host(), false)),
             };
             if attempt >= MAX_RETRIES || wait > MAX_RETRY_WAIT {
                 return Err(err);
             }
             attempt += 1;
-            log::info!("HTTP {status}, retry {attempt} in {wait} s");
+            log::info!("{}: retry {attempt} in {wait} s", err.kind());
             emit(StreamEvent::Retrying(Retrying { attempt, wait_seconds: wait, reason: err.kind().to_owned() }));
             tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
                 _ = tokio::time::sleep(Duration::from_secs(wait)) => {}
             }
         }
+    }
+}
+
+/// The retirement is Perplexity's: an OpenAI-compatible endpoint that says it is retired gets its
+/// own words, not an offer to switch to Perplexity's Agent API.
+fn honest(endpoint: &Endpoint, err: Error) -> Error {
+    match err {
+        Error::Retired { message } if endpoint.provider == Provider::OpenAi => {
+            Error::Forbidden { status: 403, message }
+        }
+        other => other,
     }
 }
 
@@ -249,8 +273,14 @@ async fn read_stream(
         response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     if !content_type.starts_with("text/event-stream") {
         let body = response.text().await.unwrap_or_default();
-        // Some servers answer a failed request with a 200 JSON body instead of a stream.
+        let mut mapper = mapper;
         if let Ok(value) = serde_json::from_str::<Value>(&body) {
+            // A whole answer (the Agent API without streaming), or a failure sent as a 200.
+            let mut out = Vec::new();
+            if let Some(end) = mapper.on_response(&value, &mut out) {
+                out.drain(..).for_each(&mut *emit);
+                return end;
+            }
             if value.get("error").is_some_and(|e| !e.is_null())
                 || super::wire::str_at(&value, "/status") == Some("failed")
             {
@@ -272,6 +302,18 @@ pub async fn replay(
     emit: &mut (dyn FnMut(StreamEvent) + Send),
 ) -> Result<Finish> {
     drive(sse::frames(body), Mapper::new(provider), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit).await
+}
+
+/// Decodes a recorded whole-JSON answer (`stream: false`) as `provider` would read it.
+pub fn replay_json(provider: Provider, body: &str, emit: &mut (dyn FnMut(StreamEvent) + Send)) -> Result<Finish> {
+    let value: Value = serde_json::from_str(body)
+        .map_err(|e| Error::Protocol { message: format!("the answer is not JSON ({e})"), body: String::new() })?;
+    let mut out = Vec::new();
+    let end = Mapper::new(provider)
+        .on_response(&value, &mut out)
+        .unwrap_or_else(|| Err(Error::Protocol { message: "not an answer".into(), body: String::new() }));
+    out.drain(..).for_each(&mut *emit);
+    end
 }
 
 /// Feeds SSE frames through a mapper until the answer ends, one way or another.
@@ -312,9 +354,10 @@ async fn drive(
     }
 }
 
-/// Deep research and the deepest preset think for minutes between events.
+/// Deep research (`medium`, `high`, `xhigh` and Sonar's deep research) thinks for minutes
+/// between events.
 fn idle_timeout(model: &str) -> Duration {
-    if model.contains("deep-research") || model == "xhigh" {
+    if model.contains("deep-research") || super::types::is_deep_preset(model) {
         IDLE_TIMEOUT_DEEP
     } else {
         IDLE_TIMEOUT
@@ -331,6 +374,62 @@ fn auth_headers(key: &ApiKey) -> Result<HeaderMap> {
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, value);
     Ok(headers)
+}
+
+/// The `x-ratelimit-*` headers, when the response has them.
+fn rate_limit(headers: &HeaderMap) -> Option<super::types::RateLimit> {
+    let number = |name: &str| {
+        headers.get(name)?.to_str().ok()?.trim().parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)
+    };
+    let remaining = number("x-ratelimit-remaining")?;
+    Some(super::types::RateLimit {
+        limit: number("x-ratelimit-limit").map(|n| n as u64),
+        remaining: remaining as u64,
+        reset_seconds: rate_limit_reset(headers),
+    })
+}
+
+/// `x-ratelimit-reset`: seconds from now (`12`, `1.5`, `12s`, `1m30s`), or a Unix time.
+fn rate_limit_reset(headers: &HeaderMap) -> Option<f64> {
+    let raw = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim();
+    if let Ok(n) = raw.parse::<f64>() {
+        if !n.is_finite() || n < 0.0 {
+            return None;
+        }
+        // A Unix time in seconds (anything after 2001) rather than a delay.
+        if n > 1e9 {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs_f64();
+            return Some((n - now).max(0.0));
+        }
+        return Some(n);
+    }
+    // Go-style durations: "1m30s", "250ms", "6s".
+    let mut total = 0.0;
+    let mut number = String::new();
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let value: f64 = number.parse().ok()?;
+        number.clear();
+        total += match c {
+            'h' => value * 3600.0,
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                value / 1000.0
+            }
+            'm' => value * 60.0,
+            's' => value,
+            _ => return None,
+        };
+    }
+    number.is_empty().then_some(total)
+}
+
+fn rate_limit_reset_secs(headers: &HeaderMap) -> Option<u64> {
+    rate_limit_reset(headers).map(|s| s.ceil() as u64)
 }
 
 /// `Retry-After` in seconds; the HTTP-date form is not worth honouring precisely.
@@ -375,6 +474,27 @@ mod tests {
     #[test]
     fn deep_research_waits_longer() {
         assert_eq!(idle_timeout("sonar-deep-research"), IDLE_TIMEOUT_DEEP);
+        for deep in ["medium", "high", "xhigh", "deep-research", "advanced-deep-research"] {
+            assert_eq!(idle_timeout(deep), IDLE_TIMEOUT_DEEP, "{deep}");
+        }
         assert_eq!(idle_timeout("fast"), IDLE_TIMEOUT);
+        assert_eq!(idle_timeout("low"), IDLE_TIMEOUT);
+    }
+
+    #[test]
+    fn rate_limit_headers_in_every_spelling() {
+        let mut h = HeaderMap::new();
+        assert_eq!(rate_limit(&h), None);
+        h.insert("x-ratelimit-remaining", HeaderValue::from_static("3"));
+        h.insert("x-ratelimit-limit", HeaderValue::from_static("50"));
+        h.insert("x-ratelimit-reset", HeaderValue::from_static("1m30s"));
+        let limit = rate_limit(&h).unwrap();
+        assert_eq!((limit.limit, limit.remaining, limit.reset_seconds), (Some(50), 3, Some(90.0)));
+        for (raw, secs) in
+            [("12", Some(12.0)), ("1.5", Some(1.5)), ("250ms", Some(0.25)), ("6s", Some(6.0)), ("soon", None)]
+        {
+            h.insert("x-ratelimit-reset", HeaderValue::from_static(raw));
+            assert_eq!(rate_limit_reset(&h), secs, "{raw}");
+        }
     }
 }

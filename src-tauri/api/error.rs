@@ -14,9 +14,19 @@ const MAX_BODY: usize = 2048;
 pub enum Error {
     #[error("No API key is set.")]
     NoKey,
-    /// 401/403: the key is wrong, revoked, or the account has no credits left.
+    /// 401, or an error whose type says so (`invalid_api_key`): the key is wrong, revoked, or
+    /// the account has no credits left.
     #[error("Perplexity rejected the API key: it may be mistyped, revoked, or the account may be out of credits.")]
     Auth { status: u16, body: String },
+    /// Perplexity ended Sonar chat completions on 2026-09-27: `POST /chat/completions` answers 403
+    /// `chat_completions_not_available`. Not a key problem; the fix is the Agent API.
+    /// `message` is the API's own text, kept for the log and the details.
+    #[error("Perplexity retired the Sonar API on 27 September 2026; Citewise now uses the Agent API.")]
+    Retired { message: String },
+    /// 403 for any other reason (a retired or closed endpoint of another service, the region, a
+    /// model the account may not use, a proxy's page): the API's own words, never "the key".
+    #[error("Perplexity refused access (HTTP {status}): {message}")]
+    Forbidden { status: u16, message: String },
     #[error("Perplexity is rate-limiting requests ({message}).")]
     RateLimited { retry_after: Option<u64>, message: String },
     /// 400 and other non-retryable 4xx: the API's own words are the best explanation.
@@ -48,6 +58,8 @@ impl Error {
         match self {
             Error::NoKey => "no_key",
             Error::Auth { .. } => "auth",
+            Error::Retired { .. } => "retired",
+            Error::Forbidden { .. } => "forbidden",
             Error::RateLimited { .. } => "rate_limit",
             Error::BadRequest { .. } => "bad_request",
             Error::Server { .. } | Error::Failed { .. } => "server",
@@ -67,12 +79,17 @@ impl Error {
     }
 
     /// Builds the error for a non-success HTTP status from the response body, which may be
-    /// `{"error": {...}}`, FastAPI's `{"detail": ...}`, an HTML page, or nothing at all.
+    /// `{"error": {...}}`, FastAPI's `{"detail": ...}`, an HTML page, or nothing at all. The
+    /// error's `type` decides first (DESIGN §3.3), then the status: a 403 is not always the key.
     pub fn from_status(status: u16, retry_after: Option<u64>, body: &str) -> Error {
         let body = truncate(body);
         let message = provider_message(&body).unwrap_or_else(|| default_reason(status).to_owned());
+        if let Some(err) = from_type(error_type(&body).as_deref(), status, &message, retry_after) {
+            return err;
+        }
         match status {
-            401 | 403 => Error::Auth { status, body },
+            401 => Error::Auth { status, body },
+            403 => Error::Forbidden { status, message },
             429 => Error::RateLimited { retry_after, message },
             408 => Error::Timeout { what: "The request".into() },
             500..=599 => Error::Server { status, message },
@@ -142,6 +159,39 @@ fn provider_message(body: &str) -> Option<String> {
     }
 }
 
+/// The error's `type` (or a string `code`) when the body is one of the JSON error shapes.
+fn error_type(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    ["/error/type", "/error/code", "/type"]
+        .iter()
+        .find_map(|p| value.pointer(p).and_then(serde_json::Value::as_str))
+        .map(str::to_owned)
+}
+
+/// The error a documented `type` stands for, whatever the status; `None` leaves it to the status.
+pub(super) fn from_type(kind: Option<&str>, status: u16, message: &str, retry_after: Option<u64>) -> Option<Error> {
+    let kind = kind?;
+    Some(match kind {
+        "invalid_api_key" | "insufficient_quota" | "authentication_error" => {
+            Error::Auth { status, body: message.to_owned() }
+        }
+        k if is_retirement(k) => Error::Retired { message: message.to_owned() },
+        "rate_limit_exceeded" | "request_rate_limit_exceeded" => {
+            Error::RateLimited { retry_after, message: message.to_owned() }
+        }
+        _ => return None,
+    })
+}
+
+/// Types that say the endpoint itself is gone (`chat_completions_not_available` since
+/// 2026-09-27), as opposed to this key or this request being refused.
+fn is_retirement(kind: &str) -> bool {
+    let endpoint = ["chat_completions", "async_chat_completions", "sonar", "endpoint", "api"];
+    kind.strip_suffix("_not_available").is_some_and(|what| endpoint.contains(&what))
+        || kind.strip_suffix("_retired").is_some_and(|what| endpoint.contains(&what))
+        || kind == "endpoint_deprecated"
+}
+
 /// Turns the root cause of a failed connection into words a person can act on. The raw cause is
 /// kept in brackets for whoever reads a bug report.
 fn describe_connect_failure(cause: &str) -> String {
@@ -172,6 +222,8 @@ fn describe_connect_failure(cause: &str) -> String {
 fn default_reason(status: u16) -> &'static str {
     match status {
         400 => "the request was invalid",
+        401 => "unauthorized",
+        403 => "access denied",
         404 => "the endpoint was not found; check the API base URL",
         408 => "the request timed out",
         409 => "the request conflicted with another one",
@@ -205,6 +257,40 @@ mod tests {
         let err = Error::from_status(401, None, html);
         assert_eq!(err.kind(), "auth");
         assert!(err.to_string().contains("out of credits"));
+    }
+
+    /// The body Perplexity sends since it retired Sonar chat completions (DESIGN §3.2).
+    const RETIRED: &str = r#"{"error":{"message":"Sonar is now the Agent API. Use /v1/responses instead of /v1/sonar. Migrate here: https://docs.perplexity.ai/docs/agent-api/migrate-from-sonar/overview","type":"chat_completions_not_available","code":403}}"#;
+
+    #[test]
+    fn regression_the_sonar_retirement_403_was_reported_as_a_bad_key() {
+        let err = Error::from_status(403, None, RETIRED);
+        assert_eq!(err.kind(), "retired");
+        assert!(err.to_string().contains("retired the Sonar API on 27 September 2026"), "{err}");
+        assert!(!err.to_string().contains("key"), "{err}");
+        let Error::Retired { message } = err else { panic!() };
+        assert!(message.starts_with("Sonar is now the Agent API"), "the API's own words are kept: {message}");
+    }
+
+    #[test]
+    fn a_403_is_the_key_only_when_the_api_says_so() {
+        let err = Error::from_status(
+            403,
+            None,
+            r#"{"error":{"message":"Model not available in your region","type":"forbidden","code":403}}"#,
+        );
+        assert_eq!(err.kind(), "forbidden");
+        assert!(err.to_string().ends_with("Model not available in your region"), "{err}");
+        let html = Error::from_status(403, None, "<html><body><h1>403 Forbidden</h1>cloudflare</body></html>");
+        assert_eq!((html.kind(), html.to_string().contains("access denied")), ("forbidden", true));
+        let key = Error::from_status(
+            403,
+            None,
+            r#"{"error":{"message":"Invalid API key","type":"invalid_api_key","code":403}}"#,
+        );
+        assert_eq!(key.kind(), "auth");
+        let model = Error::from_status(403, None, r#"{"error":{"message":"no access","type":"model_not_available"}}"#);
+        assert_eq!(model.kind(), "forbidden", "a model the account cannot use is not a retired endpoint");
     }
 
     #[test]

@@ -13,9 +13,10 @@ pub mod think;
 mod types;
 mod wire;
 
-pub use client::{replay, Client, Endpoint, DEFAULT_BASE_URL};
+pub use client::{replay, replay_json, Client, Endpoint, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorPayload, Result};
 pub use types::{
-    ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Provider, Recency, RequestOptions, Retrying, Role,
-    SearchOptions, Source, StreamEvent, Usage, UserLocation, AGENT_PRESETS,
+    is_deep_preset, preset_name, sonar_successor, ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message,
+    Provider, RateLimit, Recency, RequestOptions, Retrying, Role, SearchOptions, Source, StreamEvent, Usage,
+    UserLocation, AGENT_PRESETS, PRESET_ALIASES, SONAR_SUCCESSORS,
 };

@@ -26,8 +26,47 @@ impl Message {
     }
 }
 
-/// Agent API presets: the server picks the model and search depth.
+/// Agent API presets: the server picks the model, tools and system prompt. `medium` is deep
+/// research (minutes, not seconds) and `high` advanced deep research (DESIGN §3.1).
 pub const AGENT_PRESETS: [&str; 5] = ["fast", "low", "medium", "high", "xhigh"];
+
+/// The presets' old names, which the API still accepts, and the preset each one is now.
+pub const PRESET_ALIASES: [(&str, &str); 4] =
+    [("fast-search", "fast"), ("pro-search", "low"), ("deep-research", "medium"), ("advanced-deep-research", "high")];
+
+/// The preset `name` stands for, by its current name or an old one; `None` for a model id.
+pub fn preset_name(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    AGENT_PRESETS
+        .iter()
+        .find(|p| **p == name)
+        .copied()
+        .or_else(|| PRESET_ALIASES.iter().find(|(old, _)| *old == name).map(|(_, now)| *now))
+}
+
+/// Presets that research for minutes between events: deep research and above.
+pub fn is_deep_preset(name: &str) -> bool {
+    matches!(preset_name(name), Some("medium" | "high" | "xhigh"))
+}
+
+/// Where each Sonar model went when Perplexity retired Sonar chat completions (2026-09-27), per
+/// the official migration guide (`perplexityai/api-platform-developers`,
+/// `skills/migrate-sonar-to-agent-api/references/models-and-presets.md`): `sonar` becomes the
+/// `perplexity/sonar` model with the web search tool (Citewise sends it whenever web search is
+/// on), `sonar-pro` and the reasoning models the `low` (pro search) preset, deep research the
+/// `medium` (deep research) preset.
+pub const SONAR_SUCCESSORS: [(&str, &str); 5] = [
+    ("sonar", "perplexity/sonar"),
+    ("sonar-pro", "low"),
+    ("sonar-reasoning", "low"),
+    ("sonar-reasoning-pro", "low"),
+    ("sonar-deep-research", "medium"),
+];
+
+/// The Agent API's equivalent of a Sonar model; `None` for anything else.
+pub fn sonar_successor(model: &str) -> Option<&'static str> {
+    SONAR_SUCCESSORS.iter().find(|(old, _)| *old == model.trim()).map(|(_, new)| *new)
+}
 
 /// Which wire format a request is sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -36,7 +75,8 @@ pub enum Provider {
     /// Perplexity Agent API, `POST /v1/agent` (current).
     #[default]
     Agent,
-    /// Perplexity Sonar chat completions, `POST /chat/completions` (the original API).
+    /// The Sonar chat-completions format, `POST /chat/completions`: retired by Perplexity on
+    /// 2026-09-27 (it answers 403), still spoken by gateways that serve Sonar models.
     Sonar,
     /// Any OpenAI-compatible endpoint (`/chat/completions` + `/models`), with its own key.
     OpenAi,
@@ -183,7 +223,7 @@ impl Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     pub total: f64,
@@ -193,6 +233,12 @@ pub struct Cost {
     pub output_cost: Option<f64>,
     /// Per-request search fees (Sonar) or tool-call costs (Agent API).
     pub request_cost: Option<f64>,
+    /// Agent API: what reading from and writing to the prompt cache cost (part of `input_cost`
+    /// or beside it, as the API reports them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_cost: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_creation_cost: Option<f64>,
     /// True when Citewise computed the cost from a price table rather than the API reporting it.
     #[serde(default)]
     pub computed: bool,
@@ -210,6 +256,15 @@ pub struct Usage {
     #[serde(skip)]
     pub citation_tokens: Option<u64>,
     pub searches: Option<u64>,
+    /// Input tokens served from the prompt cache, and written to it (Agent API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_read_tokens: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_creation_tokens: Option<u64>,
+    /// The model that really answered, when the API names it: a preset resolves to one on the
+    /// server (`fast` → `openai/gpt-6-luna` in a recording).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
     /// The search context size the server used (Sonar reports it; it sets the request fee).
     /// Like `citation_tokens`, only for the computed cost.
     #[serde(skip)]
@@ -231,16 +286,47 @@ pub enum Finish {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 pub enum StreamEvent {
-    Delta { text: String },
-    Reasoning { text: String },
-    Searching { queries: Vec<String> },
-    Sources { sources: Vec<Source> },
-    Images { images: Vec<Image> },
-    Related { questions: Vec<String> },
+    Delta {
+        text: String,
+    },
+    Reasoning {
+        text: String,
+    },
+    Searching {
+        queries: Vec<String>,
+    },
+    Sources {
+        sources: Vec<Source>,
+    },
+    Images {
+        images: Vec<Image>,
+    },
+    Related {
+        questions: Vec<String>,
+    },
     Usage(Usage),
     Retrying(Retrying),
-    Done { finish: Finish },
+    /// Pages the model opens and reads (the Agent API's `fetch_url` tool).
+    Reading {
+        urls: Vec<String>,
+    },
+    /// What the `x-ratelimit-*` headers said of this request.
+    RateLimit(RateLimit),
+    Done {
+        finish: Finish,
+    },
     Error(super::ErrorPayload),
+}
+
+/// The `x-ratelimit-*` headers of a response: how many requests the key may still make in the
+/// current window, and when it starts over.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateLimit {
+    pub limit: Option<u64>,
+    pub remaining: u64,
+    /// Seconds until the window starts over, when the server says.
+    pub reset_seconds: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -268,6 +354,19 @@ mod tests {
         );
         let ev = StreamEvent::Done { finish: Finish::Length };
         assert_eq!(serde_json::to_value(ev).unwrap(), json!({"event": "done", "data": {"finish": "length"}}));
+    }
+
+    #[test]
+    fn presets_by_their_names_old_and_new() {
+        assert_eq!(preset_name("medium"), Some("medium"));
+        assert_eq!(preset_name("deep-research"), Some("medium"));
+        assert_eq!(preset_name("advanced-deep-research"), Some("high"));
+        assert_eq!(preset_name("pro-search"), Some("low"));
+        assert_eq!(preset_name("fast-search"), Some("fast"));
+        assert_eq!(preset_name("perplexity/sonar"), None);
+        assert_eq!(preset_name("sonar-deep-research"), None, "a Sonar model, not a preset");
+        assert!(is_deep_preset("medium") && is_deep_preset("high") && is_deep_preset("xhigh"));
+        assert!(is_deep_preset("deep-research") && !is_deep_preset("low") && !is_deep_preset("fast"));
     }
 
     #[test]

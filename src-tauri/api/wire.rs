@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::error::Error;
+use super::error::{from_type, Error};
 use super::types::{Recency, SearchOptions};
 
 /// Search filters, spelled the same in both wire formats (inside the Agent API's `web_search`
@@ -44,23 +44,35 @@ pub fn string_list(value: Option<&Value>) -> Vec<String> {
 }
 
 /// The error carried inside a stream (`error` events, `status: failed` responses, error chunks).
+/// A documented `type` decides first, as for HTTP errors; a bare 403 is never blamed on the key.
 pub fn error_from_body(value: &Value) -> Error {
     let message = ["/response/error/message", "/error/message", "/message", "/error"]
         .iter()
         .find_map(|p| str_at(value, p))
         .unwrap_or("the answer failed without a reason")
         .to_owned();
-    let code = ["/response/error/code", "/error/code", "/code", "/error/type"]
+    let code = ["/response/error/code", "/error/code", "/code"]
         .iter()
         .find_map(|p| value.pointer(p).filter(|c| !c.is_null()))
         .map(|c| c.as_str().map(str::to_owned).unwrap_or_else(|| c.to_string()));
+    let kind = ["/response/error/type", "/error/type"].iter().find_map(|p| str_at(value, p));
+    let status = code.as_deref().and_then(|c| c.parse::<u16>().ok()).unwrap_or(0);
+    if let Some(err) = from_type(kind.or(code.as_deref()), status, &message, None) {
+        return err;
+    }
     match code.as_deref() {
         Some("rate_limit_exceeded" | "429") => Error::RateLimited { retry_after: None, message },
-        Some("invalid_api_key" | "401" | "403" | "insufficient_quota") => Error::Auth { status: 401, body: message },
-        Some("invalid_request_error" | "invalid_message" | "invalid_model" | "400") => {
+        Some("401") => Error::Auth { status: 401, body: message },
+        Some("403") => Error::Forbidden { status: 403, message },
+        Some("invalid_request_error" | "invalid_request" | "invalid_message" | "invalid_model" | "400") => {
             Error::BadRequest { status: 400, message }
         }
-        _ => Error::Failed { message },
+        _ => match kind {
+            Some("invalid_request_error" | "invalid_request" | "invalid_model" | "too_many_prompt_tokens") => {
+                Error::BadRequest { status: 400, message }
+            }
+            _ => Error::Failed { message },
+        },
     }
 }
 
@@ -79,5 +91,16 @@ mod tests {
         assert_eq!((e.kind(), e.to_string().contains("boom")), ("server", true));
         let e = error_from_body(&json!({"error": "plain string"}));
         assert!(e.to_string().contains("plain string"));
+    }
+
+    #[test]
+    fn a_403_in_a_stream_is_not_the_key_unless_its_type_says_so() {
+        let e = error_from_body(&json!({"error": {"message": "Not in your region", "code": 403}}));
+        assert_eq!((e.kind(), e.to_string().contains("Not in your region")), ("forbidden", true));
+        let e =
+            error_from_body(&json!({"error": {"message": "m", "type": "chat_completions_not_available", "code": 403}}));
+        assert_eq!(e.kind(), "retired");
+        let e = error_from_body(&json!({"error": {"message": "m", "type": "invalid_api_key", "code": 403}}));
+        assert_eq!(e.kind(), "auth");
     }
 }

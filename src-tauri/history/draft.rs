@@ -44,7 +44,8 @@ impl Draft {
             StreamEvent::Images { images } => self.images = images.clone(),
             StreamEvent::Related { questions } => self.related = questions.clone(),
             StreamEvent::Usage(usage) => self.usage = Some(usage.clone()),
-            StreamEvent::Retrying(_) => {}
+            // Progress and account state, not part of the answer.
+            StreamEvent::Retrying(_) | StreamEvent::Reading { .. } | StreamEvent::RateLimit(_) => {}
             StreamEvent::Done { finish } => {
                 self.finish = Some(*finish);
                 return Some(match finish {

@@ -11,9 +11,15 @@ pub const KEY: &str = "pplx-integration-test-1234";
 
 /// A mock that accepts only [`KEY`], with the given scenario made sticky.
 pub async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(MockConfig { api_key: Some(KEY.into()), seed: Some(7), speed: 0.2, port: 0 })
-        .await
-        .expect("mock server starts");
+    let server = MockServer::start(MockConfig {
+        api_key: Some(KEY.into()),
+        seed: Some(7),
+        speed: 0.2,
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .expect("mock server starts");
     server.set_scenario(scenario);
     server
 }

@@ -3,6 +3,9 @@
 //!
 //! Parsing is deliberately lenient: events are dispatched on the JSON `type` (an `event:` line may
 //! or may not be present), unknown types and fields are ignored, and `null` is as good as absent.
+//! The sets of event and item types are open (DESIGN §3.1): the server's own tool calls
+//! (`function_call` items named `search_web`), `response.reasoning.started/stopped`,
+//! `response.skill.loaded` and result items of other tools pass by without effect.
 
 mod request;
 
@@ -73,8 +76,14 @@ impl AgentMapper {
                     }
                 }
             }
+            "response.reasoning.fetch_url_queries" => {
+                let urls = string_list(value.get("urls").or_else(|| value.get("queries")));
+                if !urls.is_empty() {
+                    out.push(StreamEvent::Reading { urls });
+                }
+            }
             "response.reasoning.search_queries" => {
-                if let Some(thought) = str_at(&value, "/thought").filter(|t| !t.trim().is_empty()) {
+                if let Some(thought) = str_at(&value, "/thought").filter(|t| is_thought(t)) {
                     out.push(StreamEvent::Reasoning { text: format!("{}\n", thought.trim_end()) });
                 }
                 let queries = string_list(value.get("queries"));
@@ -101,9 +110,7 @@ impl AgentMapper {
             }
             "response.completed" => return Some(self.finish(&value, Finish::Stop, out)),
             "response.incomplete" => return Some(self.finish(&value, Finish::Length, out)),
-            "response.cancelled" => {
-                return Some(Err(Error::Failed { message: "the server cancelled the answer".into() }))
-            }
+            "response.cancelled" => return Some(Err(cancelled_on_server())),
             "response.failed" | "error" => return Some(Err(error_from_body(&value))),
             // The documented error body (`{"error": {...}}`), its kind given only by an `event:` line.
             "" if value.get("error").is_some_and(|e| !e.is_null()) => return Some(Err(error_from_body(&value))),
@@ -146,11 +153,42 @@ impl AgentMapper {
                 out.push(StreamEvent::Delta { text });
             }
         }
-        if let Some(usage) = response.get("usage").and_then(parse_usage) {
+        if let Some(mut usage) = response.get("usage").and_then(parse_usage) {
+            // The resolved model: a preset's name in `response.created`, the model it chose here.
+            usage.model = str_at(response, "/model").filter(|m| !m.is_empty()).map(str::to_owned);
             out.push(StreamEvent::Usage(usage));
         }
         Ok(finish)
     }
+
+    /// A whole response object (a non-streamed answer, or the body of a poll): the same events a
+    /// stream of it would have ended with, by its `status`.
+    pub fn on_response(&mut self, response: &Value, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
+        if response.get("error").is_some_and(|e| !e.is_null()) && str_at(response, "/status").is_none() {
+            return Err(error_from_body(response));
+        }
+        let wrapped = serde_json::json!({ "response": response });
+        match str_at(response, "/status") {
+            Some("completed") | None => self.finish(&wrapped, Finish::Stop, out),
+            Some("incomplete") => self.finish(&wrapped, Finish::Length, out),
+            Some("cancelled") => Err(cancelled_on_server()),
+            Some("failed") => Err(error_from_body(&wrapped)),
+            Some(other) => {
+                Err(Error::Protocol { message: format!("the answer is still “{other}”"), body: String::new() })
+            }
+        }
+    }
+}
+
+/// A search's `thought` worth showing as reasoning: not empty, and not the generic progress line
+/// the recordings carry ("Searching the web..."), which the live "Searching" line already says.
+fn is_thought(thought: &str) -> bool {
+    let bare = thought.trim().trim_end_matches(['.', '…']).trim_end();
+    !bare.is_empty() && !bare.eq_ignore_ascii_case("searching the web")
+}
+
+fn cancelled_on_server() -> Error {
+    Error::Failed { message: "the answer was cancelled on Perplexity’s side before it was finished".into() }
 }
 
 /// The concatenated `output_text` parts of the message items in a final response.
@@ -203,8 +241,11 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
         input_cost: float("/cost/input_cost"),
         output_cost: float("/cost/output_cost"),
         request_cost: float("/cost/tool_calls_cost"),
+        cache_read_cost: float("/cost/cache_read_cost"),
+        cache_creation_cost: float("/cost/cache_creation_cost"),
         computed: false,
     });
+    let details = |field: &str| num(&format!("/input_tokens_details/{field}"));
     Some(Usage {
         input_tokens,
         output_tokens,
@@ -212,6 +253,9 @@ fn parse_usage(usage: &Value) -> Option<Usage> {
         reasoning_tokens: num("/output_tokens_details/reasoning_tokens"),
         citation_tokens: None,
         searches: num("/tool_calls_details/search_web/invocation"),
+        cache_read_tokens: details("cache_read_input_tokens").or_else(|| details("cached_tokens")),
+        cache_creation_tokens: details("cache_creation_input_tokens"),
+        model: None,
         search_context_size: None,
         cost,
     })

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::api::messages::normalize;
-use crate::api::types::{ChatRequest, ContextSize, Effort, Role, SearchOptions, UserLocation, AGENT_PRESETS};
+use crate::api::types::{preset_name, ChatRequest, ContextSize, Effort, Role, SearchOptions, UserLocation};
 use crate::api::wire::SearchFilters;
 
 pub const PATH: &str = "/v1/agent";
@@ -21,6 +21,9 @@ pub struct AgentRequest<'a> {
     pub instructions: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<Tool<'a>>>,
+    /// `0` turns every tool off, a preset's own included (`tools: []` does not clear them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tool_calls: Option<u32>,
     pub stream: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_output_tokens: Option<u32>,
@@ -53,26 +56,36 @@ pub struct Tool<'a> {
     pub user_location: Option<&'a UserLocation>,
 }
 
-/// `anthropic/*` models refuse requests without `max_output_tokens`.
+/// `anthropic/*` models refuse requests without `max_output_tokens` (a recorded 400: "validation
+/// failed: max_output_tokens is required when using Anthropic models").
 const ANTHROPIC_DEFAULT_MAX_OUTPUT: u32 = 8192;
+/// The API floors smaller limits to this; sending it keeps what is sent and what is billed equal.
+const MIN_MAX_OUTPUT: u32 = 16;
 
 impl<'a> AgentRequest<'a> {
     pub fn new(req: &'a ChatRequest) -> Self {
         let opts = &req.options;
-        let is_preset = AGENT_PRESETS.contains(&req.model.as_str());
-        let max_output_tokens =
-            opts.max_tokens.or_else(|| req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT));
+        // Old preset names are sent by their current ones (the API accepts both).
+        let preset = preset_name(&req.model);
+        let max_output_tokens = match opts.max_tokens {
+            Some(n) => Some(n.max(MIN_MAX_OUTPUT)),
+            None => req.model.starts_with("anthropic/").then_some(ANTHROPIC_DEFAULT_MAX_OUTPUT),
+        };
+        // Only the person's own system prompt becomes `instructions`: with a preset it replaces
+        // Perplexity's tuned prompt, so nothing is sent unless they wrote one.
         let mut messages = normalize(&req.messages, opts.system_prompt.as_deref());
         let instructions = (messages.first().map(|m| m.role) == Some(Role::System)).then(|| messages.remove(0).content);
+        let is_preset = preset.is_some();
         AgentRequest {
-            model: (!is_preset).then_some(req.model.as_str()),
-            preset: is_preset.then_some(req.model.as_str()),
+            model: (!is_preset).then_some(req.model.trim()),
+            preset,
             input: messages
                 .into_iter()
                 .map(|m| InputItem { kind: "message", role: m.role, content: m.content })
                 .collect(),
             instructions,
             tools: web_search_tool(&opts.search, is_preset).map(|t| vec![t]),
+            max_tool_calls: (is_preset && !opts.search.enabled).then_some(0),
             stream: true,
             max_output_tokens,
             reasoning: opts.reasoning_effort.map(|effort| Reasoning { effort }),
@@ -81,10 +94,10 @@ impl<'a> AgentRequest<'a> {
 }
 
 /// A bare model searches only when given the `web_search` tool. Presets bring their own tools,
-/// so for them the tool is sent only to carry filters; a preset cannot be told not to search.
+/// so for them the tool is sent only to carry filters; search off is `max_tool_calls: 0` instead.
 fn web_search_tool(search: &SearchOptions, is_preset: bool) -> Option<Tool<'_>> {
     let tuned = search.has_filters() || search.context_size.is_some() || search.user_location.is_some();
-    let wanted = if is_preset { tuned } else { search.enabled };
+    let wanted = search.enabled && (!is_preset || tuned);
     wanted.then(|| Tool {
         kind: "web_search",
         filters: search.has_filters().then(|| SearchFilters::new(search)),
@@ -172,6 +185,47 @@ mod tests {
         req.options.search.recency = Some(crate::api::types::Recency::Day);
         let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
         assert_eq!(body["tools"], json!([{"type": "web_search", "filters": {"search_recency_filter": "day"}}]));
+    }
+
+    #[test]
+    fn a_preset_with_web_search_off_gets_no_tools_at_all() {
+        let mut req = request("low");
+        req.options.search.enabled = false;
+        req.options.search.recency = Some(crate::api::types::Recency::Day);
+        let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
+        assert_eq!(body["max_tool_calls"], 0);
+        assert!(body.get("tools").is_none(), "{body}");
+        let body = serde_json::to_value(AgentRequest::new(&request("low"))).unwrap();
+        assert!(body.get("max_tool_calls").is_none(), "search on leaves the preset's tools alone");
+    }
+
+    #[test]
+    fn old_preset_names_are_sent_by_their_current_ones() {
+        for (old, now) in [("deep-research", "medium"), ("advanced-deep-research", "high"), ("pro-search", "low")] {
+            let body = serde_json::to_value(AgentRequest::new(&request(old))).unwrap();
+            assert_eq!(body["preset"], now);
+            assert!(body.get("model").is_none());
+        }
+    }
+
+    #[test]
+    fn a_preset_gets_instructions_only_from_the_persons_own_system_prompt() {
+        let body = serde_json::to_value(AgentRequest::new(&request("medium"))).unwrap();
+        assert!(body.get("instructions").is_none(), "Perplexity's tuned prompt stays: {body}");
+        let mut req = request("medium");
+        req.options.system_prompt = Some("  ".into());
+        assert!(serde_json::to_value(AgentRequest::new(&req)).unwrap().get("instructions").is_none());
+        req.options.system_prompt = Some("Answer in French.".into());
+        assert_eq!(serde_json::to_value(AgentRequest::new(&req)).unwrap()["instructions"], "Answer in French.");
+    }
+
+    #[test]
+    fn anthropic_always_gets_max_output_tokens_of_at_least_16() {
+        let mut req = request("anthropic/claude-haiku-4-5");
+        req.options.max_tokens = Some(5);
+        assert_eq!(serde_json::to_value(AgentRequest::new(&req)).unwrap()["max_output_tokens"], 16);
+        req.options.max_tokens = None;
+        assert_eq!(serde_json::to_value(AgentRequest::new(&req)).unwrap()["max_output_tokens"], 8192);
     }
 
     #[test]
