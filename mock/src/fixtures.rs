@@ -2,9 +2,13 @@
 //!
 //! Owns the public [`Fixture`] data and the cost arithmetic, so a test can ask
 //! `fixture("cited")` for exactly what the stream will carry. Costs follow DESIGN §4:
-//! Agent answers are priced as `perplexity/sonar` (0.25 / 2.50 per 1M tokens + web_search
-//! 0.0025 per query); Sonar answers as `sonar` at low context (1 / 1 per 1M + 0.005 per
-//! request). The price does not depend on the model named in the request.
+//! Agent answers are priced as `perplexity/sonar` (0.25 / 2.50 per 1M tokens, cache reads
+//! 0.0625 per 1M, web_search 0.0025 per query); Sonar answers as `sonar` at low context (1 / 1
+//! per 1M + 0.005 per request). The price does not depend on the model named in the request.
+//!
+//! As in the recordings, most of an Agent answer's input comes from the prompt cache: the
+//! cached share is [`cached_tokens`] of the input (three quarters, in whole 128-token blocks),
+//! billed as `cache_read_cost`; answers with under 171 input tokens have none.
 
 use serde::{Deserialize, Serialize};
 
@@ -60,8 +64,12 @@ pub struct Usage {
 /// The Agent API cost breakdown for a fixture, as `response.completed` reports it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct AgentCost {
+    /// The uncached input tokens' cost.
     pub input: f64,
     pub output: f64,
+    /// Input tokens read from the prompt cache, and their cost.
+    pub cached_tokens: u64,
+    pub cache_read: f64,
     pub tools: f64,
     pub total: f64,
     pub searches: u64,
@@ -81,11 +89,20 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
+/// The input tokens an Agent answer reads from the prompt cache: three quarters of them, in
+/// whole 128-token blocks.
+pub(crate) fn cached_tokens(input_tokens: u64) -> u64 {
+    input_tokens * 3 / 4 / 128 * 128
+}
+
 pub(crate) fn agent_cost(input_tokens: u64, output_tokens: u64, searches: u64) -> AgentCost {
-    let input = round6(input_tokens as f64 * 0.25 / 1e6);
+    let cached_tokens = cached_tokens(input_tokens);
+    let input = round6((input_tokens - cached_tokens) as f64 * 0.25 / 1e6);
+    let cache_read = round6(cached_tokens as f64 * 0.0625 / 1e6);
     let output = round6(output_tokens as f64 * 2.50 / 1e6);
     let tools = round6(searches as f64 * 0.0025);
-    AgentCost { input, output, tools, total: round6(input + output + tools), searches }
+    let total = round6(input + cache_read + output + tools);
+    AgentCost { input, output, cached_tokens, cache_read, tools, total, searches }
 }
 
 pub(crate) fn sonar_cost(input_tokens: u64, output_tokens: u64) -> SonarCost {
@@ -138,8 +155,51 @@ impl Fixture {
         agent_cost(self.usage.input_tokens, self.usage.output_tokens, self.queries.len() as u64)
     }
 
+    /// The same answer when the Agent API makes no search (`max_tool_calls: 0` or
+    /// `tool_choice: "none"` in the request): no sources, no queries, the `[n]` markers (and the
+    /// space before them) taken out of the text, the same token counts, and `usage.total_cost`
+    /// without the search fees. This is what such a request streams; `GET /__mock/fixture/<name>?search=false`
+    /// returns it too.
+    pub fn without_search(&self) -> Fixture {
+        let mut f = self.clone();
+        f.text = strip_markers(&f.text);
+        f.sources.clear();
+        f.queries.clear();
+        f.usage.total_cost = f.agent_cost().total;
+        f
+    }
+
     pub(crate) fn sonar_cost(&self) -> SonarCost {
         sonar_cost(self.usage.input_tokens, self.usage.output_tokens)
+    }
+}
+
+/// `text` without its `[n]` citation markers and the whitespace just before them.
+fn strip_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let digits = rest[open + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        let is_marker = digits > 0 && rest[open + 1 + digits..].starts_with(']');
+        let (before, after) = rest.split_at(open);
+        if is_marker {
+            out.push_str(before.trim_end());
+            rest = &after[digits + 2..];
+        } else {
+            out.push_str(before);
+            out.push('[');
+            rest = &after[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `last_updated` the mock reports for a source: the recordings always carry one.
+pub(crate) fn last_updated(s: &Source) -> &str {
+    match s.date.as_deref() {
+        Some(d) if d >= "2025-06-01" => d,
+        _ => "2025-06-01",
     }
 }
 
@@ -160,8 +220,6 @@ in 2019–2020 and combined GNSS readings with ground-penetrating radar to measu
 The peak sits on the Nepal–China border, where winter temperatures fall below −60 °C [4]. \
 Nepalis call it *Sagarmāthā*; in Tibetan it is *Chomolungma* [1]. For climbers it remains \
 « la récompense » of a lifetime 🏔️ [2][3][4].";
-
-pub(crate) const CITED_THOUGHT: &str = "The user asks for Everest's height; I should find the latest official survey.";
 
 const REASONING_TEXT: &str = "The user wants the height of Mount Everest. Several figures circulate: \
 8,848 m from the 1955 survey, 8,844.43 m from China's 2005 rock-height survey, and 8,848.86 m from \
@@ -327,15 +385,36 @@ mod tests {
         let f = cited();
         let c = f.agent_cost();
         assert_eq!(c.tools, 0.005);
-        assert_eq!(c.input, round6(1842.0 * 0.25e-6));
+        assert_eq!(c.input, round6((1842.0 - 1280.0) * 0.25e-6), "the uncached part");
         assert_eq!(f.usage.total_cost, c.total);
-        assert!((c.total - (c.input + c.output + c.tools)).abs() < 1e-9);
+        assert!((c.total - (c.input + c.cache_read + c.output + c.tools)).abs() < 1e-9);
         assert_eq!(f.sonar_total_cost, f.sonar_cost().total);
         let words = CITED_TEXT.split_whitespace().count();
         assert!((100..=150).contains(&words), "{words} words");
         for marker in ["[1]", "[2][3]", "–", "é", "°", "🏔️"] {
             assert!(CITED_TEXT.contains(marker), "{marker}");
         }
+    }
+
+    #[test]
+    fn cache_reads_are_priced_apart() {
+        let c = cited().agent_cost();
+        assert_eq!(c.cached_tokens, 1280);
+        assert_eq!(c.cache_read, round6(1280.0 * 0.0625e-6));
+        assert_eq!(c.input, round6((1842.0 - 1280.0) * 0.25e-6));
+        assert_eq!(timestamps().agent_cost().cached_tokens, 0, "a short prompt has nothing cached");
+    }
+
+    #[test]
+    fn without_search_drops_sources_markers_and_the_search_fee() {
+        let f = cited();
+        let n = f.without_search();
+        assert!(n.sources.is_empty() && n.queries.is_empty());
+        assert!(!n.text.contains("[1]") && !n.text.contains(" ."), "{}", n.text);
+        assert!(n.text.contains("2020. Survey teams") && n.text.ends_with("lifetime 🏔️."), "{}", n.text);
+        assert_eq!(n.usage.output_tokens, f.usage.output_tokens);
+        assert_eq!(n.usage.total_cost, round6(f.usage.total_cost - f.agent_cost().tools));
+        assert_eq!(strip_markers("[1] a [b] [x1] [2]c"), " a [b] [x1]c");
     }
 
     #[test]

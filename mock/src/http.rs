@@ -148,9 +148,20 @@ impl Response {
         Response::new(status, "application/json", value.to_string())
     }
 
-    /// Perplexity's usual error body: `{"error": {"message", "type", "code"}}`.
+    /// Perplexity's usual error body: `{"error": {"message", "type", "code"}}`, keys in the order
+    /// the real API writes them.
     pub(crate) fn error_json(status: u16, message: &str, kind: &str) -> Self {
-        Response::json(status, &serde_json::json!({"error": {"message": message, "type": kind, "code": status}}))
+        Response::error_with_param(status, message, kind, None)
+    }
+
+    /// [`Response::error_json`] with the recorded `param` after `code` when there is one (the Agent
+    /// API's unknown-field 400 names the field there). Written by hand: a JSON map would sort the keys.
+    pub(crate) fn error_with_param(status: u16, message: &str, kind: &str, param: Option<&str>) -> Self {
+        let text = |s: &str| serde_json::Value::from(s).to_string();
+        let param = param.map(|p| format!(",\"param\":{}", text(p))).unwrap_or_default();
+        let body =
+            format!("{{\"error\":{{\"message\":{},\"type\":{},\"code\":{status}{param}}}}}", text(message), text(kind));
+        Response::new(status, "application/json", body)
     }
 
     /// The proxy's 401 page, as real keys get it when they are wrong or missing.
@@ -179,6 +190,7 @@ pub(crate) fn reason(status: u16) -> &'static str {
         200 => "OK",
         400 => "Bad Request",
         401 => "Unauthorized",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         411 => "Length Required",
@@ -285,11 +297,24 @@ impl Conn {
     }
 
     /// Starts a `200` chunked response with the given content type.
-    pub(crate) async fn start_chunked(mut self, content_type: &str) -> Result<Chunked, Gone> {
+    pub(crate) async fn start_chunked(self, content_type: &str) -> Result<Chunked, Gone> {
+        self.start_chunked_with(200, content_type, &[]).await
+    }
+
+    /// Starts a chunked response with any status, the given content type and extra headers
+    /// (rate-limit headers, a recording's headers).
+    pub(crate) async fn start_chunked_with(
+        mut self,
+        status: u16,
+        content_type: &str,
+        headers: &[(String, String)],
+    ) -> Result<Chunked, Gone> {
         let cors = if self.any_origin { "Access-Control-Allow-Origin: *\r\n" } else { "" };
+        let extra: String = headers.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
         let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n{cors}\
-             Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nCache-Control: no-cache\r\n{extra}{cors}\
+             Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+            reason(status)
         );
         self.write_raw(head.as_bytes()).await?;
         Ok(Chunked { conn: self })

@@ -6,11 +6,14 @@ use std::process::ExitCode;
 
 use citewise_mock::{MockConfig, MockServer};
 
-const USAGE: &str = "usage: citewise-mock [--port 8765] [--key KEY] [--seed N] [--speed F]
-  --port  port on 127.0.0.1 (0 = any free port; default 8765)
-  --key   accept only this bearer token (default: any non-empty token)
-  --seed  seed for all randomness (default: from the clock, printed to stderr)
-  --speed multiplies scenario delays (1.0 normal, 0 = none, 2 = twice as slow)";
+const USAGE: &str =
+    "usage: citewise-mock [--port 8765] [--key KEY] [--seed N] [--speed F] [--recorded] [--recordings DIR]
+  --port        port on 127.0.0.1 (0 = any free port; default 8765)
+  --key         accept only this bearer token (default: any non-empty token)
+  --seed        seed for all randomness (default: from the clock, printed to stderr)
+  --speed       multiplies scenario delays (1.0 normal, 0 = none, 2 = twice as slow)
+  --recorded    answer with the recordings of real traffic (switch at run time: POST /__mock/recorded)
+  --recordings  the recordings folder (default: the repository's tests/fixtures/real)";
 
 fn parse(args: &[String]) -> Result<MockConfig, String> {
     let mut cfg = MockConfig { port: 8765, ..MockConfig::default() };
@@ -20,6 +23,8 @@ fn parse(args: &[String]) -> Result<MockConfig, String> {
         match flag.as_str() {
             "--port" => cfg.port = value()?.parse().map_err(|_| "--port takes a number 0–65535")?,
             "--key" => cfg.api_key = Some(value()?.clone()),
+            "--recorded" => cfg.recorded = true,
+            "--recordings" => cfg.recordings = Some(value()?.into()),
             "--seed" => cfg.seed = Some(value()?.parse().map_err(|_| "--seed takes an unsigned integer")?),
             "--speed" => {
                 cfg.speed = value()?
@@ -70,9 +75,31 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if server.recorded() {
+        eprintln!("citewise-mock: recorded mode (answers from the recordings of real traffic)");
+    }
     println!("citewise-mock listening on {}", server.base_url());
     let _ = std::io::stdout().flush();
     terminated().await;
     server.shutdown();
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flags_parse() {
+        let cfg = parse(&args(&["--port", "0", "--recorded", "--recordings", "/tmp/rec", "--seed", "4"])).unwrap();
+        assert_eq!((cfg.port, cfg.recorded, cfg.seed), (0, true, Some(4)));
+        assert_eq!(cfg.recordings, Some(std::path::PathBuf::from("/tmp/rec")));
+        let cfg = parse(&[]).unwrap();
+        assert_eq!((cfg.port, cfg.recorded, cfg.recordings), (8765, false, None));
+        assert!(parse(&args(&["--recordings"])).is_err());
+    }
 }

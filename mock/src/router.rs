@@ -1,5 +1,6 @@
-//! Routing one request: recording, authentication, scenario selection, validation, and the
-//! `/__mock/` control endpoints and `/v1/models`. Hands valid chat requests to `agent`/`sonar`.
+//! Routing one request: recording it, choosing what answers (a recording or a simulated
+//! scenario), authentication, validation, and the `/__mock/` control endpoints and
+//! `/v1/models`. Hands valid chat requests to `agent`/`sonar`/`recorded`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,12 +9,16 @@ use serde_json::{json, Value};
 use tokio::net::TcpStream;
 
 use crate::http::{self, Conn, ReadError, Request, Response};
+use crate::recorded;
 use crate::rng::Rng;
 use crate::scenarios::{self, Answer, Scenario};
 use crate::{agent, sonar, RecordedRequest, Shared};
 
 /// A client that has not sent its whole request by then is dropped.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The Agent API's request limit as the simulated answers report it.
+const RATE_LIMIT: u64 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Api {
@@ -39,12 +44,12 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream, rng: Rng) 
         });
     }
     match (req.method.as_str(), req.path()) {
-        ("POST", "/v1/agent") => chat(&shared, &req, conn, rng, Api::Agent).await,
+        ("POST", "/v1/agent" | "/v1/responses") => chat(&shared, &req, conn, rng, Api::Agent).await,
         ("POST", "/chat/completions") => chat(&shared, &req, conn, rng, Api::Sonar).await,
-        ("GET", "/v1/models") => conn.respond(&models(&shared, &req)).await,
+        ("GET", "/v1/models") => models(&shared, &req, conn, rng).await,
         ("GET", "/__mock/timestamps") => timestamps_for_pages(&shared, conn, rng).await,
         ("GET", p) if p.starts_with("/__mock/image/") => crate::images::serve(conn, &p["/__mock/image/".len()..]).await,
-        (method, path) => conn.respond(&control(&shared, method, path, &req.body)).await,
+        (method, _) => conn.respond(&control(&shared, method, &req)).await,
     }
 }
 
@@ -59,50 +64,141 @@ fn authorized(shared: &Shared, req: &Request) -> bool {
     !token.is_empty() && shared.api_key.as_deref().map_or(true, |key| key == token)
 }
 
+/// What answers a chat request.
+#[derive(Debug, PartialEq)]
+enum Pick {
+    /// A recording, by stem: from `#mock:recorded=<stem>` or the sticky recording.
+    Recording(String),
+    /// A scenario; `Some` when the question asked for one with `#mock:<name>`. In recorded mode
+    /// the recordings stand in for `cited` (see [`recorded_default`]).
+    Scenario(Option<Scenario>),
+}
+
+/// Chooses what answers: `#mock:recorded=<stem>`, then `#mock:<scenario>`, then the sticky
+/// recording, then the sticky scenario. An unknown name is a 400 listing the known ones.
+fn pick(shared: &Shared, text: Option<&str>) -> Result<Pick, Response> {
+    if let Some(stem) = text.and_then(recorded::token) {
+        return match shared.recordings.check(&stem) {
+            Ok(Ok(())) => Ok(Pick::Recording(stem)),
+            Ok(Err(msg)) => Err(Response::error_json(400, &msg, "invalid_request_error")),
+            Err(why) => Err(recorded::unreadable(&why)),
+        };
+    }
+    match text.and_then(scenarios::token) {
+        Some(Ok(s)) => return Ok(Pick::Scenario(Some(s))),
+        Some(Err(name)) => {
+            let msg = format!("Unknown mock scenario '#mock:{name}'");
+            return Err(Response::error_json(400, &msg, "invalid_request_error"));
+        }
+        None => {}
+    }
+    Ok(shared.recording().map_or(Pick::Scenario(None), Pick::Recording))
+}
+
+/// What recorded mode answers instead of the simulated `cited` answer: Perplexity as it
+/// answers today.
+fn recorded_default(api: Api, stream: bool) -> &'static str {
+    match (api, stream) {
+        (Api::Sonar, _) => recorded::SONAR_DEFAULT,
+        (Api::Agent, true) => recorded::AGENT_STREAM_DEFAULT,
+        (Api::Agent, false) => recorded::AGENT_JSON_DEFAULT,
+    }
+}
+
+/// Reads a recording and serves it, or answers a 500 naming the file that could not be read.
+async fn serve_recording(shared: &Shared, conn: Conn, stem: &str, rng: Rng) {
+    match shared.recordings.load(stem) {
+        Ok(rec) => recorded::serve(conn, rec, rng, shared.speed).await,
+        Err(why) => conn.respond(&recorded::unreadable(&why)).await,
+    }
+}
+
+/// The `x-ratelimit-*` headers of a successful simulated Agent answer; `n` counts the Agent
+/// requests of the current window, this one included, which ends at `reset` (Unix seconds).
+fn rate_limit_headers(scenario: Scenario, (n, reset): (u64, u64)) -> Vec<(String, String)> {
+    let (remaining, used) =
+        if scenario == Scenario::RateLimitLow { (2, RATE_LIMIT - 2) } else { (RATE_LIMIT.saturating_sub(n), n) };
+    [
+        ("x-ratelimit-limit", RATE_LIMIT),
+        ("x-ratelimit-remaining", remaining),
+        ("x-ratelimit-reset", reset),
+        ("x-ratelimit-used", used),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value.to_string()))
+    .collect()
+}
+
 async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     let body: Option<Value> = serde_json::from_slice(&req.body).ok();
     let text = body.as_ref().and_then(|b| match api {
         Api::Agent => agent::last_user_text(b),
         Api::Sonar => sonar::last_user_text(b),
     });
-    let requested = match text.as_deref().and_then(scenarios::token) {
-        Some(Ok(s)) => Some(s),
-        Some(Err(name)) => {
-            let msg = format!("Unknown mock scenario '#mock:{name}'");
-            return conn.respond(&Response::error_json(400, &msg, "invalid_request_error")).await;
-        }
-        None => None,
+    let pick = match pick(shared, text.as_deref()) {
+        Ok(pick) => pick,
+        Err(resp) => return conn.respond(&resp).await,
     };
-    let peek = requested.unwrap_or_else(|| shared.scenarios().sticky());
-    if peek == Scenario::Auth401 || !authorized(shared, req) {
+    // Authentication comes first, as on the real API; a picked 401 recording is that 401.
+    let auth401 = match &pick {
+        Pick::Recording(stem) if stem.contains("401") => return serve_recording(shared, conn, stem, rng).await,
+        Pick::Scenario(requested) => requested.unwrap_or_else(|| shared.scenarios().sticky()) == Scenario::Auth401,
+        Pick::Recording(_) => false,
+    };
+    if auth401 || !authorized(shared, req) {
         return conn.respond(&Response::unauthorized()).await;
     }
+    let agent_requests = if api == Api::Agent { shared.count_agent_request() } else { (0, 0) };
     let Some(body) = body else {
-        return conn
-            .respond(&Response::error_json(400, "Request body is not valid JSON", "invalid_request_error"))
-            .await;
+        let resp = match api {
+            Api::Agent => Response::error_json(400, "invalid request body: not valid JSON", "invalid_request"),
+            Api::Sonar => Response::error_json(400, "Request body is not valid JSON", "invalid_request_error"),
+        };
+        return conn.respond(&resp).await;
     };
-    let checked = match api {
-        Api::Agent => agent::validate(&body)
-            .map(|r| (r.model, r.stream, false, false, false))
-            .map_err(|m| ("invalid_request_error", m)),
-        Api::Sonar => sonar::validate(&body)
-            .map(|r| (r.model, r.stream, r.images, r.related, r.openai))
-            .map_err(|e| (e.kind, e.message)),
+    let (mut answer_fields, stream, images, related, openai) = match api {
+        Api::Agent => match agent::validate(&body) {
+            Ok(r) => (Some(r), false, false, false, false),
+            Err(invalid) => return conn.respond(&invalid.response()).await,
+        },
+        Api::Sonar => match sonar::validate(&body) {
+            Ok(r) => (None, r.stream, r.images, r.related, r.openai),
+            Err(e) => return conn.respond(&Response::error_json(400, &e.message, e.kind)).await,
+        },
     };
-    let (model, stream, images, related, openai) = match checked {
-        Ok(ok) => ok,
-        Err((kind, message)) => return conn.respond(&Response::error_json(400, &message, kind)).await,
+    let stream = answer_fields.as_ref().map_or(stream, |r| r.stream);
+    let requested = match pick {
+        Pick::Recording(stem) => return serve_recording(shared, conn, &stem, rng).await,
+        Pick::Scenario(requested) => requested,
     };
     let scenario = shared.scenarios().begin(requested);
     if let Some(resp) = scenario.http_error() {
         return conn.respond(&resp).await;
     }
+    // Recorded mode: the recordings stand in for `cited` (also for the retry after a `…once`).
+    if scenario == Scenario::Cited && shared.recorded() {
+        return serve_recording(shared, conn, recorded_default(api, stream), rng).await;
+    }
+    if api == Api::Sonar && scenario == Scenario::Retired {
+        return conn.respond(&Response::new(403, "application/json", recorded::RETIRED_BODY)).await;
+    }
+    let model = match (&answer_fields, body.get("model").and_then(Value::as_str)) {
+        (Some(r), _) => r.model.clone(),
+        (None, model) => model.unwrap_or_default().to_string(),
+    };
     let mut answer = Answer::new(scenario, model, rng, shared.speed);
     if let Some(host) = req.header("host").filter(|h| !h.is_empty()) {
         answer.origin = format!("http://{host}");
     }
     (answer.images, answer.related, answer.openai) = (images, related, openai);
+    if let Some(r) = answer_fields.take() {
+        answer.resolved = r.resolved;
+        answer.echo = r.echo;
+        answer.headers = rate_limit_headers(scenario, agent_requests);
+        if !r.search {
+            answer.without_search();
+        }
+    }
     if scenario == Scenario::Timestamps {
         answer.sent = Some(shared.sent_log());
     }
@@ -124,42 +220,40 @@ async fn timestamps_for_pages(shared: &Shared, conn: Conn, rng: Rng) {
     agent::respond_stream(conn.allow_any_origin(), answer).await;
 }
 
-const MODELS: [&str; 7] = [
-    "perplexity/sonar",
-    "openai/gpt-5.4",
-    "openai/gpt-5.4-mini",
-    "anthropic/claude-sonnet-4-6",
-    "anthropic/claude-opus-4-6",
-    "google/gemini-3-pro-preview",
-    "xai/grok-4",
-];
-
-/// `GET /v1/models`; the sticky scenario's HTTP errors apply here too (so "Test key" can
-/// be tested against `auth401`, `rate429`…).
-fn models(shared: &Shared, req: &Request) -> Response {
+/// `GET /v1/models`: the recorded catalogue (`models_2026-10-09`, 52 models with prices) in every
+/// mode, behind the key; the sticky scenario's HTTP errors apply here too (so "Test key" can be
+/// tested against `auth401`, `rate429`…). Recorded mode reads it from the recordings folder.
+async fn models(shared: &Shared, req: &Request, conn: Conn, rng: Rng) {
     if shared.scenarios().sticky() == Scenario::Auth401 || !authorized(shared, req) {
-        return Response::unauthorized();
+        return conn.respond(&Response::unauthorized()).await;
     }
-    if let Some(resp) = shared.scenarios().begin(None).http_error() {
-        return resp;
+    let error = shared.scenarios().begin(None).http_error();
+    if let Some(resp) = error {
+        return conn.respond(&resp).await;
     }
-    let data: Vec<Value> = MODELS
-        .iter()
-        .map(|id| json!({"id": id, "object": "model", "created": 1_767_225_600, "owned_by": id.split('/').next()}))
-        .collect();
-    Response::json(200, &json!({"object": "list", "data": data}))
+    if shared.recorded() {
+        return serve_recording(shared, conn, recorded::MODELS_DEFAULT, rng).await;
+    }
+    conn.respond(&Response::new(200, "application/json", recorded::MODELS_BODY)).await
+}
+
+/// The value of `key` in the request's query string.
+fn query<'a>(req: &'a Request, key: &str) -> Option<&'a str> {
+    let (_, query) = req.target.split_once('?')?;
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// The unauthenticated `/__mock/` endpoints; anything else is a 404 or 405.
-fn control(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Response {
-    match (method, path) {
+fn control(shared: &Shared, method: &str, req: &Request) -> Response {
+    let body: Option<Value> = serde_json::from_slice(&req.body).ok();
+    match (method, req.path()) {
         ("GET", "/__mock/health") => Response::new(200, "text/plain", "ok"),
         ("GET", "/__mock/requests") => Response::json(200, &json!(shared.requests())),
         ("GET", "/__mock/sent-times") => Response::json(200, &json!(shared.sent_times())),
         ("GET", "/__mock/scenario") => Response::json(200, &json!({"name": shared.scenarios().sticky().name()})),
         ("POST", "/__mock/scenario") => {
-            let name = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["name"].as_str().map(String::from));
-            match name.as_deref().and_then(Scenario::from_name) {
+            let name = body.as_ref().and_then(|v| v["name"].as_str());
+            match name.and_then(Scenario::from_name) {
                 Some(s) => {
                     shared.scenarios().set_sticky(s);
                     Response::json(200, &json!({"name": s.name()}))
@@ -173,14 +267,48 @@ fn control(shared: &Shared, method: &str, path: &str, body: &[u8]) -> Response {
                 }
             }
         }
+        ("GET", "/__mock/recorded") => Response::json(200, &json!({"on": shared.recorded()})),
+        ("POST", "/__mock/recorded") => match body.as_ref().and_then(|v| v.get("on")).and_then(Value::as_bool) {
+            Some(on) => {
+                shared.set_recorded(on);
+                Response::json(200, &json!({"on": on}))
+            }
+            None => Response::error_json(400, "Expected {\"on\": true | false}", "invalid_request_error"),
+        },
+        ("GET", "/__mock/recording") => Response::json(200, &json!({"name": shared.recording()})),
+        ("POST", "/__mock/recording") => match body.as_ref().and_then(|v| v.get("name")) {
+            Some(Value::Null) => {
+                shared.set_recording(None);
+                Response::json(200, &json!({"name": null}))
+            }
+            Some(Value::String(stem)) => match shared.recordings.check(stem) {
+                Ok(Ok(())) => {
+                    shared.set_recording(Some(stem.clone()));
+                    Response::json(200, &json!({"name": stem}))
+                }
+                Ok(Err(msg)) => Response::error_json(400, &msg, "invalid_request_error"),
+                Err(why) => recorded::unreadable(&why),
+            },
+            _ => Response::error_json(
+                400,
+                "Expected {\"name\": \"<recording stem>\" | null}; GET /__mock/recordings lists them",
+                "invalid_request_error",
+            ),
+        },
+        ("GET", "/__mock/recordings") => match shared.recordings.list() {
+            Ok(list) => Response::json(200, &Value::Array(list.iter().map(recorded::Entry::json).collect())),
+            Err(why) => recorded::unreadable(&why),
+        },
         ("GET", p) if p.starts_with("/__mock/fixture/") => match crate::fixture(&p["/__mock/fixture/".len()..]) {
+            Some(f) if query(req, "search") == Some("false") => Response::json(200, &json!(f.without_search())),
             Some(f) => Response::json(200, &json!(f)),
             None => Response::json(404, &json!({"detail": "No fixture with that name"})),
         },
         (
             _,
-            "/v1/agent" | "/chat/completions" | "/v1/models" | "/__mock/health" | "/__mock/requests"
-            | "/__mock/scenario" | "/__mock/sent-times" | "/__mock/timestamps",
+            "/v1/agent" | "/v1/responses" | "/chat/completions" | "/v1/models" | "/__mock/health" | "/__mock/requests"
+            | "/__mock/scenario" | "/__mock/sent-times" | "/__mock/timestamps" | "/__mock/recorded"
+            | "/__mock/recording" | "/__mock/recordings",
         ) => Response::json(405, &json!({"detail": "Method Not Allowed"})),
         _ => Response::json(404, &json!({"detail": "Not Found"})),
     }

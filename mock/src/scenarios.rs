@@ -27,10 +27,12 @@ pub(crate) enum Scenario {
     Huge,
     Hostile,
     Timestamps,
+    Retired,
+    RateLimitLow,
 }
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 16] = [
+    pub(crate) const ALL: [Scenario; 18] = [
         Scenario::Cited,
         Scenario::Slow,
         Scenario::Reasoning,
@@ -47,6 +49,8 @@ impl Scenario {
         Scenario::Huge,
         Scenario::Hostile,
         Scenario::Timestamps,
+        Scenario::Retired,
+        Scenario::RateLimitLow,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -67,6 +71,8 @@ impl Scenario {
             Scenario::Huge => "huge",
             Scenario::Hostile => "hostile",
             Scenario::Timestamps => "timestamps",
+            Scenario::Retired => "retired",
+            Scenario::RateLimitLow => "ratelimitlow",
         }
     }
 
@@ -86,7 +92,9 @@ impl Scenario {
             | Scenario::Drop
             | Scenario::Malformed
             | Scenario::Rate429Once
-            | Scenario::Server503Once => Some(fixtures::cited()),
+            | Scenario::Server503Once
+            | Scenario::Retired
+            | Scenario::RateLimitLow => Some(fixtures::cited()),
             Scenario::Reasoning => Some(fixtures::reasoning()),
             Scenario::Incomplete => Some(fixtures::incomplete()),
             Scenario::Huge => Some(fixtures::huge()),
@@ -161,8 +169,17 @@ pub(crate) struct Answer {
     pub scenario: Scenario,
     /// The streamed answer (`cited` stands in for scenarios that fail before any text).
     pub fixture: Fixture,
-    /// The model to echo in responses.
+    /// The model to echo in responses: as asked (a preset's name, or a model id).
     pub model: String,
+    /// The model that answered (the Agent API's `response.completed` reports it): a preset's
+    /// model, or the model asked for.
+    pub resolved: String,
+    /// The Agent API searches (not with `max_tool_calls: 0` or `tool_choice: "none"`).
+    pub search: bool,
+    /// Agent request fields the `response` object echoes (`tools`, `max_output_tokens`, `store`…).
+    pub echo: serde_json::Map<String, serde_json::Value>,
+    /// Extra response headers (the Agent API's `x-ratelimit-*`).
+    pub headers: Vec<(String, String)>,
     pub rng: Rng,
     /// Multiplies scenario delays (0.0 = none).
     pub speed: f64,
@@ -184,7 +201,11 @@ impl Answer {
         Answer {
             scenario,
             fixture,
+            resolved: model.clone(),
             model,
+            search: true,
+            echo: serde_json::Map::new(),
+            headers: Vec::new(),
             rng,
             speed,
             origin,
@@ -193,6 +214,12 @@ impl Answer {
             openai: false,
             sent: None,
         }
+    }
+
+    /// Makes the Agent answer search-free (see [`Fixture::without_search`]).
+    pub(crate) fn without_search(&mut self) {
+        self.search = false;
+        self.fixture = self.fixture.without_search();
     }
 
     /// An image URL as sent: the mock's own paths get its address in front.
@@ -248,8 +275,13 @@ pub(crate) enum Disruption {
 pub(crate) const GARBAGE: &[u8] = b"\xff\xfe\x00\x9c garbage \xc3\x28\x80 }{ \xed\xa0\x80";
 
 /// Finds the last `#mock:<name>` token in a message. `Some(Err(name))` for an unknown name.
+/// `#mock:recorded=<stem>` tokens pick a recording instead (see `recorded::token`) and are skipped.
 pub(crate) fn token(text: &str) -> Option<Result<Scenario, String>> {
-    let start = text.rfind("#mock:")? + "#mock:".len();
+    let start = text
+        .match_indices("#mock:")
+        .map(|(at, t)| at + t.len())
+        .filter(|&at| !text[at..].starts_with(crate::recorded::TOKEN_TAIL))
+        .last()?;
     let name: String =
         text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
     Some(Scenario::from_name(&name).ok_or(name))
@@ -340,6 +372,8 @@ mod tests {
         assert_eq!(token("a #mock:slow then #mock:drop."), Some(Ok(Scenario::Drop)));
         assert_eq!(token("#mock:bogus"), Some(Err("bogus".into())));
         assert_eq!(token("no token here, just #mock"), None);
+        assert_eq!(token("#mock:slow and #mock:recorded=agent_fast_stream"), Some(Ok(Scenario::Slow)));
+        assert_eq!(token("only #mock:recorded=agent_fast_stream"), None);
     }
 
     #[test]

@@ -1,6 +1,14 @@
 //! Sonar chat completions, `POST /chat/completions` (DESIGN §3.2): message validation,
-//! `chat.completion.chunk` streams (citations, search results and cumulative usage on every
-//! chunk; `[DONE]` only sometimes) and the non-streamed `chat.completion`.
+//! `chat.completion.chunk` streams and the non-streamed `chat.completion`.
+//!
+//! Streams follow the recordings (`sonar_citations_stream.sse`): CRLF, no `event:` lines,
+//! `citations` and `search_results` on every chunk, running token counts with
+//! `search_context_size` and a zero `cost` (no `request_cost`) until the `chat.completion.done`
+//! object, which has it; each choice carries the accumulated `message` beside its `delta`.
+//! Departures, for robustness, only in a seeded minority of responses: odd framing (see
+//! `sse.rs`) and the first chunk or two without citations; `[DONE]` at the end of a few.
+//! Long answers (over [`MESSAGE_LIMIT`] characters: `huge`, `timestamps`) leave the accumulated
+//! `message` out of the chunks before the last, which would otherwise weigh hundreds of MB.
 
 use std::time::Duration;
 
@@ -99,6 +107,13 @@ pub(crate) fn last_user_text(body: &Value) -> Option<String> {
     content_text(last.get("content"))
 }
 
+/// Up to this many characters of content, every chunk carries the accumulated `message`.
+const MESSAGE_LIMIT: usize = 8_000;
+/// How often a Sonar stream is framed oddly (see `sse.rs`) instead of as recorded.
+const ODD_CHANCE: f64 = 0.2;
+/// How often a stream ends with `data: [DONE]` (the recordings have none).
+const DONE_CHANCE: f64 = 0.15;
+
 /// Fixed values shared by every chunk of one response.
 struct Ctx {
     fixture: Fixture,
@@ -162,30 +177,40 @@ impl Ctx {
         json!(self.fixture.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>())
     }
 
+    /// As recorded: `date` only when known, `last_updated` always.
     fn search_results(&self) -> Value {
         Value::Array(
             self.fixture
                 .sources
                 .iter()
                 .map(|s| {
-                    json!({"title": s.title, "url": s.url, "date": s.date, "last_updated": null,
-                                "snippet": s.snippet, "source": "web"})
+                    let mut r = json!({"title": s.title, "url": s.url, "last_updated": crate::fixtures::last_updated(s),
+                                       "snippet": s.snippet, "source": "web"});
+                    if let Some(date) = &s.date {
+                        r["date"] = json!(date);
+                    }
+                    r
                 })
                 .collect(),
         )
     }
 
-    /// Cumulative usage after `completion_tokens`; the final one carries `cost`.
+    /// Cumulative usage after `completion_tokens`. The cost is zero (and has no `request_cost`)
+    /// until the last chunk; an OpenAI-style request gets no cost at all.
     fn usage(&self, completion_tokens: u64, last: bool) -> Value {
         let prompt = self.fixture.usage.input_tokens;
         let mut usage = json!({"prompt_tokens": prompt, "completion_tokens": completion_tokens,
-                               "total_tokens": prompt + completion_tokens, "search_context_size": "low",
-                               "citation_tokens": null, "num_search_queries": self.fixture.queries.len()});
-        if last && !self.plain {
-            let c = self.fixture.sonar_cost();
-            usage["cost"] = json!({"input_tokens_cost": c.input, "output_tokens_cost": c.output,
-                                   "request_cost": c.request, "total_cost": c.total});
+                               "total_tokens": prompt + completion_tokens, "search_context_size": "low"});
+        if self.plain {
+            return usage;
         }
+        usage["cost"] = if last {
+            let c = self.fixture.sonar_cost();
+            json!({"input_tokens_cost": c.input, "output_tokens_cost": c.output,
+                   "request_cost": c.request, "total_cost": c.total})
+        } else {
+            json!({"input_tokens_cost": 0, "output_tokens_cost": 0, "total_cost": 0})
+        };
         usage
     }
 
@@ -228,14 +253,19 @@ impl Ctx {
     }
 
     /// One chunk; once `sources` are on, it repeats citations, search results and (when asked
-    /// for) images and related questions, as Sonar does.
-    fn chunk(&self, delta: &str, sources: bool, usage: Value) -> Value {
+    /// for) images and related questions, as Sonar does. `sofar` is the content up to and
+    /// including `delta`, sent as the choice's `message` when there is one.
+    fn chunk(&self, delta: &str, sofar: Option<&str>, sources: bool, usage: Value) -> Value {
+        let mut choice = json!({"index": 0, "delta": {"role": "assistant", "content": delta}});
+        if let Some(sofar) = sofar {
+            choice["message"] = json!({"role": "assistant", "content": sofar});
+        }
         let mut chunk = json!({
             "id": self.id, "model": self.model, "created": self.created, "object": "chat.completion.chunk",
             "usage": usage,
             "citations": if sources { self.citations() } else { json!([]) },
             "search_results": if sources { self.search_results() } else { json!([]) },
-            "choices": [{"index": 0, "finish_reason": null, "delta": {"role": "assistant", "content": delta}}],
+            "choices": [choice],
         });
         if sources {
             self.add_extras(&mut chunk);
@@ -256,10 +286,13 @@ pub(crate) async fn respond_stream(conn: Conn, mut a: Answer) {
     let ctx = Ctx::new(&mut a);
     let deltas = a.deltas(&ctx.content, &ctx.forced_cuts());
     let empty_first = a.rng.range(1, 2);
-    let send_done = a.rng.chance(0.5);
-    let Ok(body) = conn.start_chunked("text/event-stream").await else { return };
-    let style = Style { event_lines: false, keepalives: true, pacing: a.scenario.pacing(), speed: a.speed };
+    let send_done = a.rng.chance(DONE_CHANCE);
+    let Ok(body) = conn.start_chunked("text/event-stream; charset=utf-8").await else { return };
+    let style =
+        Style { event_lines: false, crlf: true, odd_chance: ODD_CHANCE, pacing: a.scenario.pacing(), speed: a.speed };
     let mut out = SseWriter::new(body, a.rng, style);
+    // Only an odd response starts with a chunk or two without citations.
+    let empty_first = if out.odd() { empty_first } else { 0 };
     let end = emit(&mut out, &ctx, &deltas, empty_first, send_done).await;
     out.conclude(end).await;
 }
@@ -274,7 +307,7 @@ async fn emit(
 ) -> Result<End, Gone> {
     let kind = "chat.completion.chunk";
     if c.scenario == Scenario::Failed {
-        out.event(kind, &c.chunk("", false, c.usage(0, false))).await?;
+        out.event(kind, &c.chunk("", Some(""), false, c.usage(0, false))).await?;
         let mut err = json!({"id": c.id, "model": c.model, "created": c.created, "object": kind, "choices": []});
         err["error"] = c.error();
         out.event(kind, &err).await?;
@@ -284,6 +317,8 @@ async fn emit(
     let final_tokens = c.fixture.usage.output_tokens;
     let start = tokio::time::Instant::now();
     let mut sent_chars = 0u64;
+    let accumulate = c.content.chars().count() <= MESSAGE_LIMIT;
+    let mut sofar = String::new();
     for (i, d) in deltas.iter().enumerate() {
         match c.scenario.disruption(i, deltas.len()) {
             Some(Disruption::Drop) => return Ok(End::Abort),
@@ -299,7 +334,11 @@ async fn emit(
         }
         sent_chars += d.chars().count() as u64;
         let tokens = if c.scenario == Scenario::Timestamps { i as u64 + 1 } else { sent_chars.div_ceil(4) };
-        let mut chunk = c.chunk(d, i >= empty_first, c.usage(tokens.min(final_tokens), false));
+        if accumulate {
+            sofar.push_str(d);
+        }
+        let message = accumulate.then_some(sofar.as_str());
+        let mut chunk = c.chunk(d, message, i >= empty_first, c.usage(tokens.min(final_tokens), false));
         if c.scenario == Scenario::Timestamps {
             let at = Duration::from_secs_f64(i as f64 * delay * out.speed() / 1000.0);
             out.wait_until(start + at).await?;
@@ -310,10 +349,9 @@ async fn emit(
             out.delay(delay).await?;
         }
     }
-    let mut done = c.chunk("", true, c.usage(final_tokens, true));
+    let mut done = c.chunk("", Some(&c.content), true, c.usage(final_tokens, true));
     done["object"] = json!("chat.completion.done");
     done["choices"][0]["finish_reason"] = json!(c.finish_reason());
-    done["choices"][0]["message"] = json!({"role": "assistant", "content": c.content});
     out.event("chat.completion.done", &done).await?;
     if send_done {
         out.data_line("[DONE]").await?;

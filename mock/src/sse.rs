@@ -5,6 +5,11 @@
 //! multi-byte UTF-8 characters and inside `\r\n` — and every piece is its own HTTP chunk, written and
 //! flushed with a short random pause so the client really sees separate reads. The tail of a
 //! frame is sometimes held back and sent glued to the next frame.
+//!
+//! Most responses are framed exactly as the recordings under `tests/fixtures/real/` are (the
+//! Agent API: an `event:` line before every `data:` line, LF; Sonar: no `event:` lines, CRLF).
+//! A seeded minority is framed oddly instead, so clients stay robust: `event:` lines on a random
+//! half of the frames, `: keep-alive` comments, the other line ending.
 
 use std::time::Duration;
 
@@ -31,15 +36,21 @@ impl Pacing {
     pub(crate) const FAST: Pacing = Pacing { pause_max_ms: 1, pause_prob: 0.03, carry: true };
     /// Pieces but no pauses and no held-back tails: send times stay honest for benchmarks.
     pub(crate) const PRECISE: Pacing = Pacing { pause_max_ms: 0, pause_prob: 0.0, carry: false };
+
+    /// For replayed recordings: rare 0–1 ms pauses (the frames themselves are paced).
+    pub(crate) const RECORDED: Pacing = Pacing { pause_max_ms: 1, pause_prob: 0.05, carry: true };
 }
 
-/// Knobs chosen once per response.
+/// How an API frames its events, and how often a response departs from that.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Style {
-    /// Prefix a random ~half of the frames with an `event: <type>` line.
+    /// An `event: <type>` line before every frame (the Agent API), or none (Sonar).
     pub event_lines: bool,
-    /// Occasionally interleave `: keep-alive` comments.
-    pub keepalives: bool,
+    /// Lines end in `\r\n` (Sonar) rather than `\n` (the Agent API).
+    pub crlf: bool,
+    /// Chance that a response is framed oddly: `event:` lines on a random half of the frames
+    /// (when the API has them), `: keep-alive` comments, and half the time the other line ending.
+    pub odd_chance: f64,
     pub pacing: Pacing,
     /// Multiplies scenario delays (not the piece pauses, which model the network).
     pub speed: f64,
@@ -58,29 +69,40 @@ pub(crate) struct SseWriter {
     body: Chunked,
     rng: Rng,
     style: Style,
+    /// This response is one of the oddly framed ones.
+    odd: bool,
     eol: &'static str,
     pending: Vec<u8>,
 }
 
 impl SseWriter {
-    /// Wraps a chunked body; a random quarter of responses use `\r\n` line endings throughout.
+    /// Wraps a chunked body and decides (from the seed) whether this response is framed oddly.
     pub(crate) fn new(body: Chunked, mut rng: Rng, style: Style) -> Self {
-        let eol = if rng.chance(0.25) { "\r\n" } else { "\n" };
-        SseWriter { body, rng, style, eol, pending: Vec::new() }
+        let odd = rng.chance(style.odd_chance);
+        let crlf = if odd && rng.chance(0.5) { !style.crlf } else { style.crlf };
+        let eol = if crlf { "\r\n" } else { "\n" };
+        SseWriter { body, rng, style, odd, eol, pending: Vec::new() }
     }
 
     pub(crate) fn rng(&mut self) -> &mut Rng {
         &mut self.rng
     }
 
-    /// Sends one `data: {json}` frame, perhaps with an `event:` line and a keep-alive before it.
+    /// Whether this response departs from the recorded framing (emitters may add their own
+    /// robustness checks to such responses, e.g. an unknown field).
+    pub(crate) fn odd(&self) -> bool {
+        self.odd
+    }
+
+    /// Sends one `data: {json}` frame, with an `event:` line as the API frames it and, in an odd
+    /// response, perhaps a keep-alive comment before it.
     pub(crate) async fn event(&mut self, kind: &str, data: &Value) -> Result<(), Gone> {
         let eol = self.eol;
         let mut frame = String::new();
-        if self.style.keepalives && self.rng.chance(0.04) {
+        if self.odd && self.rng.chance(0.04) {
             frame.push_str(&format!(": keep-alive{eol}{eol}"));
         }
-        if self.style.event_lines && self.rng.chance(0.5) {
+        if self.style.event_lines && (!self.odd || self.rng.chance(0.5)) {
             frame.push_str(&format!("event: {kind}{eol}"));
         }
         frame.push_str(&format!("data: {data}{eol}{eol}"));

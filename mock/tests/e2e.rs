@@ -8,129 +8,9 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    /// Chunked body ended with the terminating `0` chunk.
-    complete: bool,
-    chunk_sizes: Vec<usize>,
-}
+mod common;
 
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("JSON body")
-    }
-
-    /// The `data:` payloads parsed as JSON; unparsable frames and `[DONE]` are skipped.
-    fn events(&self) -> Vec<Value> {
-        let text = String::from_utf8_lossy(&self.body).replace("\r\n", "\n");
-        text.split("\n\n")
-            .filter_map(|frame| {
-                let data: Vec<&str> = frame.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
-                serde_json::from_str(&data.join("\n")).ok()
-            })
-            .collect()
-    }
-}
-
-async fn server(seed: u64) -> MockServer {
-    let cfg = MockConfig { seed: Some(seed), speed: 0.0, ..MockConfig::default() };
-    MockServer::start(cfg).await.expect("server starts")
-}
-
-async fn request(s: &MockServer, method: &str, path: &str, auth: Option<&str>, body: &str) -> Reply {
-    let mut stream = TcpStream::connect(s.base_url().trim_start_matches("http://")).await.expect("connect");
-    let auth = auth.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: mock\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(format!("{head}{body}").as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buf)).await.expect("timely") {
-            Ok(0) | Err(_) => break, // a reset counts as the end, too
-            Ok(n) => raw.extend_from_slice(&buf[..n]),
-        }
-    }
-    parse(&raw)
-}
-
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    h.windows(n.len()).position(|w| w == n)
-}
-
-fn parse(raw: &[u8]) -> Reply {
-    let end = find(raw, b"\r\n\r\n").expect("response head") + 4;
-    let head = std::str::from_utf8(&raw[..end]).expect("ascii head");
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let mut reply = Reply { status, headers, body: Vec::new(), complete: false, chunk_sizes: Vec::new() };
-    let mut rest = &raw[end..];
-    if reply.header("transfer-encoding") != Some("chunked") {
-        reply.body = rest.to_vec();
-        reply.complete = true;
-        return reply;
-    }
-    while let Some(line_end) = find(rest, b"\r\n") {
-        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap(), 16).unwrap();
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            reply.complete = true;
-            break;
-        }
-        if rest.len() < size + 2 {
-            break; // truncated mid-chunk
-        }
-        reply.body.extend_from_slice(&rest[..size]);
-        reply.chunk_sizes.push(size);
-        assert_eq!(&rest[size..size + 2], b"\r\n");
-        rest = &rest[size + 2..];
-    }
-    reply
-}
-
-/// Some chunk boundary falls inside a multi-byte UTF-8 character.
-fn splits_a_character(r: &Reply) -> bool {
-    let mut offset = 0;
-    r.chunk_sizes.iter().any(|size| {
-        offset += size;
-        r.body.get(offset).is_some_and(|b| (0x80..0xC0).contains(b))
-    })
-}
-
-fn agent_body(question: &str, stream: bool) -> String {
-    json!({"model": "perplexity/sonar", "input": question, "stream": stream}).to_string()
-}
-
-fn sonar_body(model: &str, question: &str, stream: bool) -> String {
-    json!({"model": model, "stream": stream, "messages": [{"role": "user", "content": question}]}).to_string()
-}
-
-const TERMINAL: [&str; 5] =
-    ["response.completed", "response.failed", "response.incomplete", "response.cancelled", "error"];
-
-fn kind(e: &Value) -> &str {
-    e["type"].as_str().unwrap_or("")
-}
-
-fn agent_text(events: &[Value]) -> String {
-    events.iter().filter(|e| kind(e) == "response.output_text.delta").map(|e| e["delta"].as_str().unwrap()).collect()
-}
-
-fn sonar_text(events: &[Value]) -> String {
-    events.iter().filter_map(|e| e["choices"][0]["delta"]["content"].as_str()).collect()
-}
+use common::*;
 
 #[tokio::test]
 async fn agent_cited_stream_reassembles_to_the_fixture() {
@@ -167,7 +47,8 @@ async fn sonar_cited_stream_reassembles_to_the_fixture() {
     assert!(r.complete);
     let events = r.events();
     assert_eq!(sonar_text(&events), f.text);
-    assert_eq!(events[0]["citations"], json!([]), "first chunk has no citations yet");
+    // As recorded, every chunk repeats the citations (an odd response leaves them off a chunk or two first).
+    assert!(events.iter().skip(2).all(|e| e["citations"].as_array().unwrap().len() == f.sources.len()));
     let last = events.last().unwrap();
     assert_eq!(last["object"], "chat.completion.done");
     assert_eq!(last["choices"][0]["finish_reason"], "stop");
@@ -266,8 +147,9 @@ async fn invalid_requests_get_400() {
     let r = request(&s, "POST", "/v1/agent", Some("k"), &body).await;
     assert_eq!(r.status, 400);
     assert_eq!(
-        r.json(),
-        json!({"error": {"message": "Unknown field: temperature", "type": "invalid_request_error", "code": 400}})
+        r.body,
+        br#"{"error":{"message":"invalid request body: json: unknown field \"temperature\"","type":"invalid_request","code":400,"param":"temperature"}}"#,
+        "as recorded (agent_400_unknown_field.json)"
     );
     let body = json!({"model": "sonar", "messages": [{"role": "assistant", "content": "a"}, {"role": "user", "content": "b"}]});
     let r = request(&s, "POST", "/chat/completions", Some("k"), &body.to_string()).await;
@@ -452,4 +334,100 @@ async fn images_are_real_pictures_and_the_refusable_kinds() {
     assert_eq!(r.header("content-length"), Some((images::HUGE_BYTES + 8).to_string().as_str()));
     assert_eq!(request(&s, "GET", "/__mock/image/nope.png", None, "").await.status, 404);
     assert!(s.requests().is_empty(), "image requests are not recorded");
+}
+
+#[tokio::test]
+async fn v1_responses_is_an_alias_of_v1_agent() {
+    let s = server(15).await;
+    let f = fixture("cited").unwrap();
+    let r = request(&s, "POST", "/v1/responses", Some("k"), &agent_body("Everest?", true)).await;
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/event-stream")));
+    assert_eq!(agent_text(&r.events()), f.text);
+    let r = request(&s, "POST", "/v1/responses", Some("k"), &agent_body("Everest? #mock:incomplete", false)).await;
+    assert_eq!(r.json()["status"], "incomplete");
+    let body = json!({"preset": "fast", "input": "x", "temperature": 1}).to_string();
+    assert_eq!(request(&s, "POST", "/v1/responses", Some("k"), &body).await.json()["error"]["param"], "temperature");
+    assert_eq!(request(&s, "POST", "/v1/responses", None, &agent_body("x", true)).await.status, 401);
+}
+
+#[tokio::test]
+async fn agent_answers_carry_rate_limit_headers() {
+    let s = server(16).await;
+    for n in 1..=3u64 {
+        let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", n % 2 == 0)).await;
+        assert_eq!(r.header("x-ratelimit-limit"), Some("50"));
+        assert_eq!(r.header("x-ratelimit-remaining"), Some((50 - n).to_string().as_str()));
+        assert_eq!(r.header("x-ratelimit-used"), Some(n.to_string().as_str()));
+        let reset: u64 = r.header("x-ratelimit-reset").unwrap().parse().unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert!((now + 55..=now + 61).contains(&reset), "{reset} vs {now}");
+    }
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x #mock:ratelimitlow", true)).await;
+    assert_eq!((r.header("x-ratelimit-remaining"), r.header("x-ratelimit-limit")), (Some("2"), Some("50")));
+    assert_eq!(agent_text(&r.events()), fixture("ratelimitlow").unwrap().text);
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x", true)).await;
+    assert_eq!(r.header("x-ratelimit-limit"), None, "Agent answers only");
+    for _ in 0..50 {
+        request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", false)).await;
+    }
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", false)).await;
+    assert_eq!((r.status, r.header("x-ratelimit-remaining")), (200, Some("0")), "floored at 0");
+}
+
+#[tokio::test]
+async fn no_tool_calls_means_no_search() {
+    let s = server(17).await;
+    let f = fixture("cited").unwrap().without_search();
+    for ask in [json!({"max_tool_calls": 0}), json!({"tool_choice": "none"})] {
+        let mut body = json!({"preset": "fast", "input": "Everest?", "stream": true});
+        body.as_object_mut().unwrap().extend(ask.as_object().unwrap().clone());
+        let r = request(&s, "POST", "/v1/agent", Some("k"), &body.to_string()).await;
+        let events = r.events();
+        let kinds: Vec<&str> = events.iter().map(kind).collect();
+        assert!(!kinds.iter().any(|k| k.contains("search")), "{kinds:?}");
+        assert!(!events.iter().any(|e| e["item"]["type"] == "function_call" || e["item"]["type"] == "search_results"));
+        assert_eq!(agent_text(&events), f.text);
+        let usage = &events.last().unwrap()["response"]["usage"];
+        assert_eq!(usage["cost"]["tool_calls_cost"].as_f64(), Some(0.0));
+        assert_eq!(usage["cost"]["total_cost"].as_f64(), Some(f.usage.total_cost));
+        assert_eq!(events.last().unwrap()["response"]["output"].as_array().unwrap().len(), 1, "only the message");
+    }
+    let served = request(&s, "GET", "/__mock/fixture/cited?search=false", None, "").await.json();
+    assert_eq!(served, serde_json::to_value(&f).unwrap());
+    assert!(f.usage.total_cost < fixture("cited").unwrap().usage.total_cost);
+}
+
+#[tokio::test]
+async fn retired_answers_the_recorded_403_on_chat_completions_only() {
+    let s = server(18).await;
+    s.set_scenario("retired");
+    let r = request(&s, "POST", "/chat/completions", Some("k"), &sonar_body("sonar", "x", true)).await;
+    let recorded =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/real/chat_completions_403_retired.json"));
+    assert_eq!((r.status, r.body), (403, recorded.unwrap()));
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &agent_body("x", true)).await;
+    assert_eq!((r.status, agent_text(&r.events())), (200, fixture("retired").unwrap().text));
+}
+
+#[tokio::test]
+async fn documented_fields_are_accepted_and_errors_read_as_recorded() {
+    let s = server(19).await;
+    let body = json!({"preset": "fast", "input": "x", "language_preference": "fr", "max_steps": 3, "store": false,
+                      "background": false, "metadata": {"a": "b"}, "previous_response_id": "resp_1",
+                      "response_format": {"type": "json_schema", "json_schema": {"name": "n", "schema": {}}}});
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &body.to_string()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!((r.json()["store"].clone(), r.json()["metadata"].clone()), (json!(false), json!({"a": "b"})));
+    let body = json!({"model": "anthropic/claude-haiku-4-5", "input": "x"}).to_string();
+    let r = request(&s, "POST", "/v1/agent", Some("k"), &body).await;
+    let recorded = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/real/agent_400_anthropic_max_output_tokens.json"
+    ))
+    .unwrap();
+    assert_eq!((r.status, r.json()), (400, serde_json::from_slice::<Value>(&recorded).unwrap()));
+    let body = json!({"preset": "fast", "input": "x", "max_tool_calls": "many"}).to_string();
+    let e = request(&s, "POST", "/v1/agent", Some("k"), &body).await.json();
+    assert_eq!(e["error"]["type"], "invalid_request");
+    assert!(e["error"]["message"].as_str().unwrap().starts_with("validation failed: max_tool_calls"));
 }
