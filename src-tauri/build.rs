@@ -11,6 +11,7 @@ fn main() {
                 "settings_get",
                 "settings_update",
                 "models_list",
+                "sonar_migrate",
                 "key_status",
                 "key_save",
                 "key_remove",

@@ -51,6 +51,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::settings::settings_get,
             commands::settings::settings_update,
             commands::settings::models_list,
+            commands::settings::sonar_migrate,
             commands::keys::key_status,
             commands::keys::key_save,
             commands::keys::key_remove,
@@ -105,7 +106,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 warm.status(secrets::Account::Perplexity);
             });
             app.manage(api);
-            app.manage(Prices::new(settings.prices()));
+            app.manage(Prices::new(settings.price_overrides.clone(), pricing::Catalogue::load(&data_dir)));
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
             open_main_window(app.handle(), &data_dir, settings.theme)?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::api::{self, Provider, RequestOptions};
-use crate::pricing::{self, ModelPrice, PriceTable};
+use crate::pricing::{self, ModelPrice};
 
 pub const FILE_NAME: &str = "settings.json";
 pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -34,6 +34,8 @@ pub struct Settings {
     pub monthly_budget: Option<f64>,
     /// Light or dark, or whichever the system uses.
     pub theme: Theme,
+    /// The offer to leave the retired Sonar API was made once at start-up (it is not repeated).
+    pub sonar_retirement_offered: bool,
 }
 
 /// The window's colours.
@@ -72,6 +74,7 @@ impl Default for Settings {
             price_overrides: Vec::new(),
             monthly_budget: None,
             theme: Theme::System,
+            sonar_retirement_offered: false,
         }
     }
 }
@@ -86,9 +89,14 @@ impl Settings {
         }
     }
 
-    /// The shipped price table with the person's rows applied.
-    pub fn prices(&self) -> PriceTable {
-        PriceTable::builtin().with_overrides(&self.price_overrides)
+    /// Leaves the retired Sonar API for the Agent API: the provider, and the Sonar default model
+    /// as its Agent API equivalent (`api::SONAR_SUCCESSORS`). Addresses and keys stay.
+    pub fn switch_to_agent(&mut self) {
+        self.provider = Provider::Agent;
+        if let Some(model) = api::sonar_successor(&self.default_sonar_model) {
+            self.default_model = model.to_owned();
+        }
+        self.sonar_retirement_offered = true;
     }
 
     /// Reads settings from stored key/value pairs. Unknown keys are ignored; a value that does
@@ -193,6 +201,28 @@ mod tests {
     }
 
     #[test]
+    fn switching_to_the_agent_api_maps_the_sonar_default() {
+        let mut s = Settings {
+            provider: Provider::Sonar,
+            default_sonar_model: "sonar-deep-research".into(),
+            ..Default::default()
+        };
+        s.switch_to_agent();
+        assert_eq!(
+            (s.provider, s.default_model.as_str(), s.sonar_retirement_offered),
+            (Provider::Agent, "medium", true)
+        );
+        let mut s = Settings {
+            provider: Provider::Sonar,
+            default_sonar_model: "my-gateway-model".into(),
+            ..Default::default()
+        };
+        s.switch_to_agent();
+        assert_eq!(s.default_model, "fast", "an id with no equivalent leaves the Agent default alone");
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
     fn the_theme_is_read_on_its_own() {
         let (s, rejected) = Settings::from_entries(vec![("theme".into(), json!("dark"))]);
         assert_eq!((s.theme, rejected.len()), (Theme::Dark, 0));
@@ -236,7 +266,7 @@ mod tests {
             );
         }
         assert!(Settings { monthly_budget: Some(10.0), ..Default::default() }.validate().is_ok());
-        let row = PriceTable::builtin().get("sonar").unwrap().clone();
+        let row = pricing::PriceTable::builtin().get("sonar").unwrap().clone();
         let twice = Settings { price_overrides: vec![row.clone(), row.clone()], ..Default::default() };
         assert!(twice.validate().unwrap_err().contains("sonar has two"));
 
@@ -250,7 +280,8 @@ mod tests {
 
         let mine = ModelPrice { input_per_million: 9.0, source: pricing::YOUR_PRICE.into(), ..row };
         let s = Settings { price_overrides: vec![mine], ..Default::default() };
-        assert_eq!(s.prices().get("sonar").unwrap().input_per_million, 9.0);
+        let table = crate::state::Prices::new(s.price_overrides.clone(), None).current();
+        assert_eq!(table.get("sonar").unwrap().input_per_million, 9.0);
         assert_eq!(Settings::from_entries(s.to_entries()).0, s, "rows round-trip through the store");
     }
 

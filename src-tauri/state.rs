@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Provider};
 use crate::keys::Keys;
+use crate::pricing::{Catalogue, ModelPrice, PriceTable};
 use crate::secrets::{Account, ApiKey, KeySource};
 use crate::settings::Settings;
 
@@ -170,19 +171,55 @@ impl History {
 }
 
 /// The price table in use: the shipped one with the person's rows from Settings.
-pub struct Prices(RwLock<Arc<crate::pricing::PriceTable>>);
+pub struct Prices(RwLock<PriceSources>);
+
+/// What the table in use is made of: the built-in rows, the live catalogue's, the person's.
+struct PriceSources {
+    overrides: Vec<ModelPrice>,
+    catalogue: Option<Catalogue>,
+    table: Arc<PriceTable>,
+}
+
+impl PriceSources {
+    fn shipped(&self) -> PriceTable {
+        PriceTable::builtin().with_catalogue(self.catalogue.as_ref())
+    }
+    fn rebuild(&mut self) {
+        self.table = Arc::new(self.shipped().with_overrides(&self.overrides));
+    }
+}
 
 impl Prices {
-    pub fn new(table: crate::pricing::PriceTable) -> Prices {
-        Prices(RwLock::new(Arc::new(table)))
+    pub fn new(overrides: Vec<ModelPrice>, catalogue: Option<Catalogue>) -> Prices {
+        let mut sources = PriceSources { overrides, catalogue, table: Arc::new(PriceTable::builtin()) };
+        sources.rebuild();
+        Prices(RwLock::new(sources))
     }
 
-    pub fn current(&self) -> Arc<crate::pricing::PriceTable> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    /// The table in use: built-in rows, then the catalogue's, then the person's.
+    pub fn current(&self) -> Arc<PriceTable> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).table.clone()
     }
 
-    pub fn set(&self, table: crate::pricing::PriceTable) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(table);
+    /// The table before the person's rows (Settings → Cost lays those over it itself).
+    pub fn shipped(&self) -> PriceTable {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).shipped()
+    }
+
+    pub fn set_overrides(&self, overrides: Vec<ModelPrice>) {
+        let mut sources = self.0.write().unwrap_or_else(|e| e.into_inner());
+        sources.overrides = overrides;
+        sources.rebuild();
+    }
+
+    /// A newer catalogue; true when its prices differ from the one in use (then it is worth saving).
+    pub fn set_catalogue(&self, catalogue: Catalogue) -> bool {
+        let mut sources = self.0.write().unwrap_or_else(|e| e.into_inner());
+        let changed =
+            sources.catalogue.as_ref().is_none_or(|c| c.models != catalogue.models || c.base_url != catalogue.base_url);
+        sources.catalogue = Some(catalogue);
+        sources.rebuild();
+        changed
     }
 }
 

@@ -22,6 +22,8 @@ pub struct AppStatus {
     log_dir: String,
     /// One-time messages for the person (each is returned once).
     notices: Vec<String>,
+    /// The saved provider is the retired Sonar API: offer the switch to the Agent API (true once).
+    sonar_retirement: bool,
 }
 
 #[tauri::command]
@@ -34,7 +36,14 @@ pub async fn app_status<R: tauri::Runtime>(
     notices: State<'_, Notices>,
 ) -> Result<AppStatus> {
     let target = api.target().await;
-    let settings = super::settings::load(&app, &file).0;
+    let mut settings = super::settings::load(&app, &file).0;
+    let sonar_retirement = settings.provider == Provider::Sonar && !settings.sonar_retirement_offered;
+    if sonar_retirement {
+        settings.sonar_retirement_offered = true;
+        if let Err(e) = super::settings::store(&app, &file, &settings) {
+            log::warn!("could not note that the Sonar retirement was explained: {e}");
+        }
+    }
     Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         provider: target.endpoint.provider,
@@ -45,6 +54,7 @@ pub async fn app_status<R: tauri::Runtime>(
         data_dir: data_dir.0.display().to_string(),
         log_dir: log_dir.0.display().to_string(),
         notices: std::mem::take(&mut *notices.0.lock().unwrap_or_else(|e| e.into_inner())),
+        sonar_retirement,
     })
 }
 

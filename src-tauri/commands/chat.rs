@@ -89,9 +89,11 @@ pub async fn chat_send(
     // When the API reports no cost (OpenAI-compatible endpoints, older Sonar), it is computed
     // from the price table and marked as computed; an unknown model stays without a cost.
     let (prices, model, context) = (prices.current(), args.ask.model.clone(), args.ask.options.search.context_size);
+    // A preset is priced by the model it resolved to, when the answer names it.
     let priced = move |ev: StreamEvent| match ev {
         StreamEvent::Usage(mut usage) if usage.cost.is_none() => {
-            usage.cost = prices.compute(&model, &usage, context);
+            let answered = usage.model.as_deref().filter(|m| prices.get(m).is_some()).unwrap_or(&model);
+            usage.cost = prices.compute(answered, &usage, context);
             StreamEvent::Usage(usage)
         }
         ev => ev,

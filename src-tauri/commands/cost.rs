@@ -28,8 +28,20 @@ pub async fn cost_estimate(mut args: Ask, history: State<'_, History>, prices: S
         earlier_messages: preview.earlier(),
         options: &args.options,
     };
-    Ok(prices.current().estimate(&sent))
+    let mut estimate = prices.current().estimate(&sent);
+    // What this preset or model really cost the person lately says more than the table.
+    let model = args.model.clone();
+    let since = crate::history::now_ms() - LEARN_WINDOW_MS;
+    match history.run(move |db| db.recent_costs(&model, since, LEARN_FROM)).await {
+        Ok(costs) => estimate.learn(&costs),
+        Err(e) => log::warn!("recent costs unavailable: {e}"),
+    }
+    Ok(estimate)
 }
+
+/// Recent answers: at most this many, from at most this far back.
+const LEARN_FROM: usize = 20;
+const LEARN_WINDOW_MS: i64 = 90 * 86_400_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,11 +3,11 @@
 use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_store::StoreExt;
 
-use crate::api::models::ModelList;
+use crate::api::models::{ListSource, ModelList};
 use crate::error::{AppError, Result};
-use crate::pricing::PriceTable;
+use crate::pricing::{Catalogue, PriceTable};
 use crate::settings::Settings;
-use crate::state::{ApiState, Prices, SettingsFile};
+use crate::state::{ApiState, DataDir, History, Prices, SettingsFile};
 
 /// Loads settings from the store; keys with unusable values are reported, not fatal.
 pub fn load<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile) -> (Settings, Vec<String>) {
@@ -35,29 +35,83 @@ pub fn settings_update<R: Runtime>(
     prices: State<'_, Prices>,
 ) -> Result<Settings> {
     settings.validate().map_err(AppError::Settings)?;
-    let store = app.store(&file.0).map_err(|e| AppError::Settings(e.to_string()))?;
-    for (key, value) in settings.to_entries() {
-        store.set(key, value);
-    }
-    store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))?;
+    store(&app, &file, &settings)?;
     api.apply(&settings);
-    prices.set(settings.prices());
+    prices.set_overrides(settings.price_overrides.clone());
     if let Some(window) = app.get_webview_window("main") {
         crate::appearance::apply(&window, settings.theme);
     }
     Ok(settings)
 }
 
-/// The price table shipped with this version; the person's rows are in the settings.
+/// Writes every setting to the store's file.
+pub fn store<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile, settings: &Settings) -> Result<()> {
+    let store = app.store(&file.0).map_err(|e| AppError::Settings(e.to_string()))?;
+    for (key, value) in settings.to_entries() {
+        store.set(key, value);
+    }
+    store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))
+}
+
+/// What "Switch to the Agent API" did.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Switched {
+    pub settings: Settings,
+    /// Conversations whose Sonar model was replaced by its Agent API equivalent.
+    pub conversations: usize,
+    /// Each Sonar model and what it became, for the window's own choices.
+    pub models: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// Leaves the retired Sonar API: the Agent API becomes the provider, the Sonar default model and
+/// every conversation's Sonar model become their equivalents (the official migration guide's
+/// mapping, `api::SONAR_SUCCESSORS`). The key, the addresses and the answers stay as they are.
 #[tauri::command]
-pub fn prices_get() -> PriceTable {
-    PriceTable::builtin()
+pub async fn sonar_migrate<R: Runtime>(
+    app: AppHandle<R>,
+    file: State<'_, SettingsFile>,
+    api: State<'_, ApiState>,
+    history: State<'_, History>,
+) -> Result<Switched> {
+    let mut settings = load(&app, &file).0;
+    settings.switch_to_agent();
+    store(&app, &file, &settings)?;
+    api.apply(&settings);
+    let conversations = history.run(|db| db.rename_models(&crate::api::SONAR_SUCCESSORS)).await?;
+    log::info!("switched from Sonar to the Agent API; {conversations} conversation(s) got their new model");
+    Ok(Switched { settings, conversations, models: crate::api::SONAR_SUCCESSORS.into_iter().collect() })
+}
+
+/// The price table shipped with this version with the live catalogue's prices laid over it;
+/// the person's rows are in the settings.
+#[tauri::command]
+pub fn prices_get(prices: State<'_, Prices>) -> PriceTable {
+    prices.shipped()
 }
 
 /// Presets and models of the selected provider: live from `/v1/models` when possible, cached
-/// for an hour, the built-in list otherwise.
+/// for an hour, the built-in list otherwise. Prices in a live list become the catalogue estimates
+/// use, saved for the next start and for offline use.
 #[tauri::command]
-pub async fn models_list(api: State<'_, ApiState>) -> Result<ModelList> {
+pub async fn models_list(
+    api: State<'_, ApiState>,
+    prices: State<'_, Prices>,
+    data: State<'_, DataDir>,
+) -> Result<ModelList> {
     let target = api.target().await;
-    Ok(api.models.get(&api.client, &target.endpoint, target.key.as_ref()).await)
+    let list = api.models.get(&api.client, &target.endpoint, target.key.as_ref()).await;
+    let perplexity = target.endpoint.provider != crate::api::Provider::OpenAi;
+    if perplexity && list.source == ListSource::Live {
+        if let Some(catalogue) = Catalogue::new(crate::history::now_ms(), &target.endpoint.base_url, &list.details) {
+            if prices.set_catalogue(catalogue.clone()) {
+                let folder = data.0.clone();
+                let saved = tauri::async_runtime::spawn_blocking(move || catalogue.save(&folder)).await;
+                if let Ok(Err(e)) = saved {
+                    log::warn!("could not keep the model catalogue: {e}");
+                }
+            }
+        }
+    }
+    Ok(list)
 }

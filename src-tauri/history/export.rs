@@ -258,6 +258,7 @@ mod tests {
                     output_cost: None,
                     request_cost: None,
                     computed: false,
+                    ..Default::default()
                 }),
                 ..Default::default()
             }));

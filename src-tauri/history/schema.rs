@@ -136,7 +136,13 @@ INSERT INTO messages_fts (rowid, content) SELECT seq, content FROM messages WHER
 INSERT INTO titles_fts (rowid, title) SELECT seq, title FROM conversations;
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH, V3_SPEND, V4_PREFIX];
+/// Version 5: the ledger by model and time, so an estimate can read a preset's or model's recent
+/// actual costs (`Db::recent_costs`) without walking every answer of the period.
+const V5_SPEND_BY_MODEL: &str = r#"
+CREATE INDEX spend_by_model ON spend (model, at, cost, computed);
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH, V3_SPEND, V4_PREFIX, V5_SPEND_BY_MODEL];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -285,6 +291,35 @@ mod tests {
         for table in ["messages_fts", "titles_fts"] {
             conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"), []).unwrap();
         }
+    }
+
+    #[test]
+    fn a_version_4_file_with_spending_gets_the_ledger_by_model() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO spend (message_id, conversation_id, model, cost, computed, at)
+                 VALUES ('a', 'c', 'fast', 0.00105, 0, 10), ('b', 'c', 'fast', 0.00125, 0, 20);",
+        )
+        .unwrap();
+        migrate(&conn).unwrap();
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT cost FROM spend WHERE model = 'fast' AND computed = 0 AND at >= 0
+                 ORDER BY at DESC LIMIT 20",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("spend_by_model"), "{plan}");
+        let costs: Vec<f64> = conn
+            .prepare("SELECT cost FROM spend WHERE model = 'fast' ORDER BY at DESC")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(costs, [0.00125, 0.00105]);
     }
 
     #[test]

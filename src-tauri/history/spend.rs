@@ -110,6 +110,17 @@ impl Db {
         })
     }
 
+    /// What the newest answers with `model` (a preset or a model id, as asked) really cost: the
+    /// API's own figures, newest first, at most `limit` of them, none older than `since` (unix ms).
+    pub fn recent_costs(&self, model: &str, since: i64, limit: usize) -> Result<Vec<f64>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT cost FROM spend WHERE model = ?1 AND computed = 0 AND at >= ?2 ORDER BY at DESC LIMIT ?3",
+        )?;
+        let costs = stmt.query_map(params![model, since, limit as i64], |r| r.get(0))?;
+        Ok(costs.collect::<rusqlite::Result<Vec<f64>>>()?)
+    }
+
     /// Spending between `bounds[0]` and the last bound, by interval and by model.
     pub fn spend_report(&self, bounds: &[i64]) -> Result<SpendReport> {
         if bounds.len() < 2 || bounds.len() > MAX_BOUNDS || bounds.windows(2).any(|w| w[0] >= w[1]) {
@@ -175,6 +186,7 @@ mod tests {
                 output_cost: None,
                 request_cost: None,
                 computed,
+                ..Default::default()
             };
             draft.apply(&StreamEvent::Usage(Usage { cost: Some(cost), ..Default::default() }));
         }
@@ -235,6 +247,19 @@ mod tests {
         assert_eq!(r.total, SpendTotal { total: 0.6, answers: 3, computed: 1 });
         let models: Vec<(&str, f64, u64)> = r.models.iter().map(|m| (m.model.as_str(), m.total, m.answers)).collect();
         assert_eq!(models, [("sonar", 0.3, 2), ("sonar-pro", 0.3, 1)], "costliest first; a tie by name");
+    }
+
+    #[test]
+    fn recent_costs_are_the_api_s_own_newest_first() {
+        let db = Db::open_in_memory().unwrap();
+        answered(&db, None, "fast", Some((0.00105, false)), 10 * DAY);
+        answered(&db, None, "fast", Some((0.00264, false)), 12 * DAY);
+        answered(&db, None, "fast", Some((0.009, true)), 13 * DAY); // computed: not a real cost
+        answered(&db, None, "fast", Some((0.5, false)), DAY); // too old
+        answered(&db, None, "low", Some((0.01, false)), 12 * DAY);
+        assert_eq!(db.recent_costs("fast", 5 * DAY, 20).unwrap(), [0.00264, 0.00105]);
+        assert_eq!(db.recent_costs("fast", 5 * DAY, 1).unwrap(), [0.00264]);
+        assert_eq!(db.recent_costs("medium", 0, 20).unwrap(), Vec::<f64>::new());
     }
 
     #[test]

@@ -6,6 +6,11 @@
 //! Presets choose their model on the server: the typical figure assumes their cheapest model and
 //! typical counts, "up to" their costliest model, most searches and the longest answer. A model
 //! with no price gives no figure at all ("unknown price"), never $0.
+//!
+//! Once the person has had a few answers from a preset or model, what those really cost says
+//! more than any table (the prompt cache, the service tier and the fast-search fee all move the
+//! price): [`Estimate::learn`] makes the typical figure the median of the recent actual costs and
+//! keeps their range, and the breakdown says so.
 
 use serde::Serialize;
 
@@ -69,6 +74,41 @@ pub struct Estimate {
     /// The rows used, with their source and date.
     pub basis: Vec<String>,
     pub preset: Option<PresetAssumption>,
+    /// The person's own recent answers with this preset or model, when there are enough.
+    pub learned: Option<Learned>,
+}
+
+/// What recent answers with the same preset or model really cost (the API's own figures).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Learned {
+    pub answers: usize,
+    pub median: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Fewer answers than this say too little to replace the table's typical figure.
+pub const LEARN_AFTER: usize = 3;
+
+impl Estimate {
+    /// Takes the typical figure from `costs` (recent actual costs, newest first) when there are
+    /// at least [`LEARN_AFTER`]: their median, with the range seen. "Up to" stays the table's,
+    /// unless an answer really cost more.
+    pub fn learn(&mut self, costs: &[f64]) {
+        let mut sorted: Vec<f64> = costs.iter().copied().filter(|c| c.is_finite() && *c >= 0.0).collect();
+        if sorted.len() < LEARN_AFTER {
+            return;
+        }
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+        let (low, high) = (sorted[0], sorted[n - 1]);
+        self.typical = Some(median);
+        self.max = Some(self.max.map_or(high, |m| m.max(high)));
+        self.known = true;
+        self.learned = Some(Learned { answers: n, median, low, high });
+    }
 }
 
 /// Prices per unit for the typical and the "up to" figure (the same row for a plain model).
@@ -137,6 +177,7 @@ impl PriceTable {
             parts: Vec::new(),
             basis: Vec::new(),
             preset: None,
+            learned: None,
         };
         let parts = match self.preset(sent.model) {
             Some(preset) => {
@@ -184,38 +225,44 @@ impl PriceTable {
             }
         }
         basis.push(self.tools_basis());
-        let per_result = self.assumptions.default.search_result_tokens.unwrap_or(0);
+        let per_result = preset.search_result_tokens.or(self.assumptions.default.search_result_tokens).unwrap_or(0);
         let (output, output_note) = self.output_range(preset.output, sent.options);
-        let (per_call, search_kind) = if preset.fast_search {
-            (self.tools.fast_search_per_call, " (fast search)")
+        // Fast search has its own fee, but recorded `fast` answers paid either it or the full
+        // web search fee (0.001 and 0.0025 per call): typical the first, "up to" the second.
+        let (per_call, search_note) = if preset.fast_search {
+            (
+                Rates { typical: self.tools.fast_search_per_call, max: self.tools.web_search_per_call },
+                format!(
+                    "at ${} (fast search) to ${} each",
+                    self.tools.fast_search_per_call, self.tools.web_search_per_call
+                ),
+            )
         } else {
-            (self.tools.web_search_per_call, "")
+            (Rates::same(self.tools.web_search_per_call), format!("at ${} each", self.tools.web_search_per_call))
         };
         let input = |p: &ModelPrice| p.input_per_million;
-        Some(vec![
-            self.input_part(sent, Rates::per_million(cheap, dear, input)),
-            part(
+        let mut parts = vec![self.input_part(sent, Rates::per_million(cheap, dear, input))];
+        // Web search off is `max_tool_calls: 0`: no searches, nothing read.
+        if sent.options.search.enabled {
+            parts.push(part(
                 PartKind::SearchResults,
                 Unit::Tokens,
                 preset.searches.map(|n| n * per_result),
                 Rates::per_million(cheap, dear, input),
                 format!("about {} per search", grouped(per_result)),
-            ),
-            part(
-                PartKind::Output,
-                Unit::Tokens,
-                output,
-                Rates::per_million(cheap, dear, |p| p.output_per_million),
-                output_note,
-            ),
-            part(
-                PartKind::Searches,
-                Unit::Searches,
-                preset.searches,
-                Rates::same(per_call),
-                format!("at ${per_call} each{search_kind}"),
-            ),
-        ])
+            ));
+        }
+        parts.push(part(
+            PartKind::Output,
+            Unit::Tokens,
+            output,
+            Rates::per_million(cheap, dear, |p| p.output_per_million),
+            output_note,
+        ));
+        if sent.options.search.enabled {
+            parts.push(part(PartKind::Searches, Unit::Searches, preset.searches, per_call, search_note));
+        }
+        Some(parts)
     }
 
     fn model_parts(&self, row: &ModelPrice, sent: &Sent, basis: &mut Vec<String>) -> Vec<Part> {
@@ -296,6 +343,9 @@ impl PriceTable {
 }
 
 fn basis(row: &ModelPrice) -> String {
+    if row.source == super::catalogue::SOURCE {
+        return format!("{}: {}, fetched {}", row.model, row.source, row.as_of);
+    }
     if row.as_of.is_empty() {
         format!("{}: {}", row.model, row.source)
     } else {
@@ -395,6 +445,47 @@ mod tests {
         assert!(fast.typical.unwrap() < e.typical.unwrap());
     }
 
+    /// The recorded `fast` answers (tests/fixtures/real) cost $0.00105, $0.00125 and $0.00264;
+    /// the estimate said ≈ $0.0024 typical before the presets were described as they are.
+    #[test]
+    fn regression_the_fast_estimate_was_twice_what_recorded_fast_answers_cost() {
+        let e = PriceTable::builtin().estimate(&sent("fast", 30, &RequestOptions::default()));
+        let typical = e.typical.unwrap();
+        assert!((0.0008..0.0018).contains(&typical), "typical {typical}");
+        assert!(e.max.unwrap() >= 0.00264, "up to {:?} brackets every recorded fast answer", e.max);
+        let searches = e.parts.iter().find(|p| p.kind == PartKind::Searches).unwrap();
+        assert!(close(searches.typical, 0.001) && close(searches.max, 2.0 * 0.0025), "{searches:?}");
+    }
+
+    #[test]
+    fn recent_actual_costs_make_the_typical_figure() {
+        let table = PriceTable::builtin();
+        let mut e = table.estimate(&sent("fast", 30, &RequestOptions::default()));
+        let table_max = e.max.unwrap();
+        e.learn(&[0.00105, 0.00264]);
+        assert_eq!(e.learned, None, "two answers are not enough");
+        e.learn(&[0.00105, 0.00264, 0.00125]);
+        assert_eq!(e.learned, Some(Learned { answers: 3, median: 0.00125, low: 0.00105, high: 0.00264 }));
+        assert_eq!((e.typical, e.max), (Some(0.00125), Some(table_max)));
+        let mut e = table.estimate(&sent("fast", 30, &RequestOptions::default()));
+        e.learn(&[0.001, 0.002, 0.05, 0.003]);
+        assert_eq!(e.typical, Some(0.0025), "the median of an even count");
+        assert_eq!(e.max, Some(0.05), "an answer that cost more than the table's \"up to\" raises it");
+        let mut unknown = table.estimate(&sent("gpt-4o-mini", 30, &RequestOptions::default()));
+        unknown.learn(&[0.01, 0.02, 0.03]);
+        assert!(unknown.known && unknown.typical == Some(0.02), "answers give a figure where the table has none");
+    }
+
+    #[test]
+    fn a_preset_with_web_search_off_makes_no_searches() {
+        let off =
+            RequestOptions { search: SearchOptions { enabled: false, ..Default::default() }, ..Default::default() };
+        let e = PriceTable::builtin().estimate(&sent("medium", 1000, &off));
+        assert_eq!(kinds(&e), [PartKind::Input, PartKind::Output]);
+        let e = PriceTable::builtin().estimate(&sent("deep-research", 1000, &RequestOptions::default()));
+        assert_eq!(e.preset.unwrap().preset, "medium", "old names are the same preset");
+    }
+
     #[test]
     fn an_unknown_model_has_no_figure_rather_than_zero() {
         let e = PriceTable::builtin().estimate(&sent("gpt-4o-mini", 50, &RequestOptions::default()));
@@ -416,6 +507,7 @@ mod tests {
             reasoning_per_million: None,
             search_per_thousand: None,
             cache_read_per_million: None,
+            cache_write_per_million: None,
             source: super::super::YOUR_PRICE.into(),
             as_of: "2026-11-22".into(),
         };

@@ -4,6 +4,7 @@
 //! per-call tool fees. Totals are rounded to 5 decimal places, as the API reports them.
 //! What a question *will* cost is in [`estimate`].
 
+pub mod catalogue;
 pub mod estimate;
 
 use std::collections::BTreeMap;
@@ -12,7 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{ContextSize, Cost, Provider, Usage};
 
-pub use estimate::{Estimate, Sent};
+pub use catalogue::{Catalogue, CatalogueInfo};
+pub use estimate::{Estimate, Learned, Sent};
 
 const BUILTIN: &str = include_str!("../data/prices.json");
 
@@ -52,6 +54,8 @@ pub struct ModelPrice {
     pub search_per_thousand: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_read_per_million: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_million: Option<f64>,
     /// Where the price was read (a URL, or "Your price").
     #[serde(default = "your_price")]
     pub source: String,
@@ -79,6 +83,7 @@ impl ModelPrice {
             ("reasoning price", self.reasoning_per_million),
             ("search price", self.search_per_thousand),
             ("cache read price", self.cache_read_per_million),
+            ("cache write price", self.cache_write_per_million),
         ] {
             all.extend(value.map(|v| (name, v)));
         }
@@ -129,6 +134,9 @@ pub struct PresetAssumption {
     pub fast_search: bool,
     pub searches: Range,
     pub output: Range,
+    /// Tokens of search results read per search, when the preset's differ from the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_result_tokens: Option<u64>,
     pub description: String,
 }
 
@@ -182,6 +190,9 @@ pub struct PriceTable {
     pub tools: ToolPrices,
     pub presets: Vec<PresetAssumption>,
     pub assumptions: Assumptions,
+    /// The live catalogue whose prices are in the table, if one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<CatalogueInfo>,
 }
 
 /// Sonar's default search context size when a request names none.
@@ -213,8 +224,10 @@ impl PriceTable {
         self.models.iter().find(|m| m.model == model)
     }
 
+    /// A preset's assumption, by its current or an old name.
     pub fn preset(&self, preset: &str) -> Option<&PresetAssumption> {
-        self.presets.iter().find(|p| p.preset == preset)
+        let name = crate::api::preset_name(preset)?;
+        self.presets.iter().find(|p| p.preset == name)
     }
 
     /// What `usage` cost by this table; `None` for a model it has no price for (an unknown
@@ -222,7 +235,20 @@ impl PriceTable {
     pub fn compute(&self, model: &str, usage: &Usage, context: Option<ContextSize>) -> Option<Cost> {
         let p = self.get(model)?;
         let per_m = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
-        let input = per_m(usage.input_tokens, p.input_per_million)
+        // Cached input tokens are part of `input_tokens` and billed at the cache prices (as the
+        // Agent API reports them: `input_cost` for the rest, `cache_read_cost` beside it).
+        let read = usage.cache_read_tokens.unwrap_or(0);
+        let written = usage.cache_creation_tokens.unwrap_or(0);
+        let (read_cost, written_cost) = match (p.cache_read_per_million, p.cache_write_per_million) {
+            (None, None) => (None, None),
+            (r, w) => (
+                Some(per_m(read, r.unwrap_or(p.input_per_million))),
+                Some(per_m(written, w.unwrap_or(p.input_per_million))),
+            ),
+        };
+        let uncached =
+            if read_cost.is_some() { usage.input_tokens.saturating_sub(read + written) } else { usage.input_tokens };
+        let input = per_m(uncached, p.input_per_million)
             + per_m(usage.citation_tokens.unwrap_or(0), p.citation_per_million.unwrap_or(0.0));
         let output = per_m(usage.output_tokens, p.output_per_million)
             + per_m(usage.reasoning_tokens.unwrap_or(0), p.reasoning_per_million.unwrap_or(0.0));
@@ -237,12 +263,15 @@ impl PriceTable {
         } else if p.provider == Provider::Agent {
             request += searches * self.tools.web_search_per_call;
         }
+        let cache = read_cost.unwrap_or(0.0) + written_cost.unwrap_or(0.0);
         Some(Cost {
-            total: round5(input + output + request),
+            total: round5(input + output + request + cache),
             currency: self.currency.clone(),
             input_cost: Some(round5(input)),
             output_cost: Some(round5(output)),
             request_cost: Some(round5(request)),
+            cache_read_cost: read_cost.filter(|_| read > 0).map(round5),
+            cache_creation_cost: written_cost.filter(|_| written > 0).map(round5),
             computed: true,
         })
     }
@@ -328,6 +357,7 @@ mod tests {
             reasoning_per_million: None,
             search_per_thousand: None,
             cache_read_per_million: None,
+            cache_write_per_million: None,
             source: YOUR_PRICE.into(),
             as_of: "2026-11-22".into(),
         };

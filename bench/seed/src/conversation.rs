@@ -141,6 +141,7 @@ fn answer(w: &Writer, rng: &mut Rng, question: &str, model: usize, at: i64) -> S
             output_cost: Some(output_cost),
             request_cost,
             computed: false,
+            ..Default::default()
         }),
         ..Usage::default()
     });
