@@ -4,10 +4,10 @@
 // before a question that could go over it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By, Key } from 'selenium-webdriver';
-import { KEY, startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil } from './support.mjs';
+import { KEY, startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
 import { formatCost, formatShort } from '../ui/cost.js';
 
 let mock;
@@ -21,7 +21,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   mock?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) removeDir(dir);
 });
 
 /** A data folder whose settings.json holds `settings`. */

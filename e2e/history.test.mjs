@@ -3,13 +3,11 @@
 // answer cut off by SIGKILL comes back marked interrupted with Retry.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import {
-  startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, KEY,
-} from './support.mjs';
+import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, KEY, removeDir } from './support.mjs';
 
 let mock;
 let fixture;
@@ -30,8 +28,8 @@ function folders() {
   const dataDir = makeDataDir();
   const exportDir = mkdtempSync(join(tmpdir(), 'citewise-export-'));
   cleanup.push(() => {
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(exportDir, { recursive: true, force: true });
+    removeDir(dataDir);
+    removeDir(exportDir);
   });
   return { dataDir, exportDir };
 }

@@ -4,11 +4,11 @@
 // counts every pointer or mouse event the system delivers (isTrusted): there must be none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, byTestId, waitForIdle, waitUntil } from './support.mjs';
+import { startMock, launchAppIn, makeDataDir, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
 
 let mock;
 let app;
@@ -35,7 +35,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   mock?.stop();
-  for (const dir of [dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [dataDir, binDir]) if (dir) removeDir(dir);
 });
 
 const opened = () => (existsSync(openedFile) ? readFileSync(openedFile, 'utf8').split('\n').filter(Boolean) : []);

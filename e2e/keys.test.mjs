@@ -5,13 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import {
-  startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, KEY,
-} from './support.mjs';
+import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, KEY, removeDir } from './support.mjs';
 
 // The app must find no key but the one saved through the window.
 const NO_ENV_KEY = { PERPLEXITY_API_KEY: '', OPENAI_API_KEY: '' };
@@ -48,7 +46,7 @@ after(async () => {
   await app?.close();
   mock?.stop();
   if (!skip) clearKey();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) removeDir(dataDir);
 });
 
 /** The element's text as shown (innerText: WebKitWebDriver's getText runs inline parts together). */

@@ -7,11 +7,11 @@
 // related questions (a click asks a follow-up in the same conversation).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil } from './support.mjs';
+import { startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
 
 let mock;
 let app;
@@ -38,7 +38,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   mock?.stop();
-  for (const dir of [dataDir, binDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [dataDir, binDir]) if (dir) removeDir(dir);
 });
 
 /** Every URL the fake xdg-open was given so far, in order. */

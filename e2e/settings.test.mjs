@@ -2,12 +2,10 @@
 // switching provider and model, the choice surviving a restart, and a damaged settings file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By, Key } from 'selenium-webdriver';
-import {
-  startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words,
-} from './support.mjs';
+import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, removeDir } from './support.mjs';
 
 let mock;
 let app;
@@ -20,7 +18,7 @@ before(async () => {
 after(async () => {
   await app?.close();
   mock?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) removeDir(dir);
 });
 
 const newDataDir = () => {

@@ -1,7 +1,7 @@
 // Shared plumbing for the end-to-end tests: starts the local Perplexity-compatible server and
 // tauri-driver, opens a WebDriver session on the real Citewise window, and small wait helpers.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -133,27 +133,69 @@ export async function launchApp(mockUrl, extraEnv = {}) {
     async close() {
       await driver.quit().catch(() => {});
       await endGroup(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDir(dataDir);
     },
   };
 }
 
-/** Ends a detached child's whole process group: SIGTERM, then SIGKILL for stragglers. */
+/**
+ * The live processes of process group `pgid` (zombies count as gone: they hold no files). Read
+ * from /proc, so it sees the app's WebKit processes too, which outlive their parent for a moment.
+ * @param {number} pgid
+ * @returns {number[]}
+ */
+export function groupMembers(pgid) {
+  const members = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // ended while we looked
+    }
+    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') members.push(Number(name));
+  }
+  return members;
+}
+
+/**
+ * Ends a detached child's whole process group — the driver, the app and every WebKit process —
+ * and returns only once none of them is left, so nothing still writes into a data folder that
+ * is about to be removed: SIGTERM, then SIGKILL for stragglers after 2 s.
+ */
 export async function endGroup(child) {
+  const pgid = child.pid;
   const signal = (sig) => {
     try {
-      process.kill(-child.pid, sig);
-      return true;
+      process.kill(-pgid, sig);
     } catch {
-      return false; // the group is gone
+      // the group is gone
     }
   };
-  if (!signal('SIGTERM')) return;
-  for (let i = 0; i < 40; i += 1) {
-    await new Promise((r) => setTimeout(r, 50));
-    if (!signal(0)) return;
-  }
+  const goneWithin = async (ms) => {
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      if (groupMembers(pgid).length === 0) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return groupMembers(pgid).length === 0;
+  };
+  if (groupMembers(pgid).length === 0) return;
+  signal('SIGTERM');
+  if (await goneWithin(2_000)) return;
   signal('SIGKILL');
+  if (!(await goneWithin(10_000))) throw new Error(`process group ${pgid} is still alive: ${groupMembers(pgid).join(', ')}`);
+}
+
+/**
+ * Removes a test's folder. The app's processes are gone by now (endGroup waits for them), but a
+ * file system can still be settling a removal: ENOTEMPTY and EBUSY are retried.
+ * @param {string} dir
+ */
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 export async function waitUntil(fn, timeoutMs, what) {

@@ -8,10 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { APP, KEY, startMock, launchApp, launchAppIn, makeDataDir, waitUntil } from './support.mjs';
+import { APP, KEY, endGroup, startMock, launchApp, launchAppIn, makeDataDir, removeDir, waitUntil } from './support.mjs';
 
 const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
 const COMPOSITING = 'WEBKIT_DISABLE_COMPOSITING_MODE';
@@ -76,11 +76,16 @@ test('CITEWISE_WEBKIT_DEFAULTS keeps WebKit as it is', async () => {
   }
 });
 
-/** Starts the app binary itself (no WebDriver) on `dataDir`; resolves how it ended, or null if it is still running after `ms`. */
+/**
+ * Starts the app binary itself (no WebDriver) on `dataDir`, in a process group of its own (its
+ * WebKit processes join it, so endGroup can wait for all of them); resolves how it ended, or
+ * `running: true` if it is still running after `ms`.
+ */
 function launchDirect(dataDir, ms) {
   const child = spawn(APP, [], {
     env: { ...process.env, CITEWISE_DATA_DIR: dataDir, PERPLEXITY_BASE_URL: mock.baseUrl, PERPLEXITY_API_KEY: KEY },
     stdio: 'ignore',
+    detached: true,
   });
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve({ running: true, child }), ms);
@@ -99,6 +104,7 @@ test('a second launch on the same data brings the open window forward and exits'
     const second = await launchDirect(dir, 20_000);
     assert.equal(second.running, false, 'the second launch ended by itself');
     assert.equal(second.code, 0);
+    await endGroup(second.child);
     assert.equal(await app.driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
     await waitUntil(async () => /launched again; bringing this window forward/.test(readFileSync(join(dir, 'logs', 'citewise.log'), 'utf8')),
       5_000, 'the first instance to hear of it');
@@ -108,13 +114,13 @@ test('a second launch on the same data brings the open window forward and exits'
     other = { ...(await launchDirect(otherDir, 4_000)), dir: otherDir };
     assert.equal(other.running, true, 'a launch on other data runs beside it');
   } finally {
-    if (other?.running) {
-      other.child.kill('SIGTERM');
-      await new Promise((r) => other.child.once('exit', r));
+    // regression: removing the folder while WebKit still wrote into it failed with ENOTEMPTY.
+    if (other) {
+      await endGroup(other.child);
+      removeDir(other.dir);
     }
-    if (other) rmSync(other.dir, { recursive: true, force: true });
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 });
 
@@ -145,7 +151,7 @@ test('the window comes back at the size and place it was left', async () => {
       await app.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 });
 
@@ -192,6 +198,6 @@ test('the native title bar follows Settings → Appearance, from the first frame
       await app.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 });
