@@ -51,11 +51,15 @@ import { createEarlier, WINDOW } from './earlier.js';
  * @property {(id: string) => void} onMissing  an opened conversation no longer exists
  * @property {(streaming: boolean) => void} onStreaming
  * @property {() => void} onOpenSettings
+ * @property {() => Promise<void>} [onSwitchToAgent]  leave the retired Sonar API (the answer is then asked again)
+ * @property {(limit: import('./ipc.js').RateLimit) => void} [onRateLimit]
  * @property {(question: string | null, empty: boolean) => void} onNoKey  chat_send found no key;
  *   a new question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
  */
 
 const ANNOUNCE_LENGTH = 600;
+/** What Continue asks after an answer cut at the length limit. */
+export const CONTINUE_QUESTION = 'Continue your previous answer exactly where it stopped.';
 /** How long a smooth scroll to a search hit may take (older exchanges wait for it). */
 const REVEAL_MS = 800;
 
@@ -158,6 +162,13 @@ export function createChat(els, hooks) {
     onVersion: (_turn, id) => selectVersion(id),
     onAsk: (question) => pick(question),
     onOpenSettings: () => hooks.onOpenSettings(),
+    onSwitchToAgent: async (turn) => {
+      await hooks.onSwitchToAgent?.();
+      const ex = exchangeOf(turn);
+      if (ex) regenerate(ex);
+    },
+    onContinue: () => pick(CONTINUE_QUESTION),
+    onRateLimit: (limit) => hooks.onRateLimit?.(limit),
     onRender: () => scrollToEnd(),
     isBusy,
   };
@@ -211,6 +222,7 @@ export function createChat(els, hooks) {
     scrollToEnd(true);
     /** @type {ChatArgs} */
     const args = { requestId, model: hooks.getModel(), conversationId, ...ask };
+    turn.model = args.model;
     const options = hooks.getOptions();
     if (options) args.options = options;
     try {

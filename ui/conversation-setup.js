@@ -4,6 +4,7 @@
 // remembered at once (conversation_configure), not only when the next question is sent.
 
 import { conversationConfigure } from './ipc.js';
+import { presetName } from './models.js';
 import { parseDomains } from './settings-form.js';
 
 /**
@@ -18,8 +19,6 @@ import { parseDomains } from './settings-form.js';
  * @property {{value: () => string, choose: (id: string | null) => void, has: (id: string) => boolean}} picker
  * @property {() => void} onChange   the model or options changed (the estimate follows)
  */
-
-const PRESETS = new Set(['fast', 'low', 'medium', 'high', 'xhigh']);
 
 /** @type {SearchOptions} */
 const SEARCH_DEFAULTS = {
@@ -48,7 +47,7 @@ export function completeOptions(options) {
 export function servedBy(provider, model) {
   if (provider === 'openai') return true;
   if (provider === 'sonar') return model.startsWith('sonar');
-  return PRESETS.has(model) || model.includes('/');
+  return presetName(model) !== null || model.includes('/');
 }
 
 /**
@@ -59,8 +58,7 @@ export function servedBy(provider, model) {
  */
 export function searchLabel(search, provider, model) {
   if (provider === 'openai') return 'No web search';
-  const always = provider === 'agent' && PRESETS.has(model);
-  if (!search.enabled && !always) return 'Web search off';
+  if (!search.enabled) return provider === 'agent' && presetName(model) !== null ? 'Web search off (no tools)' : 'Web search off';
   const filters = (search.domains.length ? 1 : 0) + (search.recency ? 1 : 0) + (search.contextSize ? 1 : 0);
   return filters ? `Web search · ${filters} ${filters === 1 ? 'option' : 'options'}` : 'Web search';
 }
@@ -88,14 +86,14 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
   const render = () => {
     const provider = hooks.provider();
     const model = hooks.picker.value();
-    const always = provider === 'agent' && PRESETS.has(model);
+    const preset = provider === 'agent' && presetName(model) !== null;
     const none = provider === 'openai';
-    enabled.checked = none ? false : always || options.search.enabled;
-    enabled.disabled = none || always;
-    note.hidden = !(none || always);
+    enabled.checked = none ? false : options.search.enabled;
+    enabled.disabled = none;
     note.textContent = none
       ? 'OpenAI-compatible endpoints do not search the web.'
-      : always ? 'Presets always search the web; the filters below still apply.' : '';
+      : preset && !options.search.enabled ? 'Off for a preset turns all of its tools off (max_tool_calls: 0).' : '';
+    note.hidden = note.textContent === '';
     for (const part of panel.querySelectorAll('[data-part="filters"]')) {
       for (const control of part.querySelectorAll('input, select')) {
         /** @type {HTMLInputElement} */ (control).disabled = none || !enabled.checked;

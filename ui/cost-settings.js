@@ -4,6 +4,7 @@
 // sheet's Save stores them with the rest of the settings. Model ids come from settings, so they
 // are only ever set as text.
 
+import { fullDate } from './dates.js';
 import { hostOf, isWebUrl } from './links.js';
 import { addEditor, el, rowEditor } from './price-editor.js';
 import {
@@ -189,6 +190,18 @@ export function bindCostSettings(section, hooks = {}) {
   /** The Agent API's tool fees and what each preset is estimated as. @param {PriceTable | null} table */
   const renderNotes = (table) => {
     notes.replaceChildren();
+    const catalogue = table?.catalogue;
+    const live = el('p', 'field-hint');
+    live.dataset.testid = 'price-catalogue';
+    if (catalogue && typeof catalogue.fetchedAt === 'number') {
+      live.append(`Token prices of ${catalogue.priced} Agent API models: ${catalogue.source}, fetched `,
+        el('span', 'nowrap', fullDate(catalogue.fetchedAt)), ` from ${catalogue.baseUrl}. `
+        + 'They are kept for offline use; the prices shipped with Citewise cover the rest.');
+    } else {
+      live.textContent = 'Live token prices come from Perplexity’s /v1/models with the model list (a key is needed); '
+        + 'until then the prices shipped with Citewise are used.';
+    }
+    notes.append(live);
     const tools = table?.tools;
     if (tools) {
       const p = el('p', 'field-hint', `Agent API tools, per call: web search ${formatRate(tools.webSearchPerCall)} `

@@ -45,6 +45,24 @@ export function formatEstimate(amount) {
 }
 
 /**
+ * "fast → openai/gpt-6-luna" under an answer whose preset (or model) resolved to another model
+ * on the server; nothing when the model that answered is the one asked (or is not named).
+ * @param {string | null} asked
+ * @param {Usage} usage
+ * @returns {HTMLElement[]}
+ */
+export function renderAnsweredBy(asked, usage) {
+  const answered = typeof usage.model === 'string' ? usage.model.trim() : '';
+  if (!answered || !asked || answered === asked) return [];
+  const node = document.createElement('span');
+  node.className = 'answered-by';
+  node.dataset.testid = 'answered-by';
+  node.textContent = `${asked} → ${answered}`;
+  node.title = `You asked ${asked}; ${answered} answered`;
+  return [node];
+}
+
+/**
  * "1,320 tok · $0.00501": a button that opens the breakdown (tokens in and out, reasoning tokens,
  * searches, the cost's parts and where the figure came from), also its tooltip.
  * @param {Usage} usage
@@ -72,10 +90,14 @@ export function renderCostActual(usage) {
   const extras = [];
   if (usage.reasoningTokens) extras.push(`reasoning ${tokens.format(usage.reasoningTokens)} tok`);
   if (usage.searches) extras.push(`${usage.searches} ${usage.searches === 1 ? 'search' : 'searches'}`);
+  if (usage.cacheReadTokens) extras.push(`${tokens.format(usage.cacheReadTokens)} tok of the input read from the cache`);
+  if (usage.cacheCreationTokens) extras.push(`${tokens.format(usage.cacheCreationTokens)} tok written to the cache`);
   if (extras.length) lines.push(extras.join(' · ').replace(/^./, (c) => c.toUpperCase()));
   if (cost) {
     const parts = [
       ['input', cost.inputCost],
+      ['cache reads', cost.cacheReadCost],
+      ['cache writes', cost.cacheCreationCost],
       ['output', cost.outputCost],
       ['request', cost.requestCost],
     ]

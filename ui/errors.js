@@ -3,9 +3,17 @@
 
 /** @typedef {import('./ipc.js').IpcError} IpcError */
 
-/** @type {Record<string, {advice: string, action: "retry" | "settings"}>} */
+/** @type {Record<string, {advice: string, action: "retry" | "settings" | "switch"}>} */
 const ADVICE = {
   auth: { advice: 'Open Settings to check or replace the key; top up credits if the balance is zero.', action: 'settings' },
+  retired: {
+    advice: 'Your key and conversations stay. Each Sonar model becomes its Agent API equivalent: sonar → perplexity/sonar with web search, sonar-pro and sonar-reasoning-pro → low (pro search), sonar-deep-research → medium (deep research).',
+    action: 'switch',
+  },
+  forbidden: {
+    advice: 'That is Perplexity’s own reason. If it is about your key or account, check them in Settings; otherwise try another model.',
+    action: 'settings',
+  },
   no_key: { advice: 'Add your API key in Settings, then ask again.', action: 'settings' },
   rate_limit: { advice: 'Wait a moment, then try again.', action: 'retry' },
   network: { advice: 'Check your internet connection or proxy (HTTPS_PROXY), then try again.', action: 'retry' },
@@ -19,7 +27,7 @@ const FALLBACK = { advice: 'Try again.', action: /** @type {"retry"} */ ('retry'
 
 /**
  * @param {IpcError} error
- * @param {{onRetry: () => void, onOpenSettings: () => void}} actions
+ * @param {{onRetry: () => void, onOpenSettings: () => void, onSwitchToAgent?: () => Promise<void> | void}} actions
  * @returns {HTMLElement}
  */
 export function renderErrorBanner(error, actions) {
@@ -47,6 +55,22 @@ export function renderErrorBanner(error, actions) {
   if (action === 'settings') {
     button.textContent = 'Open Settings';
     button.addEventListener('click', () => actions.onOpenSettings());
+  } else if (action === 'switch') {
+    button.textContent = 'Switch to the Agent API';
+    button.className = 'btn btn-primary';
+    button.dataset.testid = 'switch-to-agent';
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      button.textContent = 'Switching…';
+      try {
+        await actions.onSwitchToAgent?.();
+        button.textContent = 'Switched';
+      } catch (err) {
+        button.disabled = false;
+        button.textContent = 'Switch to the Agent API';
+        todo.textContent = `The switch did not happen: ${/** @type {any} */ (err)?.message ?? err}. Try again, or pick the Agent API in Settings.`;
+      }
+    });
   } else {
     button.textContent = 'Retry';
     button.addEventListener('click', () => actions.onRetry());

@@ -77,6 +77,11 @@ export function breakdownLines(e) {
     return `${PART_LABELS[p.kind] ?? p.kind}: ${money}${what ? ` (${what})` : ''}`;
   });
   lines.push(`Total: ≈ ${formatEstimate(e.typical ?? 0)}, up to ${formatEstimate(e.max ?? 0)}`);
+  if (e.learned) {
+    const { answers, median, low, high } = e.learned;
+    const range = low === high ? '' : ` (they cost ${formatCost(low)} to ${formatCost(high)})`;
+    lines.push(`Typical from your last ${answers} answers with ${e.model}: ${formatCost(median)}, the median of what Perplexity charged${range}.`);
+  }
   if (e.preset) {
     lines.push(`The ${e.preset.preset} preset picks its model on the server (${e.preset.description}); the answer shows what it really cost.`);
   }
@@ -116,7 +121,7 @@ function renderDetail(e) {
     body.append(row);
   }
   const total = el('tr', 'estimate-total');
-  const label = el('th', '', 'Total');
+  const label = el('th', '', e.learned ? 'Total (typical: your recent answers)' : 'Total');
   label.scope = 'row';
   total.append(label, el('td', 'num', `≈ ${formatEstimate(e.typical ?? 0)}`), el('td', 'num', formatEstimate(e.max ?? 0)));
   body.append(total);

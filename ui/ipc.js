@@ -29,6 +29,8 @@
  * @property {string} dataDir
  * @property {string} logDir           where the log files are
  * @property {string[]} notices        one-time messages for the person; each is returned once
+ * @property {boolean} sonarRetirement  the saved provider is the retired Sonar API: offer the switch
+ *   to the Agent API (true once; the backend remembers it was offered)
  *
  * @typedef {"hour" | "day" | "week" | "month" | "year"} Recency
  * @typedef {"low" | "medium" | "high"} ContextSize
@@ -65,8 +67,14 @@
  *   same `model`, or adds a model (an OpenAI-compatible one, say). Source "Your price" by convention.
  * @property {number | null} monthlyBudget   USD per calendar month; null: no budget
  * @property {Theme} theme
+ * @property {boolean} sonarRetirementOffered  the start-up offer to leave Sonar was made
  *
  * @typedef {"system" | "light" | "dark"} Theme
+ *
+ * @typedef {object} Switched   what "Switch to the Agent API" did (sonar_migrate)
+ * @property {Settings} settings        as stored now: provider "agent", the default model mapped
+ * @property {number} conversations     conversations whose Sonar model was replaced
+ * @property {Record<string, string>} models  each Sonar model and what it became
  *
  * @typedef {object} ContextFees   request fee per 1,000 requests, by search context size
  * @property {number} low
@@ -83,7 +91,8 @@
  * @property {number} [reasoningPerMillion]   sonar-deep-research
  * @property {number} [searchPerThousand]     sonar-deep-research
  * @property {number} [cacheReadPerMillion]
- * @property {string} source      where the price was read (a URL, or "Your price")
+ * @property {number} [cacheWritePerMillion]
+ * @property {string} source      where the price was read (a URL, "Perplexity /v1/models", or "Your price")
  * @property {string} asOf        YYYY-MM-DD
  *
  * @typedef {object} ToolPrices    Agent API tool fees, per call
@@ -99,11 +108,18 @@
  * @property {string[]} models      cheapest first; the typical figure uses the first, "up to" the costliest
  * @property {string} description
  *
- * @typedef {object} PriceTable    the table shipped with this version (prices_get)
+ * @typedef {object} CatalogueInfo   the live catalogue whose prices are in the table
+ * @property {string} source       "Perplexity /v1/models"
+ * @property {number} fetchedAt    unix ms
+ * @property {string} baseUrl
+ * @property {number} priced       models it priced
+ *
+ * @typedef {object} PriceTable    the shipped table with the live catalogue laid over it (prices_get)
  * @property {string} currency     "USD"
  * @property {ModelPrice[]} models
  * @property {ToolPrices} tools
  * @property {PresetAssumption[]} presets
+ * @property {CatalogueInfo} [catalogue]  absent until /v1/models was read once
  *
  * @typedef {"input" | "searchResults" | "citations" | "output" | "reasoning" | "requestFee" | "searches"} EstimatePartKind
  *
@@ -128,6 +144,13 @@
  * @property {EstimatePart[]} parts    empty when unknown
  * @property {string[]} basis          the rows used: "sonar: docs.perplexity.ai/… (2026-09-01)"
  * @property {PresetAssumption | null} preset
+ * @property {Learned | null} learned  the person's own recent answers with this model or preset
+ *
+ * @typedef {object} Learned   what recent answers really cost (the typical figure is their median)
+ * @property {number} answers
+ * @property {number} median
+ * @property {number} low
+ * @property {number} high
  *
  * @typedef {object} EstimateArgs   the question about to be sent, as chat_send would get it
  * @property {string} model
@@ -160,6 +183,12 @@
  * @typedef {object} ModelList  the selected provider's models
  * @property {string[]} presets           Agent API presets; empty for other providers
  * @property {string[]} models
+ * @property {CatalogueModel[]} [details] each model's vendor and, from Perplexity, its prices
+ *
+ * @typedef {object} CatalogueModel
+ * @property {string} id
+ * @property {string} vendor      "anthropic", "openai"…; "" when unknown
+ * @property {{input: number, output: number, cacheRead?: number, cacheWrite?: number}} [pricing]  USD per 1M tokens
  * @property {"live" | "cached" | "builtin"} source
  * @property {IpcError | null} error      why the built-in list is shown, if it is
  *
@@ -281,6 +310,8 @@
  * @property {number | null} inputCost
  * @property {number | null} outputCost
  * @property {number | null} requestCost
+ * @property {number | null} [cacheReadCost]      reading the prompt cache (Agent API)
+ * @property {number | null} [cacheCreationCost]  writing it
  * @property {boolean} computed   true when computed from the price table, not reported by the API
  *
  * @typedef {object} Usage
@@ -289,9 +320,17 @@
  * @property {number} totalTokens
  * @property {number | null} reasoningTokens
  * @property {number | null} searches
+ * @property {number | null} [cacheReadTokens]      input tokens served from the prompt cache
+ * @property {number | null} [cacheCreationTokens]  input tokens written to it
+ * @property {string | null} [model]   the model that really answered (a preset resolves to one)
  * @property {Cost | null} cost
  *
- * @typedef {"auth" | "no_key" | "rate_limit" | "network" | "timeout" | "bad_request" | "server"
+ * @typedef {object} RateLimit   the x-ratelimit-* headers of a request
+ * @property {number | null} limit
+ * @property {number} remaining
+ * @property {number | null} resetSeconds
+ *
+ * @typedef {"auth" | "retired" | "forbidden" | "no_key" | "rate_limit" | "network" | "timeout" | "bad_request" | "server"
  *   | "interrupted" | "protocol" | "bad_url" | string} ErrorKind
  *
  * @typedef {object} IpcError   what a rejected invoke and an `error` event carry
@@ -305,6 +344,8 @@
  *   | {event: "sources", data: {sources: Source[]}}
  *   | {event: "usage", data: Usage}
  *   | {event: "retrying", data: {attempt: number, waitSeconds: number, reason: string}}
+ *   | {event: "reading", data: {urls: string[]}}
+ *   | {event: "rateLimit", data: RateLimit}
  *   | {event: "done", data: {finish: "stop" | "length" | "cancelled"}}
  *   | {event: "images", data: {images: Image[]}}
  *   | {event: "related", data: {questions: string[]}}
@@ -366,6 +407,15 @@ export function settingsUpdate(settings) {
  */
 export function modelsList() {
   return call('models_list');
+}
+
+/**
+ * Leave the retired Sonar API: provider, default model and every conversation's Sonar model move
+ * to their Agent API equivalents.
+ * @returns {Promise<Switched>}
+ */
+export function sonarMigrate() {
+  return call('sonar_migrate');
 }
 
 /**

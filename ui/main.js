@@ -20,6 +20,8 @@ import { bindSidebar } from './sidebar.js';
 import { bindSourcePopover } from './sources.js';
 import { bindSpendView } from './spend-view.js';
 import { applyStoredTheme, applyTheme } from './theme.js';
+import { rateLimitWarning } from './rate-limit.js';
+import { bindRetirement } from './retirement.js';
 import { createToaster } from './toast.js';
 import { bindTotals } from './totals.js';
 import { bindWelcome } from './welcome.js';
@@ -112,11 +114,25 @@ function start() {
     },
   );
 
+  /** Sonar is retired: the window follows the switch to the Agent API at once. */
+  const retirement = bindRetirement({
+    onSwitched: async (result) => {
+      settings = result.settings;
+      const mapped = result.models[picker.value()] ?? picker.value();
+      await loadStatus();
+      picker.render('agent', lists.get('agent') ?? BUILTIN_LISTS.agent, mapped);
+      setup.refresh();
+      estimate.refresh(true);
+      await loadModels(mapped);
+    },
+  });
+
   /** app_status, every time: its notices are handed out once, so none may be dropped. */
   const loadStatus = async () => {
     const next = await appStatus();
     status = next;
     notices.show(next.notices);
+    if (next.sonarRetirement) retirement.offer(notices);
     welcome.render(next).catch((err) => console.error('welcome failed:', err));
     return next;
   };
@@ -206,6 +222,13 @@ function start() {
       },
       // The error banner offers Settings only for key problems (auth, no_key).
       onOpenSettings: () => sheet.open({ atKey: true }),
+      onSwitchToAgent: async () => {
+        await retirement.switchToAgent();
+      },
+      onRateLimit: (limit) => {
+        const text = rateLimitWarning(limit);
+        if (text) toast.show({ text, tone: 'warn', timeout: 12_000 });
+      },
       onNoKey: async (question, empty) => {
         if (question !== null) composer.restore(question);
         try {

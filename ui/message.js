@@ -6,7 +6,7 @@
 // (collapsed), image thumbnails, related questions, the sources list (collapsed), error banner,
 // footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost).
 
-import { renderCostActual } from './cost.js';
+import { renderAnsweredBy, renderCostActual } from './cost.js';
 import { renderErrorBanner } from './errors.js';
 import { Gallery } from './gallery.js';
 import { relatedQuestions, renderRelated } from './related.js';
@@ -30,6 +30,9 @@ import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } 
  * @property {(question: string) => void} onAsk   a related question: ask it next in this conversation
  * @property {(turn: AssistantTurn, messageId: string) => void} onVersion
  * @property {() => void} onOpenSettings
+ * @property {(turn: AssistantTurn) => Promise<void>} [onSwitchToAgent]  the retired Sonar API: switch, then ask again
+ * @property {(turn: AssistantTurn) => void} [onContinue]  cut at the length limit: ask for the rest
+ * @property {(limit: import('./ipc.js').RateLimit) => void} [onRateLimit]  what the rate-limit headers said
  * @property {() => void} onRender  content grew (keep the view scrolled)
  * @property {() => boolean} isBusy  an answer is streaming: no Regenerate or version switch now
  */
@@ -65,6 +68,8 @@ export class AssistantTurn {
     this.id = null;
     /** @type {Versions | null} */
     this.versions = null;
+    /** @type {string | null} the model or preset asked (a preset resolves to a model on the server) */
+    this.model = null;
 
     this.el = el('article', 'turn turn-assistant');
     this.el.dataset.testid = 'message-assistant';
@@ -117,6 +122,7 @@ export class AssistantTurn {
     turn.id = message.id;
     turn.versions = message.versions ?? null;
     turn.el.dataset.messageId = message.id;
+    turn.model = message.model ?? null;
     if (Array.isArray(message.queries)) turn.queries = message.queries.filter((q) => typeof q === 'string' && q);
     if (Array.isArray(message.sources) && message.sources.length) turn.showSources(message.sources);
     if (message.reasoning) turn.appendReasoning(message.reasoning);
@@ -164,12 +170,18 @@ export class AssistantTurn {
       case 'searching':
         if (this.state === 'streaming') this.showSearching(Array.isArray(data.queries) ? data.queries : []);
         break;
+      case 'reading':
+        if (this.state === 'streaming') this.showReading(Array.isArray(data.urls) ? data.urls : []);
+        break;
+      case 'rateLimit':
+        this.hooks.onRateLimit?.(data);
+        break;
       case 'sources':
         this.showSources(Array.isArray(data.sources) ? data.sources : []);
         break;
       case 'usage':
         this.footer.hidden = false;
-        this.costSlot.replaceChildren(renderCostActual(data));
+        this.costSlot.replaceChildren(...renderAnsweredBy(this.model, data), renderCostActual(data));
         break;
       case 'retrying':
         if (this.state === 'streaming') this.showRetrying(data.waitSeconds, data.reason, data.attempt);
@@ -204,7 +216,7 @@ export class AssistantTurn {
   complete(finish) {
     if (this.state !== 'streaming') return;
     this.finishReason = finish;
-    if (finish === 'length') this.setNote('Answer cut at the length limit');
+    if (finish === 'length') this.setNote('Stopped at the answer length limit');
     this.settle('done');
   }
 
@@ -227,6 +239,7 @@ export class AssistantTurn {
     const banner = renderErrorBanner(error, {
       onRetry: () => this.hooks.onRetry(this),
       onOpenSettings: () => this.hooks.onOpenSettings(),
+      onSwitchToAgent: () => this.hooks.onSwitchToAgent?.(this),
     });
     this.footer.before(banner);
     this.settle('error');
@@ -267,6 +280,12 @@ export class AssistantTurn {
         cited.title = 'Copy the answer as Markdown, followed by its numbered sources';
         items.push(cited);
       }
+    }
+    if (this.state === 'done' && this.finishReason === 'length' && this.hooks.onContinue) {
+      const more = actionButton({ label: 'Continue', icon: 'regenerate', testid: 'continue', onClick: () => this.hooks.onContinue?.(this) });
+      more.title = 'Ask for the rest of this answer';
+      more.dataset.needsIdle = '';
+      items.push(more);
     }
     if (this.state === 'done') {
       const again = actionButton({ label: 'Regenerate', icon: 'regenerate', testid: 'regenerate', onClick: () => this.hooks.onRetry(this) });
@@ -311,6 +330,22 @@ export class AssistantTurn {
     this.statusLine.hidden = false;
     this.statusLine.classList.add('is-live');
     this.statusLine.replaceChildren(el('span', 'spinner'), `Searching: ${this.quotedQueries()}`);
+    this.statusLine.firstElementChild?.setAttribute('aria-hidden', 'true');
+  }
+
+  /** Pages the model opens and reads (the fetch_url tool): "Reading: example.com, …". @param {string[]} urls */
+  showReading(urls) {
+    const hosts = urls.map((u) => {
+      try {
+        return new URL(u).hostname.replace(/^www\./, '');
+      } catch {
+        return '';
+      }
+    }).filter(Boolean);
+    if (!hosts.length) return;
+    this.statusLine.hidden = false;
+    this.statusLine.classList.add('is-live');
+    this.statusLine.replaceChildren(el('span', 'spinner'), `Reading: ${[...new Set(hosts)].join(', ')}`);
     this.statusLine.firstElementChild?.setAttribute('aria-hidden', 'true');
   }
 

@@ -1,6 +1,7 @@
 // Model choices: the picker in the header and the default-model select in Settings, both filled
-// from `models_list` (live, cached or built-in). Agent: presets and models; Sonar: Sonar models;
-// OpenAI-compatible: whatever the endpoint lists, plus "Other model…" since any id is valid there.
+// from `models_list` (live, cached or built-in). Agent: presets, then every model of /v1/models
+// grouped by vendor with its price; Sonar: Sonar models; OpenAI-compatible: whatever the endpoint
+// lists, plus "Other model…" since any id is valid there.
 
 /**
  * @typedef {import('./ipc.js').ModelList} ModelList
@@ -13,25 +14,58 @@ export const FALLBACK_MODEL = 'fast';
 /** The value of the "Other model…" entry; never sent as a model. */
 export const OTHER = '__other__';
 
-/** @type {Record<string, {label: string, description: string}>} */
+/**
+ * The Agent API presets as they are (DESIGN §3.1): `medium` IS deep research, which takes minutes.
+ * @type {Record<string, {label: string, description: string}>}
+ */
 const PRESETS = {
-  fast: { label: 'fast — quick answers', description: 'Quick answers with a light web search' },
-  low: { label: 'low — light research', description: 'A few searches, short answers' },
-  medium: { label: 'medium — balanced', description: 'Balanced research depth and speed' },
-  high: { label: 'high — deep research', description: 'More searches and longer reasoning' },
-  xhigh: { label: 'xhigh — deepest, slowest', description: 'The most thorough research; slowest and costliest' },
+  fast: { label: 'fast — fast search', description: 'One or two quick searches and a short answer, in seconds' },
+  low: { label: 'low — pro search', description: 'Several searches in steps and a fuller answer' },
+  medium: { label: 'medium — deep research', description: 'Dozens of searches and a report; takes minutes' },
+  high: { label: 'high — advanced deep research', description: 'More searches and a longer report; takes many minutes' },
+  xhigh: { label: 'xhigh — deepest research', description: 'The most searches and the longest report; the slowest and costliest' },
 };
+
+/** The presets' old names, still accepted by the API, and the preset each one is now. */
+export const PRESET_ALIASES = /** @type {Record<string, string>} */ ({
+  'fast-search': 'fast', 'pro-search': 'low', 'deep-research': 'medium', 'advanced-deep-research': 'high',
+});
+
+/** The preset `id` names, by its current or an old name; null for a model. @param {string} id */
+export function presetName(id) {
+  return id in PRESETS ? id : PRESET_ALIASES[id] ?? null;
+}
 
 /** @type {Record<string, string>} */
 const DESCRIPTIONS = {
   'perplexity/sonar': 'Perplexity’s own search-grounded model',
-  'openai/gpt-5.4': 'OpenAI GPT-5.4 through the Agent API',
-  'anthropic/claude-sonnet-4-6': 'Anthropic Claude Sonnet 4.6 through the Agent API',
   sonar: 'Fast, search-grounded answers',
   'sonar-pro': 'Deeper search and longer answers',
   'sonar-reasoning-pro': 'Step-by-step reasoning with search',
   'sonar-deep-research': 'Long research reports; slow and costly',
 };
+
+/** Vendors by the prefix of their model ids, as the picker names their groups. */
+const VENDORS = /** @type {Record<string, string>} */ ({
+  perplexity: 'Perplexity', openai: 'OpenAI', anthropic: 'Anthropic', google: 'Google', xai: 'xAI',
+  meta: 'Meta', mistral: 'Mistral', deepseek: 'DeepSeek',
+});
+
+/** "Anthropic" for "anthropic"; an unknown vendor as written. @param {string} vendor */
+export function vendorName(vendor) {
+  return VENDORS[vendor] ?? (vendor ? vendor.charAt(0).toUpperCase() + vendor.slice(1) : 'Other models');
+}
+
+const money = (/** @type {number} */ n) => `$${Number(n.toPrecision(3))}`;
+
+/**
+ * "$1 / $5 per 1M tokens" (input / output) for a catalogue price, "" without one.
+ * @param {{input: number, output: number} | undefined} pricing
+ */
+export function priceLabel(pricing) {
+  if (!pricing || typeof pricing.input !== 'number' || typeof pricing.output !== 'number') return '';
+  return `${money(pricing.input)} / ${money(pricing.output)} per 1M tokens`;
+}
 
 /**
  * The lists built into the backend, for a provider the Settings form shows before it is saved
@@ -44,14 +78,25 @@ export const BUILTIN_LISTS = {
   openai: { presets: [], models: [], source: 'builtin', error: null },
 };
 
-/** @param {string} id @returns {ModelChoice} */
-function choice(id) {
+/**
+ * @param {string} id
+ * @param {{input: number, output: number} | undefined} [pricing]
+ * @returns {ModelChoice}
+ */
+function choice(id, pricing) {
   const preset = PRESETS[id];
   if (preset) return { id, ...preset };
-  return { id, label: id, description: DESCRIPTIONS[id] ?? id };
+  const price = priceLabel(pricing);
+  return {
+    id,
+    label: price ? `${id} (${price.replace(' tokens', '')})` : id,
+    description: [DESCRIPTIONS[id] ?? id, price ? `${price} in / out` : ''].filter(Boolean).join(' · '),
+  };
 }
 
 /**
+ * The picker's groups: presets, then the models grouped by vendor (each with its price when the
+ * provider lists one); Sonar's models; an OpenAI-compatible endpoint's models as it lists them.
  * @param {Provider} provider
  * @param {ModelList} list
  * @returns {ModelGroup[]}
@@ -59,15 +104,27 @@ function choice(id) {
 export function modelGroups(provider, list) {
   const presets = Array.isArray(list.presets) ? list.presets : [];
   const models = Array.isArray(list.models) ? list.models.filter((m) => typeof m === 'string' && m) : [];
+  const details = new Map((Array.isArray(list.details) ? list.details : []).filter((d) => d && typeof d.id === 'string').map((d) => [d.id, d]));
   /** @type {ModelGroup[]} */
   const groups = [];
   if (provider === 'agent') {
-    if (presets.length) groups.push({ group: 'Presets', models: presets.map(choice) });
-    if (models.length) groups.push({ group: 'Models', models: models.map(choice) });
+    if (presets.length) groups.push({ group: 'Presets', models: presets.map((id) => choice(id)) });
+    /** @type {Map<string, ModelChoice[]>} */
+    const byVendor = new Map();
+    for (const id of models) {
+      const detail = details.get(id);
+      const vendor = detail?.vendor || (id.includes('/') ? id.slice(0, id.indexOf('/')) : '');
+      const name = vendorName(vendor);
+      if (!byVendor.has(name)) byVendor.set(name, []);
+      /** @type {ModelChoice[]} */ (byVendor.get(name)).push(choice(id, detail?.pricing));
+    }
+    // Perplexity's own first, then the others by name.
+    const names = [...byVendor.keys()].sort((a, b) => (a === 'Perplexity' ? -1 : b === 'Perplexity' ? 1 : a.localeCompare(b)));
+    for (const name of names) groups.push({ group: name, models: /** @type {ModelChoice[]} */ (byVendor.get(name)) });
   } else if (provider === 'sonar') {
-    if (models.length) groups.push({ group: 'Sonar models', models: models.map(choice) });
+    if (models.length) groups.push({ group: 'Sonar models', models: models.map((id) => choice(id)) });
   } else if (models.length) {
-    groups.push({ group: 'Models', models: models.map(choice) });
+    groups.push({ group: 'Models', models: models.map((id) => ({ id, label: id, description: id })) });
   }
   return groups;
 }

@@ -20,7 +20,7 @@
 export const YOUR_PRICE = 'Your price';
 
 /** @type {Record<Provider, string>} */
-export const PROVIDER_NAMES = { agent: 'Agent API', sonar: 'Sonar', openai: 'OpenAI-compatible' };
+export const PROVIDER_NAMES = { agent: 'Agent API', sonar: 'Sonar (retired)', openai: 'OpenAI-compatible' };
 
 /** Every number a row can have, in the order the editor shows them. @type {PriceField[]} */
 export const PRICE_FIELDS = [
@@ -33,6 +33,7 @@ export const PRICE_FIELDS = [
   { key: 'citationPerMillion', label: 'Citation tokens per 1M', name: 'the citation price' },
   { key: 'reasoningPerMillion', label: 'Reasoning tokens per 1M', name: 'the reasoning price' },
   { key: 'cacheReadPerMillion', label: 'Cache reads per 1M tokens', name: 'the cache read price' },
+  { key: 'cacheWritePerMillion', label: 'Cache writes per 1M tokens', name: 'the cache write price' },
 ];
 
 /**
@@ -113,6 +114,7 @@ export function feesText(row) {
     ['citations', row.citationPerMillion],
     ['reasoning', row.reasoningPerMillion],
     ['cache reads', row.cacheReadPerMillion],
+    ['cache writes', row.cacheWritePerMillion],
   ].filter(([, value]) => typeof value === 'number');
   if (tokens.length) {
     // A no-break space keeps "/1M" with its price.

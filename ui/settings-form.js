@@ -71,6 +71,7 @@ export function bindSettingsForm(form, hooks) {
   const searchNote = $('#settings-search-note');
   const related = /** @type {HTMLInputElement} */ ($('#settings-related'));
   const images = /** @type {HTMLInputElement} */ ($('#settings-images'));
+  const systemPrompt = /** @type {HTMLTextAreaElement} */ ($('#settings-system-prompt'));
 
   /** @type {Settings | null} */
   let base = null;
@@ -180,6 +181,7 @@ export function bindSettingsForm(form, hooks) {
       contextSize.value = search?.contextSize ?? '';
       related.checked = settings.requestDefaults?.relatedQuestions === true;
       images.checked = settings.requestDefaults?.images === true;
+      systemPrompt.value = settings.requestDefaults?.systemPrompt ?? '';
       for (const radio of themes) radio.checked = radio.value === (settings.theme ?? 'system');
       renderProvider();
       renderSearch();
@@ -214,6 +216,8 @@ export function bindSettingsForm(form, hooks) {
           ...defaults,
           relatedQuestions: related.checked,
           images: images.checked,
+          // Blank is no system prompt at all: nothing replaces a preset's own.
+          systemPrompt: systemPrompt.value.trim() || null,
           search: {
             ...(defaults.search ?? {}),
             enabled: searchOn.checked,

@@ -35,7 +35,7 @@ import { trapTab } from './focus-trap.js';
 
 const PROVIDERS = {
   agent: 'Perplexity Agent API',
-  sonar: 'Perplexity Sonar',
+  sonar: 'Sonar chat completions (retired by Perplexity; for gateways)',
   openai: 'OpenAI-compatible endpoint',
 };
 

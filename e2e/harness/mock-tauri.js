@@ -17,7 +17,8 @@
 //   #latereceipt  the receipt resolves after the first events have arrived
 //   #markdown   an answer with a table, highlighted code, math and a task list (screenshots)
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
-// ?provider=agent|sonar|openai the saved provider,
+// ?provider=agent|sonar|openai the saved provider, ?retirement=offer (with sonar) the start-up offer
+// to leave the retired Sonar API,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
 // ?notice=damaged adds the "settings file was damaged" notice to the first app_status, and
 // ?history=N seeds N saved conversations (see mock-history.js), and
@@ -49,6 +50,8 @@
     priceOverrides: [],
     monthlyBudget: null,
     theme: 'system',
+    // ?retirement=offer: a Sonar person who has not been offered the switch yet.
+    sonarRetirementOffered: params.get('retirement') !== 'offer',
   };
   const notices = params.get('notice') === 'damaged'
     ? ['The settings file was damaged, so Citewise started with default settings. The old file was kept as /home/you/.local/share/app.citewise.desktop/settings.corrupt-1763769600.json. Your conversations are not affected.']
@@ -422,6 +425,8 @@
       dataDir: '/home/you/.local/share/app.citewise.desktop',
       logDir: '/home/you/.local/share/app.citewise.desktop/logs',
       notices: notices.splice(0),
+      sonarRetirement: settings.provider === 'sonar' && !settings.sonarRetirementOffered
+        ? ((settings.sonarRetirementOffered = true), true) : false,
     }),
     settings_get: () => clone(settings),
     settings_update: ({ settings: next }) => {
@@ -431,6 +436,15 @@
       return later(clone(settings), 30);
     },
     models_list: () => later(modelsList()),
+    // The backend's mapping (api::SONAR_SUCCESSORS); the fake history's conversations follow it.
+    sonar_migrate: () => {
+      const models = { sonar: 'perplexity/sonar', 'sonar-pro': 'low', 'sonar-reasoning': 'low', 'sonar-reasoning-pro': 'low', 'sonar-deep-research': 'medium' };
+      settings.provider = 'agent';
+      settings.defaultModel = models[settings.defaultSonarModel] ?? settings.defaultModel;
+      settings.sonarRetirementOffered = true;
+      const conversations = history.renameModels ? history.renameModels(models) : 0;
+      return later({ settings: clone(settings), conversations, models }, 30);
+    },
     chat_send: chatSend,
     ...keyStore.commands,
     ...history.commands,

@@ -168,7 +168,7 @@ test('the search button says what will happen', () => {
   const search = completeOptions(null).search;
   assert.equal(searchLabel(search, 'sonar', 'sonar'), 'Web search');
   assert.equal(searchLabel({ ...search, enabled: false }, 'sonar', 'sonar'), 'Web search off');
-  assert.equal(searchLabel({ ...search, enabled: false }, 'agent', 'fast'), 'Web search', 'presets always search');
+  assert.equal(searchLabel({ ...search, enabled: false }, 'agent', 'fast'), 'Web search off (no tools)', 'a preset without search has no tools at all');
   assert.equal(searchLabel({ ...search, domains: ['a.org'], recency: 'day' }, 'agent', 'perplexity/sonar'), 'Web search · 2 options');
   assert.equal(searchLabel(search, 'openai', 'gpt-4o-mini'), 'No web search');
   const copy = completeOptions({ search: { domains: ['a.org'] } });
