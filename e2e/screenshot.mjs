@@ -1,8 +1,10 @@
 // Takes screenshots of the real window answering from the local server, for looking at the app
 // as a person would. Not a test. Run inside a desktop session:
 //   scripts/with-desktop.sh node e2e/screenshot.mjs [out-dir]
-// Writes answer-light.png, answer-dark.png (GTK dark theme), streaming.png, error.png and
-// extras.png (Sonar with images and related questions, the sources list open).
+// Writes answer-light.png, answer-dark.png (GTK dark theme), streaming.png, error.png,
+// extras.png (Sonar with images and related questions, the sources list open), and from the
+// recordings of real traffic recorded-{light,dark}.png (a preset's resolved model, the cache in the
+// cost) and retired-{light,dark}.png (the Sonar retirement: the start-up offer and the 403's banner).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startMock, launchApp, launchAppIn, makeDataDir, ask, waitForIdle, lastAnswerText, waitUntil } from './support.mjs';
@@ -38,6 +40,31 @@ try {
       }
     } finally {
       await app.close();
+    }
+  }
+  // Real traffic: a recorded answer, and the retirement as a Sonar user meets it.
+  for (const theme of ['light', 'dark']) {
+    const env = theme === 'dark' ? { GTK_THEME: 'Adwaita:dark' } : {};
+    let app = await launchApp(mock.baseUrl, env);
+    try {
+      await ask(app.driver, 'Find the official TypeScript website #mock:recorded=agent_fast_web_search');
+      await waitForIdle(app.driver);
+      await shoot(app.driver, `recorded-${theme}.png`);
+    } finally {
+      await app.close();
+    }
+    const sonarDir = makeDataDir();
+    writeFileSync(join(sonarDir, 'settings.json'), JSON.stringify({ provider: 'sonar' }));
+    await mock.recorded(true);
+    app = await launchAppIn(mock.baseUrl, sonarDir, env);
+    try {
+      await ask(app.driver, 'How high is Mount Everest?');
+      await app.driver.wait(async () => (await app.driver.findElements({ css: '[data-testid="error-banner"]' })).length > 0, 15_000);
+      await shoot(app.driver, `retired-${theme}.png`);
+    } finally {
+      await mock.recorded(false);
+      await app.close();
+      rmSync(sonarDir, { recursive: true, force: true });
     }
   }
   // Images, related questions and the sources list come with Sonar when asked for.

@@ -67,6 +67,11 @@ export async function startMock() {
     async requests() {
       return (await fetch(`${baseUrl}/__mock/requests`)).json();
     },
+    /** Recorded mode on or off: answers from tests/fixtures/real instead of simulated ones. */
+    async recorded(on) {
+      const r = await fetch(`${baseUrl}/__mock/recorded`, { method: 'POST', body: JSON.stringify({ on }) });
+      if (!r.ok) throw new Error(`recorded ${on}: ${r.status} ${await r.text()}`);
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }
