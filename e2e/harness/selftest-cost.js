@@ -43,7 +43,7 @@ export async function costFlows({ check, sleep, until }) {
   const headings = $$('#settings .sheet-section > h3').map((h) => h.textContent);
   check('cost: a section between Search defaults and Data', headings.indexOf('Cost') === headings.indexOf('Search defaults') + 1 && headings.indexOf('Data') === headings.indexOf('Cost') + 1, headings);
   check('cost: every shipped row, in order', $$('[data-testid="price-row"]').map((r) => r.dataset.model).join(' ') === 'sonar sonar-pro sonar-reasoning-pro sonar-deep-research perplexity/sonar openai/gpt-5.4 anthropic/claude-sonnet-4-6');
-  check('cost: the sonar row reads model, prices, fees, source and date', JSON.stringify(cells('sonar').slice(0, 5)) === JSON.stringify(['sonarSonar', '$1', '$1', '$5 / $8 / $12 per 1K requests', 'perplexity.ai2026-09-01']), cells('sonar'));
+  check('cost: the sonar row reads model, prices, fees, source and date', JSON.stringify(cells('sonar').slice(0, 5)) === JSON.stringify(['sonarSonar (retired)', '$1', '$1', '$5 / $8 / $12 per 1K requests', 'perplexity.ai2026-09-01']), cells('sonar'));
   check('cost: deep research shows searches, citations and reasoning', cells('sonar-deep-research')[3] === '$5 per 1K searchescitations $2, reasoning $3\u00a0/1M', cells('sonar-deep-research'));
   check('cost: Agent rows in dollars and cents', cells('perplexity/sonar').slice(1, 3).join(' ') === '$0.25 $2.50' && cells('openai/gpt-5.4')[3] === '—', cells('perplexity/sonar'));
   const link = row('sonar').querySelector('a');

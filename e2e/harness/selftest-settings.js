@@ -45,7 +45,7 @@ export async function settingsFlows({ check, sleep, until }) {
   };
 
   // The picker, from models_list (agent, live).
-  check('picker: Agent groups from models_list', groupsOf(picker).join(' | ') === 'Presets: fast low medium high xhigh | Models: perplexity/sonar openai/gpt-5.4 anthropic/claude-sonnet-4-6 google/gemini-3-pro', groupsOf(picker));
+  check('picker: Agent groups from models_list', groupsOf(picker).join(' | ') === 'Presets: fast low medium high xhigh | Perplexity: perplexity/sonar | Anthropic: anthropic/claude-sonnet-4-6 | Google: google/gemini-3-pro | OpenAI: openai/gpt-5.4', groupsOf(picker));
   check('picker: preselects app_status.defaultModel', picker.value === 'fast', picker.value);
   check('picker: no offline hint for a live list', $('[data-testid="model-hint"]').hidden);
   check('chat_send carries the request defaults', JSON.stringify(sends().at(-1).args.args.options) === JSON.stringify(mock.settings.requestDefaults), sends().at(-1).args.args.options);
@@ -65,7 +65,7 @@ export async function settingsFlows({ check, sleep, until }) {
   check('form: provider from settings_get', group.dataset.value === 'agent' && $('input[name="provider"]:checked').value === 'agent');
   check('form: every control is labelled', $$('#settings input, #settings select').every((c) => c.labels?.length > 0 || c.getAttribute('aria-label')), $$('#settings input, #settings select').filter((c) => !c.labels?.length).map((c) => c.id || c.name));
   check('form: Perplexity address shown, OpenAI address hidden', $('#settings-perplexity-url').value === 'https://api.perplexity.ai' && !!$('#settings-openai-url').closest('[hidden]'));
-  check('form: Agent model groups', groupsOf(model).join(' | ').startsWith('Presets: fast low medium high xhigh | Models: perplexity/sonar') && model.value === 'fast', groupsOf(model));
+  check('form: Agent model groups', groupsOf(model).join(' | ').startsWith('Presets: fast low medium high xhigh | Perplexity: perplexity/sonar | Anthropic:') && model.value === 'fast', groupsOf(model));
   check('form: search on, filters enabled', $('#settings-search-enabled').checked && !$('#settings-search-filters').disabled);
   check('form: focus starts inside the sheet', sheet.contains(document.activeElement), document.activeElement?.outerHTML.slice(0, 80));
 
@@ -169,7 +169,7 @@ export async function settingsFlows({ check, sleep, until }) {
   check('form: back to the Agent list', groupsOf(model)[0]?.startsWith('Presets') && model.value === 'fast');
   save.click();
   await until(() => !sheet.open && picker.dataset.provider === 'agent' && $('[data-testid="model-hint"]').hidden);
-  check('picker: Agent again', picker.value === 'fast' && groupsOf(picker).length === 2);
+  check('picker: Agent again', picker.value === 'fast' && groupsOf(picker).length === 5, groupsOf(picker));
 
   // Appearance: a theme chosen and saved applies at once and is remembered for the next start.
   await openSheet();

@@ -262,7 +262,12 @@ async function windowFlows() {
 
   await ask('Cut #length');
   await settled();
-  check('length note', lastTurn().textContent.includes('Answer cut at the length limit'));
+  check('length note', lastTurn().textContent.includes('Stopped at the answer length limit'));
+  const more = lastTurn().querySelector('[data-testid="continue"]');
+  check('length: Continue asks for the rest', more?.textContent.trim() === 'Continue');
+  more?.click();
+  await settled();
+  check('length: Continue sent the follow-up', [...document.querySelectorAll('[data-testid="message-user"]')].at(-1)?.textContent.includes('Continue your previous answer exactly where it stopped.'));
 
   await ask('Think #reasoning');
   await settled();
