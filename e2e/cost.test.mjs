@@ -2,41 +2,16 @@
 // sending, the API's own cost after, the conversation's and the month's totals (also after a
 // restart), a conversation keeping its model and search options, and the monthly budget asking
 // before a question that could go over it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { By, Key } from 'selenium-webdriver';
-import { KEY, startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
+import { KEY, ask, byTestId, session, waitForIdle, waitUntil } from './support.mjs';
 import { formatCost, formatShort } from '../ui/cost.js';
 
-let mock;
-let app;
-const dirs = [];
-
-before(async () => {
-  mock = await startMock();
-});
-
-after(async () => {
-  await app?.close();
-  mock?.stop();
-  for (const dir of dirs) removeDir(dir);
-});
-
+const run = session();
 /** A data folder whose settings.json holds `settings`. */
-function dataDirWith(settings) {
-  const dir = makeDataDir();
-  dirs.push(dir);
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  return dir;
-}
-
-async function start(dir) {
-  await app?.close();
-  app = await launchAppIn(mock.baseUrl, dir);
-  return app.driver;
-}
+const dataDirWith = (settings) => run.dataDir(settings);
+const start = (dir, env) => run.start(dir, env);
 
 const text = (driver, id) => driver.executeScript(`return (document.querySelector('[data-testid="${id}"]')?.textContent ?? '').replace(/\\s+/g, ' ').trim()`);
 
@@ -103,14 +78,14 @@ test('the estimate shows dollars before sending and follows the model and the se
 test('each answer shows the cost the server reported; the conversation and month totals add them up, also after a restart', async () => {
   const dir = dataDirWith({ provider: 'agent' });
   let driver = await start(dir);
-  const cited = await mock.fixture('cited');
-  const slow = await mock.fixture('slow');
+  const cited = await run.mock.fixture('cited');
+  const slow = await run.mock.fixture('slow');
 
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   await ask(driver, 'How high is Mount Everest?');
   await waitForIdle(driver);
   await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 1, 10_000, 'the first cost');
-  await mock.scenario('slow');
+  await run.mock.scenario('slow');
   await ask(driver, 'And how was it measured?');
   await waitForIdle(driver);
   await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 2, 10_000, 'the second cost');
@@ -150,10 +125,10 @@ test('a conversation keeps its model and search options; a new chat starts from 
   await driver.findElement(byTestId('search-toggle')).click();
   await driver.findElement(byTestId('search-options')).click();
   assert.equal(await text(driver, 'search-options'), 'Web search off');
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   await ask(driver, 'How high is Mount Everest?');
   await waitForIdle(driver);
-  const sent = JSON.parse((await mock.requests()).filter((r) => r.path === '/chat/completions').at(-1).body);
+  const sent = JSON.parse((await run.mock.requests()).filter((r) => r.path === '/chat/completions').at(-1).body);
   assert.equal(sent.model, 'sonar-pro');
   assert.equal(sent.disable_search, true);
   assert.deepEqual(sent.search_domain_filter, ['wikipedia.org', '-reddit.com']);
@@ -179,8 +154,8 @@ test('a conversation keeps its model and search options; a new chat starts from 
 test('with a monthly budget, a question (or a Regenerate) that could go over it asks first; Esc keeps it, Send anyway sends', async () => {
   const driver = await start(dataDirWith({ provider: 'agent', monthlyBudget: 0.001 }));
   await waitUntil(async () => (await text(driver, 'spend-open')).includes('of $0.001'), 10_000, 'the budget in the sidebar');
-  const before = (await mock.requests()).filter((r) => r.path === '/v1/agent').length;
-  await mock.scenario('cited');
+  const before = (await run.mock.requests()).filter((r) => r.path === '/v1/agent').length;
+  await run.mock.scenario('cited');
   await ask(driver, 'How high is Mount Everest?');
   const warning = await driver.findElement(byTestId('budget-warning'));
   await waitUntil(() => warning.isDisplayed(), 10_000, 'the budget question');
@@ -189,7 +164,7 @@ test('with a monthly budget, a question (or a Regenerate) that could go over it 
   await waitUntil(async () => !(await warning.isDisplayed()), 5_000, 'the question to close');
   const box = await driver.findElement(byTestId('composer'));
   assert.equal(await box.getAttribute('value'), 'How high is Mount Everest?', 'the question stays in the box');
-  assert.equal((await mock.requests()).filter((r) => r.path === '/v1/agent').length, before, 'nothing was sent');
+  assert.equal((await run.mock.requests()).filter((r) => r.path === '/v1/agent').length, before, 'nothing was sent');
 
   await box.sendKeys(Key.ENTER);
   await waitUntil(() => warning.isDisplayed(), 10_000, 'the budget question again');
@@ -200,21 +175,19 @@ test('with a monthly budget, a question (or a Regenerate) that could go over it 
   await waitUntil(async () => (await text(driver, 'cost-estimate')).includes('over this month’s budget'), 10_000, 'the estimate to say the budget is spent');
 
   // Regenerate is a paid request too: over the budget it asks as well, and Don't send keeps the answer.
-  const sentBefore = (await mock.requests()).filter((r) => r.path === '/v1/agent').length;
+  const sentBefore = (await run.mock.requests()).filter((r) => r.path === '/v1/agent').length;
   await driver.findElement(byTestId('regenerate')).click();
   await waitUntil(() => warning.isDisplayed(), 10_000, 'the budget question before regenerating');
   assert.match(await warning.getText(), /You have spent \$0\.\d+ this month, over your \$0\.001 budget/);
   await driver.findElement(By.css('[data-testid="budget-warning"] [data-action="cancel"]')).click();
   await waitUntil(async () => !(await warning.isDisplayed()), 5_000, 'the question to close');
-  assert.equal((await mock.requests()).filter((r) => r.path === '/v1/agent').length, sentBefore, 'nothing was sent');
+  assert.equal((await run.mock.requests()).filter((r) => r.path === '/v1/agent').length, sentBefore, 'nothing was sent');
   assert.equal((await driver.findElements(byTestId('cost-actual'))).length, 1, 'the answer is still there');
 });
 
 test('a price of your own makes an OpenAI-compatible model estimable, and its answers are costed from it (marked computed); the spending view lists them', async () => {
-  const dir = dataDirWith({ provider: 'openai', openaiBaseUrl: mock.baseUrl, defaultOpenaiModel: 'gpt-4o-mini' });
-  await app?.close();
-  app = await launchAppIn(mock.baseUrl, dir, { OPENAI_API_KEY: KEY });
-  const { driver } = app;
+  const dir = dataDirWith({ provider: 'openai', openaiBaseUrl: run.mock.baseUrl, defaultOpenaiModel: 'gpt-4o-mini' });
+  const driver = await start(dir, { OPENAI_API_KEY: KEY });
   await driver.findElement(byTestId('composer')).sendKeys('How high is Mount Everest?');
   const unknown = await estimate(driver, '', (line) => line.includes('~11 tokens'));
   assert.match(unknown, /^Unknown price · ~\d+ tokens in · gpt-4o-mini · no web search$/);
@@ -233,7 +206,7 @@ test('a price of your own makes an OpenAI-compatible model estimable, and its an
   const priced = await estimate(driver, unknown);
   assert.match(priced, /^≈ \$0\.\d+ \(up to \$0\.\d+\) · gpt-4o-mini · no web search$/);
 
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   await driver.findElement(byTestId('composer')).sendKeys(Key.ENTER);
   await waitForIdle(driver);
   await waitUntil(async () => (await driver.findElements(byTestId('cost-actual'))).length === 1, 10_000, 'the cost');

@@ -4,45 +4,19 @@
 // model a preset resolved to. With the Sonar provider, the recorded retirement 403 must say so
 // (never "the key") and its one action must answer the same question through the Agent API.
 // A model that only /v1/models lists gets a dollar estimate and an answer.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import {
-  ROOT, startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, removeDir, waitForIdle, waitUntil,
-} from './support.mjs';
+import { ROOT, ask, byTestId, lastAnswerText, session, waitForIdle, waitUntil } from './support.mjs';
 
 const REAL = join(ROOT, 'tests/fixtures/real');
 const sidecar = (stem) => JSON.parse(readFileSync(join(REAL, `${stem}.source.json`), 'utf8'));
 
-let mock;
-let app;
-const dirs = [];
-
-before(async () => {
-  mock = await startMock();
-});
-
-after(async () => {
-  await app?.close();
-  mock?.stop();
-  for (const dir of dirs) removeDir(dir);
-});
-
-/** A fresh data folder whose settings.json holds `settings` (none: the defaults). */
-function dataDir(settings) {
-  const dir = makeDataDir();
-  dirs.push(dir);
-  if (settings) writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  return dir;
-}
-
-async function start(dir) {
-  await app?.close();
-  app = await launchAppIn(mock.baseUrl, dir);
-  return app.driver;
-}
+const run = session();
+const dataDir = (settings) => run.dataDir(settings);
+const start = (dir) => run.start(dir);
 
 /** The newest answer's element. */
 async function lastAnswer(driver) {
@@ -118,7 +92,7 @@ test('every recorded Sonar stream reads as recorded through a Sonar gateway', as
 });
 
 test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers the same question through the Agent API', async () => {
-  await mock.recorded(true);
+  await run.mock.recorded(true);
   try {
     const dir = dataDir({ provider: 'sonar', defaultSonarModel: 'sonar' });
     const driver = await start(dir);
@@ -130,14 +104,14 @@ test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers
     }, 10_000, 'the start-up offer');
     assert.equal((await notice.findElements(byTestId('switch-to-agent'))).length, 1);
 
-    const before = (await mock.requests()).length;
+    const before = (await run.mock.requests()).length;
     await ask(driver, 'Find the official TypeScript website');
     await waitForIdle(driver, 20_000);
     const failed = await shown(driver);
     assert.equal(failed.kind, 'retired');
     assert.match(failed.banner, /Perplexity retired the Sonar API on 27 September 2026; Citewise now uses the Agent API/);
     assert.doesNotMatch(failed.banner, /API key|rejected the key/i, 'never the key');
-    const [sonarRequest] = (await mock.requests()).slice(before);
+    const [sonarRequest] = (await run.mock.requests()).slice(before);
     assert.equal(sonarRequest.path, '/chat/completions');
 
     await (await lastAnswer(driver)).findElement(By.css('[data-testid="error-banner"] [data-testid="switch-to-agent"]')).click();
@@ -148,7 +122,7 @@ test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers
     assert.equal(answered.total, String(sidecar('agent_fast_web_search').expect.total_cost));
     assert.ok(answered.citations.some(([n, href]) => n === 7 && href === 'https://www.typescriptlang.org/'));
 
-    const agent = (await mock.requests()).slice(before).filter((r) => r.path === '/v1/agent');
+    const agent = (await run.mock.requests()).slice(before).filter((r) => r.path === '/v1/agent');
     assert.equal(agent.length, 1, 'asked once more, through the Agent API');
     const body = JSON.parse(agent[0].body);
     assert.equal(body.model, 'perplexity/sonar', 'sonar became perplexity/sonar');
@@ -162,7 +136,7 @@ test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers
     assert.match(await notice.getText(), /Switched to the Agent API; 1 conversation now uses its Agent API model/);
     assert.equal((await notice.findElements(byTestId('switch-to-agent'))).length, 0, 'the offer is done');
   } finally {
-    await mock.recorded(false);
+    await run.mock.recorded(false);
   }
 });
 
@@ -192,13 +166,13 @@ test('a model only /v1/models lists gets a dollar estimate and an answer, with m
   let line = '';
   await waitUntil(async () => /≈ \$[\d.]+.*claude-haiku-4-5/.test(line = await driver.executeScript('return document.querySelector(\'[data-testid="cost-estimate"]\').textContent.replace(/\\s+/g, " ").trim()')),
     10_000, 'a dollar estimate for the model').catch((err) => assert.fail(`${err.message}: "${line}"`));
-  const before = (await mock.requests()).length;
+  const before = (await run.mock.requests()).length;
   await driver.findElement(byTestId('send')).click();
   await waitForIdle(driver, 30_000);
   const got = await shown(driver);
   assert.equal(got.banner, null);
   assert.ok(got.total !== null, 'the answer has its cost');
-  const sent = (await mock.requests()).slice(before).find((r) => r.path === '/v1/agent');
+  const sent = (await run.mock.requests()).slice(before).find((r) => r.path === '/v1/agent');
   const body = JSON.parse(sent.body);
   assert.equal(body.model, model);
   assert.equal(body.max_output_tokens, 8192, 'Anthropic models need max_output_tokens');
@@ -210,11 +184,11 @@ test('an answer cut at the length limit says so and Continue asks for the rest',
   await waitForIdle(driver, 30_000);
   const answer = await lastAnswer(driver);
   assert.match(await answer.getText(), /Stopped at the answer length limit/);
-  const before = (await mock.requests()).length;
+  const before = (await run.mock.requests()).length;
   await answer.findElement(byTestId('continue')).click();
   await waitUntil(async () => (await driver.findElements(byTestId('message-assistant'))).length === 2, 10_000, 'the follow-up');
   await waitForIdle(driver, 30_000);
-  const [sent] = (await mock.requests()).slice(before);
+  const [sent] = (await run.mock.requests()).slice(before);
   assert.equal(JSON.parse(sent.body).input.at(-1).content, 'Continue your previous answer exactly where it stopped.');
 });
 
@@ -228,10 +202,10 @@ test('few requests left: the window says how many and when the count starts over
 
 test('web search off for a preset turns its tools off', async () => {
   const driver = await start(dataDir({ requestDefaults: { search: { enabled: false } } }));
-  const before = (await mock.requests()).length;
+  const before = (await run.mock.requests()).length;
   await ask(driver, 'No search please');
   await waitForIdle(driver, 30_000);
-  const sent = (await mock.requests()).slice(before).find((r) => r.path === '/v1/agent');
+  const sent = (await run.mock.requests()).slice(before).find((r) => r.path === '/v1/agent');
   const body = JSON.parse(sent.body);
   assert.equal(body.preset, 'fast');
   assert.equal(body.max_tool_calls, 0);

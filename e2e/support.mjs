@@ -1,7 +1,8 @@
 // Shared plumbing for the end-to-end tests: starts the local Perplexity-compatible server and
 // tauri-driver, opens a WebDriver session on the real Citewise window, and small wait helpers.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
@@ -260,4 +261,43 @@ export function makeDataDir() {
 export async function launchAppIn(mockUrl, dataDir, extraEnv = {}) {
   const app = await launchApp(mockUrl, { ...extraEnv, CITEWISE_DATA_DIR: dataDir });
   return { ...app, dataDir };
+}
+
+/**
+ * One mock for a test file and the app restarted on data folders it hands out; after the file,
+ * the app and the mock end and every folder is removed. Call at the top level of a test file.
+ */
+export function session() {
+  /** @type {{mock: any, app: any, dirs: string[]}} */
+  const state = { mock: null, app: null, dirs: [] };
+  before(async () => {
+    state.mock = await startMock();
+  });
+  after(async () => {
+    await state.app?.close();
+    state.mock?.stop();
+    for (const dir of state.dirs) removeDir(dir);
+  });
+  return {
+    get mock() {
+      return state.mock;
+    },
+    get app() {
+      return state.app;
+    },
+    /** A fresh data folder whose settings.json holds `settings` (none: the defaults). */
+    dataDir(settings) {
+      const dir = makeDataDir();
+      state.dirs.push(dir);
+      if (settings) writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
+      return dir;
+    },
+    /** (Re)starts the app on `dir`; resolves with its driver. */
+    async start(dir, extraEnv = {}) {
+      await state.app?.close();
+      state.app = null;
+      state.app = await launchAppIn(state.mock.baseUrl, dir, extraEnv);
+      return state.app.driver;
+    },
+  };
 }
