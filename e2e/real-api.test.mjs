@@ -3,7 +3,8 @@
 // was recorded: every [n] linked to the recorded URL, the recorded total_cost to the digit, the
 // model a preset resolved to. With the Sonar provider, the recorded retirement 403 must say so
 // (never "the key") and its one action must answer the same question through the Agent API.
-// A model that only /v1/models lists gets a dollar estimate and an answer.
+// Every recorded error names its real cause. A model that only /v1/models lists gets a dollar
+// estimate and an answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -88,6 +89,24 @@ test('every recorded Sonar stream reads as recorded through a Sonar gateway', as
     assert.doesNotMatch(text, /<\/?think>/, `${stem}: the reasoning stays out of the answer`);
     if (expect.reasoning_starts) assert.ok(got.reasoning.includes(expect.reasoning_starts), `${stem}: the reasoning block`);
     if (expect.citations_from) assert.ok(got.citations.length >= 5, `${stem}: ${got.citations.length} citations linked`);
+  }
+});
+
+test('every recorded error names its real cause in the window, in Perplexity\'s own words where it gave them', async () => {
+  for (const [provider, stems] of [
+    ['agent', ['agent_400_anthropic_max_output_tokens', 'agent_400_unknown_field', 'agent_401_invalid_api_key', 'models_401_no_key']],
+    ['sonar', ['sonar_400_too_many_prompt_tokens', 'sonar_401_invalid_api_key', 'chat_completions_403_retired']],
+  ]) {
+    const driver = await start(dataDir({ provider, sonarRetirementOffered: true }));
+    for (const stem of stems) {
+      const { kind } = sidecar(stem).expect;
+      const apiMessage = JSON.parse(readFileSync(join(REAL, `${stem}.json`), 'utf8')).error.message;
+      const got = await askRecorded(driver, stem);
+      assert.equal(got.kind, kind, `${stem}: ${got.banner}`);
+      if (kind === 'bad_request') assert.ok(got.banner.includes(apiMessage), `${stem}: the API's words: ${got.banner}`);
+      if (kind === 'auth') assert.match(got.banner, /rejected the API key/, stem);
+      else assert.doesNotMatch(got.banner, /API key/, `${stem}: not blamed on the key`);
+    }
   }
 });
 
