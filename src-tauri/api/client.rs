@@ -228,8 +228,7 @@ impl Client {
                     };
                     let err = Error::from_status(status, retry_after, &text);
                     match status {
-                        429 => (err, retry_after.unwrap_or(1 << attempt)),
-                        503 => (err, retry_after.unwrap_or(1 << attempt)),
+                        429 | 503 => (err, retry_after.unwrap_or(1 << attempt)),
                         _ => return Err(err),
                     }
                 }
