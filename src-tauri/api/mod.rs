@@ -6,6 +6,7 @@ pub mod agent;
 pub mod chat_completions;
 mod client;
 mod error;
+mod headers;
 pub mod messages;
 pub mod models;
 pub mod sse;
