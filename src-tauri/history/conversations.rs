@@ -195,6 +195,22 @@ impl Db {
         }
         get(&conn, id)
     }
+
+    /// Gives every conversation whose model is a key of `successors` the model it maps to, in one
+    /// transaction; returns how many changed. Their answers keep the model that gave them.
+    pub fn rename_models(&self, successors: &[(&str, &str)]) -> Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut changed = 0;
+        {
+            let mut stmt = tx.prepare("UPDATE conversations SET model = ?2 WHERE model = ?1")?;
+            for (old, new) in successors {
+                changed += stmt.execute(rusqlite::params![old, new])?;
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
 }
 
 #[cfg(test)]
@@ -215,6 +231,20 @@ mod tests {
 
     fn ids(page: &ConversationPage) -> Vec<&str> {
         page.items.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn sonar_conversations_move_to_their_agent_api_models() {
+        let db = db_with(6);
+        let models = ["sonar", "sonar-pro", "sonar-reasoning-pro", "sonar-deep-research", "fast", "gpt-4o-mini"];
+        for (i, model) in models.iter().enumerate() {
+            db.configure_conversation(&format!("c{i}"), model, &Default::default()).unwrap();
+        }
+        assert_eq!(db.rename_models(&crate::api::SONAR_SUCCESSORS).unwrap(), 4);
+        let now: Vec<String> =
+            (0..6).map(|i| db.open_conversation(&format!("c{i}"), None).unwrap().summary.model).collect();
+        assert_eq!(now, ["perplexity/sonar", "low", "low", "medium", "fast", "gpt-4o-mini"]);
+        assert_eq!(db.rename_models(&crate::api::SONAR_SUCCESSORS).unwrap(), 0, "a second run changes nothing");
     }
 
     #[test]

@@ -125,22 +125,6 @@ impl Db {
         Ok(())
     }
 
-    /// Gives every conversation whose model is a key of `successors` the model it maps to, in one
-    /// transaction; returns how many changed. Their answers keep the model that gave them.
-    pub fn rename_models(&self, successors: &[(&str, &str)]) -> Result<usize> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let mut changed = 0;
-        {
-            let mut stmt = tx.prepare("UPDATE conversations SET model = ?2 WHERE model = ?1")?;
-            for (old, new) in successors {
-                changed += stmt.execute(rusqlite::params![old, new])?;
-            }
-        }
-        tx.commit()?;
-        Ok(changed)
-    }
-
     /// Writes the question and an empty `streaming` answer; returns the ids and what to send.
     pub fn begin_turn(&self, start: &TurnStart, budget: usize) -> Result<TurnPlan> {
         let now = now_ms();
@@ -294,24 +278,6 @@ mod tests {
         let conv = db.open_conversation(&c, None).unwrap();
         assert_eq!((conv.summary.model.as_str(), conv.options), ("sonar-pro", Some(options.clone())));
         assert!(matches!(db.configure_conversation("nope", "sonar", &options), Err(Error::NotFound(_))));
-    }
-
-    #[test]
-    fn sonar_conversations_move_to_their_agent_api_models_and_keep_their_answers() {
-        let db = Db::open_in_memory().unwrap();
-        let mut ids = Vec::new();
-        for model in ["sonar", "sonar-pro", "sonar-reasoning-pro", "sonar-deep-research", "fast", "gpt-4o-mini"] {
-            let plan = db.begin_turn(&TurnStart { model: model.into(), ..ask(None, None, "q") }, 8000).unwrap();
-            answer(&db, &plan, "a");
-            ids.push((plan.receipt.conversation.id.clone(), plan.receipt.assistant_message_id.clone()));
-        }
-        assert_eq!(db.rename_models(&crate::api::SONAR_SUCCESSORS).unwrap(), 4);
-        let models: Vec<String> =
-            ids.iter().map(|(c, _)| db.open_conversation(c, None).unwrap().summary.model).collect();
-        assert_eq!(models, ["perplexity/sonar", "low", "low", "medium", "fast", "gpt-4o-mini"]);
-        let first = db.open_conversation(&ids[0].0, None).unwrap();
-        assert_eq!(first.messages[1].model.as_deref(), Some("sonar"), "what answered stays on the answer");
-        assert_eq!(db.rename_models(&crate::api::SONAR_SUCCESSORS).unwrap(), 0, "a second run changes nothing");
     }
 
     #[test]
