@@ -7,6 +7,7 @@ pub mod api;
 mod appearance;
 mod commands;
 pub mod error;
+pub mod files;
 pub mod history;
 pub mod images;
 pub mod keys;

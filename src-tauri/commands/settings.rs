@@ -9,9 +9,19 @@ use crate::pricing::{Catalogue, PriceTable};
 use crate::settings::Settings;
 use crate::state::{ApiState, DataDir, History, Prices, SettingsFile};
 
+/// The settings store: the plugin keeps it in memory and reads the file; only [`store`] writes
+/// it, atomically (the plugin's own save truncates the file and writes it again in place, so a
+/// crash or a full disk mid-save would leave a damaged file).
+fn settings_store<R: Runtime>(
+    app: &AppHandle<R>,
+    file: &SettingsFile,
+) -> tauri_plugin_store::Result<std::sync::Arc<tauri_plugin_store::Store<R>>> {
+    app.store_builder(&file.0).disable_auto_save().build()
+}
+
 /// Loads settings from the store; keys with unusable values are reported, not fatal.
 pub fn load<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile) -> (Settings, Vec<String>) {
-    match app.store(&file.0) {
+    match settings_store(app, file) {
         Ok(store) => Settings::from_entries(store.entries()),
         Err(e) => {
             log::warn!("settings store unavailable: {e}");
@@ -44,13 +54,16 @@ pub fn settings_update<R: Runtime>(
     Ok(settings)
 }
 
-/// Writes every setting to the store's file.
+/// Writes every setting: into the store, then the whole file atomically (temporary file, fsync,
+/// rename), so the file on disk is always the old settings or the new ones.
 pub fn store<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile, settings: &Settings) -> Result<()> {
-    let store = app.store(&file.0).map_err(|e| AppError::Settings(e.to_string()))?;
+    let store = settings_store(app, file).map_err(|e| AppError::Settings(e.to_string()))?;
     for (key, value) in settings.to_entries() {
         store.set(key, value);
     }
-    store.save().map_err(|e| AppError::Settings(format!("could not save settings: {e}")))
+    let all: serde_json::Map<String, serde_json::Value> = store.entries().into_iter().collect();
+    let bytes = serde_json::to_vec_pretty(&all).map_err(|e| AppError::Settings(e.to_string()))?;
+    crate::files::write_atomic(&file.0, &bytes).map_err(|e| AppError::Settings(format!("could not save settings: {e}")))
 }
 
 /// What "Switch to the Agent API" did.

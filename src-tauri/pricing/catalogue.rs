@@ -91,17 +91,10 @@ impl Catalogue {
         }
     }
 
-    /// Writes the catalogue beside the other data: a temporary file, flushed, then renamed over
-    /// the old one, so a crash leaves the old or the new file, never half of one.
+    /// Writes the catalogue beside the other data, atomically ([`crate::files::write_atomic`]).
     pub fn save(&self, folder: &Path) -> std::io::Result<()> {
-        use std::io::Write;
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let tmp = folder.join(format!("{FILE_NAME}.tmp"));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&json)?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, folder.join(FILE_NAME))
+        crate::files::write_atomic(&folder.join(FILE_NAME), &json)
     }
 }
 
