@@ -162,11 +162,34 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<()> {
     if found > LATEST {
         return Err(Error::TooNew { found, known: LATEST });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().take(target as usize).skip(found as usize) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
+    migrate_from(conn, found, target)
+}
+
+/// Applies each step from `found` up to `target` in its own write transaction, taken before the
+/// version is read again: another process that migrated the same file meanwhile (two Citewise
+/// on one data folder, a backup tool) is seen, and its steps are not run a second time.
+fn migrate_from(conn: &Connection, found: i64, target: i64) -> Result<()> {
+    for step in found..target {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied = (|| {
+            let now = version(conn)?;
+            if now > LATEST {
+                return Err(Error::TooNew { found: now, known: LATEST });
+            }
+            if now > step {
+                return Ok(());
+            }
+            conn.execute_batch(MIGRATIONS[step as usize])?;
+            conn.pragma_update(None, "user_version", step + 1)?;
+            Ok(())
+        })();
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
     }
     Ok(())
 }
@@ -320,6 +343,23 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         assert_eq!(costs, [0.00125, 0.00105]);
+    }
+
+    /// Two processes open the same old file: the second read the version before the first
+    /// migrated it. It ran the steps again ("table conversations already exists").
+    #[test]
+    fn regression_a_file_migrated_meanwhile_by_another_process_is_not_migrated_twice() {
+        let path = std::env::temp_dir().join(format!("citewise-migrate-{}.sqlite3", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let first = Connection::open(&path).unwrap();
+        let second = Connection::open(&path).unwrap();
+        let stale = version(&second).unwrap();
+        migrate(&first).unwrap();
+        migrate_from(&second, stale, LATEST).unwrap();
+        assert_eq!(version(&second).unwrap(), LATEST);
+        assert_eq!(objects(&second), objects(&first));
+        drop((first, second));
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
