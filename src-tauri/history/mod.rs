@@ -133,23 +133,25 @@ impl Db {
 /// left untouched and this session keeps its conversations in memory. The notice says which.
 pub fn open_in(dir: &Path) -> (Db, Option<String>) {
     let path = dir.join(FILE_NAME);
+    // SQLite drops a write-ahead log it cannot use when the database will not open, and the log
+    // may hold the newest commits: a copy is taken first, and kept with a damaged file.
+    let logs = LogCopies::take(&path);
     match Db::open(&path) {
-        Ok(db) => (db, None),
+        Ok(db) => {
+            logs.discard();
+            (db, None)
+        }
         Err(err) if err.is_corrupt() => {
             let aside = dir.join(format!("history.corrupt-{}.sqlite3", now_ms() / 1000));
             let moved = std::fs::rename(&path, &aside).is_ok();
-            for suffix in ["-wal", "-shm"] {
-                let mut side = path.clone().into_os_string();
-                side.push(suffix);
-                let _ = std::fs::remove_file(side);
-            }
+            logs.keep_beside(&path, &aside);
             log::warn!("history database unreadable ({err}); moved aside: {moved}");
             match Db::open(&path) {
                 Ok(db) if moved => (
                     db,
                     Some(format!(
                         "The history file could not be read, so Citewise started a new one. The old file was kept \
-                         as {}.",
+                         as {} (with its -wal and -shm files, if it had them).",
                         aside.display()
                     )),
                 ),
@@ -157,10 +159,55 @@ pub fn open_in(dir: &Path) -> (Db, Option<String>) {
             }
         }
         Err(err) => {
+            logs.discard();
             log::warn!("history database not opened: {err}");
             in_memory(err.to_string())
         }
     }
+}
+
+/// Copies of a database's `-wal` and `-shm` files taken before opening it (only after a crash
+/// are they there at start-up, and then they are small).
+struct LogCopies(Vec<(&'static str, PathBuf)>);
+
+impl LogCopies {
+    fn take(db: &Path) -> LogCopies {
+        let mut copies = Vec::new();
+        for suffix in ["-wal", "-shm"] {
+            let side = with_suffix(db, suffix);
+            if side.exists() {
+                let copy = with_suffix(db, &format!("{suffix}.keep"));
+                match std::fs::copy(&side, &copy) {
+                    Ok(_) => copies.push((suffix, copy)),
+                    Err(e) => log::warn!("could not copy {} before opening the history: {e}", side.display()),
+                }
+            }
+        }
+        LogCopies(copies)
+    }
+
+    /// The database was damaged and moved to `aside`: its logs go with it, under its name.
+    fn keep_beside(self, db: &Path, aside: &Path) {
+        for (suffix, copy) in self.0 {
+            let _ = std::fs::remove_file(with_suffix(db, suffix));
+            if let Err(e) = std::fs::rename(&copy, with_suffix(aside, suffix)) {
+                log::warn!("could not keep {suffix} beside the damaged history: {e}");
+            }
+        }
+    }
+
+    fn discard(self) {
+        for (_, copy) in self.0 {
+            let _ = std::fs::remove_file(copy);
+        }
+    }
+}
+
+/// `history.sqlite3` + `-wal` → `history.sqlite3-wal`.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 fn in_memory(why: String) -> (Db, Option<String>) {
@@ -225,6 +272,23 @@ mod tests {
             .collect();
         assert_eq!(kept.len(), 1, "the old bytes are kept");
         assert_eq!(std::fs::read(dir.join(&kept[0])).unwrap()[..4], *b"this");
+    }
+
+    /// The write-ahead log of a damaged file holds its newest commits: it was deleted.
+    #[test]
+    fn regression_a_damaged_file_lost_its_write_ahead_log() {
+        let dir = tempdir();
+        std::fs::write(dir.join(FILE_NAME), b"this is not a database, it is a text file of some length .......")
+            .unwrap();
+        std::fs::write(dir.join(format!("{FILE_NAME}-wal")), b"the newest commits").unwrap();
+        std::fs::write(dir.join(format!("{FILE_NAME}-shm")), b"the index of the log").unwrap();
+        let (_db, notice) = open_in(&dir);
+        assert!(notice.is_some());
+        let names: Vec<String> =
+            std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+        let copy = names.iter().find(|n| n.starts_with("history.corrupt-") && n.ends_with(".sqlite3")).unwrap();
+        assert_eq!(std::fs::read(dir.join(format!("{copy}-wal"))).unwrap(), b"the newest commits", "{names:?}");
+        assert_eq!(std::fs::read(dir.join(format!("{copy}-shm"))).unwrap(), b"the index of the log");
     }
 
     #[test]
