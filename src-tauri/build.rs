@@ -16,6 +16,7 @@ fn main() {
                 "key_save",
                 "key_remove",
                 "key_test",
+                "key_confirm_address",
                 "conversations_list",
                 "conversation_open",
                 "conversation_select_version",

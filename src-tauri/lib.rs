@@ -43,6 +43,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
         .manage(images::Images::default())
+        .manage(commands::keys::Asking::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
             commands::app::open_url,
@@ -57,6 +58,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::keys::key_save,
             commands::keys::key_remove,
             commands::keys::key_test,
+            commands::keys::key_confirm_address,
             commands::history::conversations_list,
             commands::history::conversation_open,
             commands::history::conversation_select_version,

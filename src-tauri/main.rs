@@ -2,6 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // First, while there is one thread: keys in the environment move into memory and out of the
+    // environment every child process (xdg-open, the browser, WebKit's processes) would inherit.
+    citewise::secrets::take_env_keys();
     // Before anything else starts a thread or loads WebKit: how the window will be painted.
     #[cfg(target_os = "linux")]
     citewise::rendering::choose();

@@ -4,12 +4,18 @@
 //! Manager on Windows), behind [`SecretStore`] so tests can use [`MemoryStore`]. [`ApiKey`] prints
 //! as `<redacted>`, has no `Serialize`, and leaves Rust only as the `Authorization` header (marked
 //! sensitive) or as its last four characters for display. There is never a plaintext file.
+//!
+//! Every key is bound to the origin (`scheme://host:port`) it was given for ([`BoundKey`]): the
+//! keyring entry holds both, and the key is sent nowhere else until the person confirms a new
+//! address in a native dialog (see `crate::state::ApiState::target`). A key from the environment
+//! is taken out of the process environment at start, so no child process inherits it.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 /// Keyring service name; entries are found with `secret-tool search service Citewise`.
 pub const SERVICE: &str = "Citewise";
@@ -55,8 +61,9 @@ pub enum KeySource {
     None,
 }
 
+/// The key's bytes are wiped when the last copy is dropped.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
+pub struct ApiKey(Zeroizing<String>);
 
 impl ApiKey {
     /// Trims whitespace a paste may bring along; `None` for an empty key.
@@ -68,7 +75,7 @@ impl ApiKey {
         // Every key the app holds, from the keyring, the environment or a paste, is kept out of
         // the log file from here on.
         crate::logging::never_log(trimmed);
-        Some(ApiKey(trimmed.to_owned()))
+        Some(ApiKey(Zeroizing::new(trimmed.to_owned())))
     }
 
     /// The secret itself, for building the `Authorization` header only.
@@ -102,9 +109,66 @@ impl fmt::Debug for ApiKey {
     }
 }
 
-/// The session key from the account's environment variable, if set.
-pub fn key_from_env(account: Account) -> Option<ApiKey> {
-    std::env::var(account.env_var()).ok().and_then(|v| ApiKey::new(&v))
+/// The origin a key may be sent to: `scheme://host[:port]` of an http(s) address, `None` for
+/// anything else.
+pub fn origin_of(address: &str) -> Option<String> {
+    let url = url::Url::parse(address.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    Some(url.origin().ascii_serialization())
+}
+
+/// A key and the origin it may be sent to. `origin` is `None` only for an entry saved before
+/// keys were bound; it is bound to the address in use the first time it is needed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundKey {
+    pub key: ApiKey,
+    pub origin: Option<String>,
+}
+
+impl BoundKey {
+    pub fn new(key: ApiKey, origin: &str) -> BoundKey {
+        BoundKey { key, origin: Some(origin.to_owned()) }
+    }
+}
+
+/// Where a key from the environment may be sent: the address variable beside it
+/// (`PERPLEXITY_BASE_URL`, `OPENAI_BASE_URL`, as the SDKs read them), else the provider's own.
+fn env_origin(account: Account) -> Option<String> {
+    let (var, default) = match account {
+        Account::Perplexity => ("PERPLEXITY_BASE_URL", crate::api::DEFAULT_BASE_URL),
+        Account::OpenAi => ("OPENAI_BASE_URL", crate::settings::DEFAULT_OPENAI_BASE_URL),
+    };
+    let address = std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+    origin_of(address.as_deref().unwrap_or(default))
+}
+
+static ENV_KEYS: OnceLock<HashMap<Account, BoundKey>> = OnceLock::new();
+
+/// Takes `PERPLEXITY_API_KEY` and `OPENAI_API_KEY` out of the process environment, keeping them
+/// in memory, so that no child process (the browser, `xdg-open`, WebKit's own processes)
+/// inherits them. `main` calls it before any thread starts; later calls change nothing.
+pub fn take_env_keys() {
+    ENV_KEYS.get_or_init(|| {
+        let mut keys = HashMap::new();
+        for account in [Account::Perplexity, Account::OpenAi] {
+            let Some(value) = std::env::var_os(account.env_var()) else { continue };
+            // Single-threaded here (before the runtime and WebKit start), as removal requires.
+            std::env::remove_var(account.env_var());
+            let value = Zeroizing::new(value.to_string_lossy().into_owned());
+            if let (Some(key), Some(origin)) = (ApiKey::new(&value), env_origin(account)) {
+                keys.insert(account, BoundKey::new(key, &origin));
+            }
+        }
+        keys
+    });
+}
+
+/// The session key from the account's environment variable, if one was set at start.
+pub fn key_from_env(account: Account) -> Option<BoundKey> {
+    take_env_keys();
+    ENV_KEYS.get().and_then(|keys| keys.get(&account).cloned())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -118,8 +182,8 @@ pub enum SecretError {
 
 /// A place to keep keys. A missing entry is `Ok(None)`, and deleting one is not an error.
 pub trait SecretStore: Send + Sync {
-    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError>;
-    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError>;
+    fn get(&self, account: Account) -> Result<Option<BoundKey>, SecretError>;
+    fn set(&self, account: Account, key: &BoundKey) -> Result<(), SecretError>;
     fn delete(&self, account: Account) -> Result<(), SecretError>;
     /// How Settings names it: "GNOME Keyring (Secret Service)", "macOS Keychain", …
     fn name(&self) -> &'static str;
@@ -153,16 +217,16 @@ impl Default for OsKeyring {
 }
 
 impl SecretStore for OsKeyring {
-    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+    fn get(&self, account: Account) -> Result<Option<BoundKey>, SecretError> {
         match self.entry(account)?.get_password() {
-            Ok(secret) => Ok(ApiKey::new(&secret)),
+            Ok(secret) => Ok(decode(&Zeroizing::new(secret))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
         }
     }
 
-    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError> {
-        self.entry(account)?.set_password(key.expose()).map_err(map_keyring_error)
+    fn set(&self, account: Account, key: &BoundKey) -> Result<(), SecretError> {
+        self.entry(account)?.set_password(&encode(key)).map_err(map_keyring_error)
     }
 
     fn delete(&self, account: Account) -> Result<(), SecretError> {
@@ -180,6 +244,30 @@ impl SecretStore for OsKeyring {
         } else {
             "the system keyring (Secret Service)"
         }
+    }
+}
+
+/// The keyring entry's secret: `{"v":1,"origin":…,"key":…}`, so the address travels with the key.
+#[derive(Serialize, Deserialize)]
+struct Entry<'a> {
+    v: u8,
+    origin: &'a str,
+    key: &'a str,
+}
+
+fn encode(bound: &BoundKey) -> Zeroizing<String> {
+    let entry = Entry { v: 1, origin: bound.origin.as_deref().unwrap_or_default(), key: bound.key.expose() };
+    Zeroizing::new(serde_json::to_string(&entry).expect("strings always serialize"))
+}
+
+/// Reads an entry; a bare key (saved before keys were bound) comes back without an origin.
+fn decode(secret: &str) -> Option<BoundKey> {
+    match serde_json::from_str::<Entry>(secret) {
+        Ok(entry) if entry.v == 1 => Some(BoundKey {
+            key: ApiKey::new(entry.key)?,
+            origin: Some(entry.origin.to_owned()).filter(|o| !o.is_empty()),
+        }),
+        _ => ApiKey::new(secret).map(|key| BoundKey { key, origin: None }),
     }
 }
 
@@ -205,13 +293,13 @@ fn unavailable_help(cause: &str) -> String {
 
 /// Keys in memory only: the in-memory store for tests, and session-only keys.
 #[derive(Default)]
-pub struct MemoryStore(Mutex<HashMap<Account, ApiKey>>);
+pub struct MemoryStore(Mutex<HashMap<Account, BoundKey>>);
 
 impl SecretStore for MemoryStore {
-    fn get(&self, account: Account) -> Result<Option<ApiKey>, SecretError> {
+    fn get(&self, account: Account) -> Result<Option<BoundKey>, SecretError> {
         Ok(self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&account).cloned())
     }
-    fn set(&self, account: Account, key: &ApiKey) -> Result<(), SecretError> {
+    fn set(&self, account: Account, key: &BoundKey) -> Result<(), SecretError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(account, key.clone());
         Ok(())
     }
@@ -247,16 +335,43 @@ mod tests {
         assert!(ApiKey::new("pplx-0123456789abcdef").unwrap().problem().is_none());
     }
 
+    fn bound(key: &str, origin: &str) -> BoundKey {
+        BoundKey::new(ApiKey::new(key).unwrap(), origin)
+    }
+
     #[test]
     fn memory_store_behaves_like_a_keyring() {
         let store = MemoryStore::default();
         assert_eq!(store.get(Account::Perplexity), Ok(None));
-        store.set(Account::Perplexity, &ApiKey::new("pplx-one-1111").unwrap()).unwrap();
-        store.set(Account::OpenAi, &ApiKey::new("sk-two-2222").unwrap()).unwrap();
-        assert_eq!(store.get(Account::Perplexity).unwrap().unwrap().last4(), "1111");
+        store.set(Account::Perplexity, &bound("pplx-one-1111", "https://api.perplexity.ai")).unwrap();
+        store.set(Account::OpenAi, &bound("sk-two-2222", "http://127.0.0.1:11434")).unwrap();
+        assert_eq!(store.get(Account::Perplexity).unwrap().unwrap().key.last4(), "1111");
         store.delete(Account::Perplexity).unwrap();
         store.delete(Account::Perplexity).unwrap();
         assert_eq!(store.get(Account::Perplexity), Ok(None));
-        assert_eq!(store.get(Account::OpenAi).unwrap().unwrap().last4(), "2222");
+        assert_eq!(store.get(Account::OpenAi).unwrap().unwrap().origin.as_deref(), Some("http://127.0.0.1:11434"));
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(origin_of("https://api.perplexity.ai").as_deref(), Some("https://api.perplexity.ai"));
+        assert_eq!(origin_of(" https://API.Perplexity.ai:443/v1/ ").as_deref(), Some("https://api.perplexity.ai"));
+        assert_eq!(origin_of("http://localhost:11434/v1").as_deref(), Some("http://localhost:11434"));
+        assert_eq!(origin_of("https://user:pw@evil.example/x").as_deref(), Some("https://evil.example"));
+        assert_ne!(origin_of("http://api.perplexity.ai"), origin_of("https://api.perplexity.ai"));
+        assert_eq!(origin_of("file:///etc/passwd"), None);
+        assert_eq!(origin_of("not a url"), None);
+    }
+
+    #[test]
+    fn an_entry_keeps_its_origin_and_old_bare_keys_still_read() {
+        let entry = encode(&bound("pplx-secret-4242", "https://api.perplexity.ai"));
+        assert!(entry.contains("\"origin\":\"https://api.perplexity.ai\""), "{}", entry.as_str());
+        assert_eq!(decode(&entry), Some(bound("pplx-secret-4242", "https://api.perplexity.ai")));
+        let legacy = decode("pplx-saved-by-0.1-7777\n").unwrap();
+        assert_eq!((legacy.key.last4(), legacy.origin), ("7777".to_owned(), None));
+        assert_eq!(decode("  "), None);
+        // A key that happens to look like JSON but is not an entry is still a key.
+        assert_eq!(decode("{\"v\":2}").unwrap().origin, None);
     }
 }

@@ -137,8 +137,15 @@ impl Settings {
             ("OpenAI-compatible address", &self.openai_base_url, DEFAULT_OPENAI_BASE_URL),
         ] {
             match url::Url::parse(url.trim()) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-                _ => return Err(format!("The {name} must be an http:// or https:// URL, like {example}")),
+                Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {}
+                Ok(u) if u.scheme() == "http" && is_loopback(&u) => {}
+                Ok(u) if u.scheme() == "http" && u.host_str().is_some() => {
+                    return Err(format!(
+                        "The {name} must use https:// (plain http:// would send your key unencrypted); \
+                         http:// is only for this computer (localhost, 127.0.0.1, [::1])"
+                    ))
+                }
+                _ => return Err(format!("The {name} must be an https:// URL, like {example}")),
             }
         }
         // The same checks a request would meet, so saved defaults can always be sent.
@@ -177,6 +184,16 @@ pub fn quarantine_if_corrupt(path: &Path) -> Option<String> {
             aside.display()
         )),
         Err(e) => Some(format!("The settings file is damaged and could not be moved aside ({e}); defaults are in use.")),
+    }
+}
+
+/// This computer: where a plain-http API address (a local model server, a test server) is fine.
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -245,9 +262,31 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_only_for_this_computer() {
+        for remote in
+            ["http://api.perplexity.ai", "http://10.0.0.5:8080/v1", "http://localhost.evil.example", "http://[fe80::1]"]
+        {
+            let s = Settings { perplexity_base_url: remote.into(), ..Default::default() };
+            assert!(s.validate().unwrap_err().contains("unencrypted"), "{remote}");
+            let s = Settings { openai_base_url: remote.into(), ..Default::default() };
+            assert!(s.validate().is_err(), "{remote}");
+        }
+        for local in [
+            "http://localhost:11434/v1",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000/v1",
+            "https://proxy.corp.example/perplexity",
+        ] {
+            let s = Settings { openai_base_url: local.into(), perplexity_base_url: local.into(), ..Default::default() };
+            assert_eq!(s.validate(), Ok(()), "{local}");
+        }
+    }
+
+    #[test]
     fn validation_explains_bad_addresses_and_search_defaults() {
         let s = Settings { perplexity_base_url: "ftp://x".into(), ..Default::default() };
-        assert!(s.validate().unwrap_err().contains("http://"));
+        assert!(s.validate().unwrap_err().contains("https://"));
         let s = Settings { openai_base_url: "localhost".into(), ..Default::default() };
         assert!(s.validate().unwrap_err().contains(DEFAULT_OPENAI_BASE_URL));
         assert!(Settings::default().validate().is_ok());

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api::{self, Provider};
 use crate::keys::Keys;
 use crate::pricing::{Catalogue, ModelPrice, PriceTable};
-use crate::secrets::{Account, ApiKey, KeySource};
+use crate::secrets::{origin_of, Account, ApiKey, KeySource};
 use crate::settings::Settings;
 
 /// Where requests go and with which key; changes when settings or keys do.
@@ -30,8 +30,30 @@ struct ApiConfig {
 pub struct Target {
     pub endpoint: api::Endpoint,
     pub account: Account,
+    /// The key, only when it may be sent to `endpoint` (its origin is the one it is bound to).
     pub key: Option<ApiKey>,
     pub key_source: KeySource,
+    /// A key that exists but is bound to this other origin, so it is not sent.
+    pub key_bound_elsewhere: Option<String>,
+}
+
+impl Target {
+    /// The key to send, or why there is none: no key at all, or one saved for another address.
+    pub fn key(&self) -> api::Result<&ApiKey> {
+        match (&self.key, &self.key_bound_elsewhere) {
+            (Some(key), _) => Ok(key),
+            (None, Some(bound)) => Err(api::Error::KeyElsewhere {
+                bound: bound.clone(),
+                address: self.origin().unwrap_or_else(|| self.endpoint.base_url.clone()),
+            }),
+            (None, None) => Err(api::Error::NoKey),
+        }
+    }
+
+    /// The origin requests go to.
+    pub fn origin(&self) -> Option<String> {
+        origin_of(&self.endpoint.base_url)
+    }
 }
 
 /// Which stored key a provider uses.
@@ -89,8 +111,8 @@ impl ApiState {
         self.config.read().unwrap_or_else(|e| e.into_inner()).provider
     }
 
-    /// Resolves the endpoint and key off the async threads: the keyring may block (D-Bus, or an
-    /// unlock prompt the person has to answer).
+    /// Resolves the endpoint and key of the selected provider off the async threads: the keyring
+    /// may block (D-Bus, or an unlock prompt the person has to answer).
     pub async fn target(&self) -> Target {
         let (endpoint, account) = {
             let c = self.config.read().unwrap_or_else(|e| e.into_inner());
@@ -100,11 +122,37 @@ impl ApiState {
             };
             (api::Endpoint::new(c.provider, base), account_for(c.provider))
         };
+        self.target_at(endpoint, account).await
+    }
+
+    /// [`Self::target`] for `account`'s endpoint, whichever provider is selected.
+    pub async fn target_for(&self, account: Account) -> Target {
+        self.target_at(self.endpoint_for(account), account).await
+    }
+
+    /// The key goes only to the origin it is bound to. An entry saved before keys were bound is
+    /// bound now to the address it has been used with.
+    async fn target_at(&self, endpoint: api::Endpoint, account: Account) -> Target {
         let keys = self.keys.clone();
-        let (key, key_source) = tauri::async_runtime::spawn_blocking(move || keys.resolve(account))
-            .await
-            .unwrap_or((None, KeySource::None));
-        Target { endpoint, account, key, key_source }
+        let origin = origin_of(&endpoint.base_url);
+        let (key, key_source, key_bound_elsewhere) = tauri::async_runtime::spawn_blocking(move || {
+            let (key, source) = keys.resolve(account);
+            let Some(key) = key else { return (None, source, None) };
+            match (key.origin, origin) {
+                (Some(bound), Some(origin)) if bound == origin => (Some(key.key), source, None),
+                (None, Some(origin)) => match keys.rebind(account, &origin) {
+                    Ok(_) => (Some(key.key), source, None),
+                    Err(e) => {
+                        log::warn!("could not bind the saved key to {origin}: {e}");
+                        (Some(key.key), source, None)
+                    }
+                },
+                (bound, _) => (None, source, Some(bound.unwrap_or_else(|| "another address".into()))),
+            }
+        })
+        .await
+        .unwrap_or((None, KeySource::None, None));
+        Target { endpoint, account, key, key_source, key_bound_elsewhere }
     }
 }
 
@@ -236,6 +284,53 @@ pub struct Notices(pub Mutex<Vec<String>>);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::{BoundKey, MemoryStore, SecretStore};
+
+    const KEY: &str = "pplx-0123456789abcd";
+
+    fn api_at(address: &str, store: MemoryStore) -> ApiState {
+        let settings = Settings { perplexity_base_url: address.into(), ..Default::default() };
+        ApiState::new(&settings, Keys::with_env(Box::new(store), |_| None)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn regression_a_key_went_to_whatever_address_the_settings_named() {
+        let store = MemoryStore::default();
+        store.set(Account::Perplexity, &BoundKey::new(ApiKey::new(KEY).unwrap(), "https://api.perplexity.ai")).unwrap();
+        let api = api_at("https://api.perplexity.ai", store);
+        assert_eq!(api.target().await.key().unwrap().expose(), KEY);
+
+        // What a script in the page can do: point the address elsewhere.
+        let moved = Settings { perplexity_base_url: "http://127.0.0.1:9/v1".into(), ..Default::default() };
+        api.apply(&moved);
+        for target in [api.target().await, api.target_for(Account::Perplexity).await] {
+            assert!(target.key.is_none(), "the key is not handed out for another origin");
+            let err = target.key().unwrap_err();
+            assert_eq!(err.kind(), "key_elsewhere");
+            assert_eq!(
+                err.to_string(),
+                "Your API key was saved for https://api.perplexity.ai, and the API address is now http://127.0.0.1:9. \
+                 Citewise did not send the key there."
+            );
+            assert_eq!(target.key_source, KeySource::Keyring, "the key is still there, only not sent");
+        }
+        // Once the person confirmed the new address, it goes there (and only there).
+        api.keys.rebind(Account::Perplexity, "http://127.0.0.1:9").unwrap();
+        assert!(api.target().await.key().is_ok());
+        api.apply(&Settings::default());
+        assert_eq!(api.target().await.key().unwrap_err().kind(), "key_elsewhere");
+    }
+
+    #[tokio::test]
+    async fn a_key_saved_before_binding_is_bound_to_the_address_it_is_used_with() {
+        let store = MemoryStore::default();
+        store.set(Account::Perplexity, &BoundKey { key: ApiKey::new(KEY).unwrap(), origin: None }).unwrap();
+        let api = api_at("https://proxy.corp.example/perplexity", store);
+        assert!(api.target().await.key().is_ok());
+        assert_eq!(api.keys.status(Account::Perplexity).origin.as_deref(), Some("https://proxy.corp.example"));
+        api.apply(&Settings::default());
+        assert_eq!(api.target().await.key().unwrap_err().kind(), "key_elsewhere");
+    }
 
     #[test]
     fn in_flight_requests_can_be_cancelled_once_registered() {

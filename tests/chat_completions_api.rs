@@ -146,23 +146,23 @@ async fn model_list_comes_from_v1_models_and_falls_back_offline() {
     let key = ApiKey::new(KEY).unwrap();
     let cache = citewise::api::models::ModelCache::default();
     let agent = Endpoint::new(Provider::Agent, &server.base_url());
-    let list = cache.get(&client, &agent, Some(&key)).await;
+    let list = cache.get(&client, &agent, Ok(&key)).await;
     assert_eq!(list.source, citewise::api::models::ListSource::Live);
     assert!(list.models.iter().any(|m| m == "perplexity/sonar"));
     assert_eq!(list.presets, ["fast", "low", "medium", "high", "xhigh"]);
-    let again = cache.get(&client, &agent, Some(&key)).await;
+    let again = cache.get(&client, &agent, Ok(&key)).await;
     assert_eq!(again.source, citewise::api::models::ListSource::Cached);
     assert_eq!(server.requests().iter().filter(|r| r.path == "/v1/models").count(), 1);
 
     let wrong = ApiKey::new("pplx-wrong").unwrap();
     let other = Endpoint::new(Provider::OpenAi, &server.base_url());
-    let list = cache.get(&client, &other, Some(&wrong)).await;
+    let list = cache.get(&client, &other, Ok(&wrong)).await;
     assert_eq!(list.source, citewise::api::models::ListSource::Builtin);
     assert_eq!(list.error.unwrap().kind, "auth");
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let offline = Endpoint::new(Provider::Agent, &format!("http://127.0.0.1:{port}"));
-    let list = tokio::time::timeout(Duration::from_secs(15), cache.get(&client, &offline, Some(&key))).await.unwrap();
+    let list = tokio::time::timeout(Duration::from_secs(15), cache.get(&client, &offline, Ok(&key))).await.unwrap();
     assert_eq!(list.source, citewise::api::models::ListSource::Builtin);
     assert_eq!(list.models, citewise::api::models::AGENT_MODELS);
     assert_eq!(list.error.unwrap().kind, "network");

@@ -2,7 +2,7 @@
 //! nothing is written anywhere else. A binary of its own, because it changes the environment.
 
 use citewise::keys::Keys;
-use citewise::secrets::{Account, ApiKey, KeySource, OsKeyring, SecretError, SecretStore};
+use citewise::secrets::{Account, ApiKey, BoundKey, KeySource, OsKeyring, SecretError, SecretStore};
 
 #[test]
 fn no_session_bus_means_a_clear_unavailable_error() {
@@ -10,7 +10,10 @@ fn no_session_bus_means_a_clear_unavailable_error() {
     let store = OsKeyring::with_service("Citewise-test-unavailable");
     for result in [
         store.get(Account::Perplexity).map(|_| ()),
-        store.set(Account::Perplexity, &ApiKey::new("pplx-never-stored-0000").unwrap()),
+        store.set(
+            Account::Perplexity,
+            &BoundKey::new(ApiKey::new("pplx-never-stored-0000").unwrap(), "https://api.perplexity.ai"),
+        ),
         store.delete(Account::Perplexity),
     ] {
         match result {
@@ -21,8 +24,8 @@ fn no_session_bus_means_a_clear_unavailable_error() {
         }
     }
     let keys = Keys::with_env(Box::new(store), |_| None);
-    let err = keys.save(Account::Perplexity, "pplx-never-stored-0000", false).unwrap_err();
+    let err = keys.save(Account::Perplexity, "pplx-never-stored-0000", false, "https://api.perplexity.ai").unwrap_err();
     assert_eq!(err.kind(), "keyring_unavailable");
-    let status = keys.save(Account::Perplexity, "pplx-session-only-5555", true).unwrap();
+    let status = keys.save(Account::Perplexity, "pplx-session-only-5555", true, "https://api.perplexity.ai").unwrap();
     assert_eq!((status.source, status.keyring_available), (KeySource::Session, false));
 }

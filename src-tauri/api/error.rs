@@ -14,6 +14,11 @@ const MAX_BODY: usize = 2048;
 pub enum Error {
     #[error("No API key is set.")]
     NoKey,
+    /// The key in use was given for another address (`bound`) than the one requests now go to
+    /// (`address`): it was not sent. The person confirms the new address in a native dialog, or
+    /// enters the key again.
+    #[error("Your API key was saved for {bound}, and the API address is now {address}. Citewise did not send the key there.")]
+    KeyElsewhere { bound: String, address: String },
     /// 401, or an error whose type says so (`invalid_api_key`): the key is wrong, revoked, or
     /// the account has no credits left.
     #[error("Perplexity rejected the API key: it may be mistyped, revoked, or the account may be out of credits.")]
@@ -57,6 +62,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::NoKey => "no_key",
+            Error::KeyElsewhere { .. } => "key_elsewhere",
             Error::Auth { .. } => "auth",
             Error::Retired { .. } => "retired",
             Error::Forbidden { .. } => "forbidden",

@@ -137,7 +137,7 @@ pub struct ModelCache {
 impl ModelCache {
     /// The endpoint's models, from the cache when fresh. Sonar's ids are not what `/v1/models`
     /// lists (it lists Agent API ids), so Sonar always uses the built-in list.
-    pub async fn get(&self, client: &Client, endpoint: &Endpoint, key: Option<&ApiKey>) -> ModelList {
+    pub async fn get(&self, client: &Client, endpoint: &Endpoint, key: super::Result<&ApiKey>) -> ModelList {
         let provider = endpoint.provider;
         let done = |models: Vec<CatalogueModel>, source, error| ModelList {
             presets: presets(provider),
@@ -156,8 +156,9 @@ impl ModelCache {
                 return done(models.clone(), ListSource::Cached, None);
             }
         }
-        let Some(key) = key else {
-            return done(builtin_list(), ListSource::Builtin, Some(super::Error::NoKey.payload()));
+        let key = match key {
+            Ok(key) => key,
+            Err(why) => return done(builtin_list(), ListSource::Builtin, Some(why.payload())),
         };
         match client.list_models(endpoint, key).await {
             Ok(models) if !models.is_empty() => {

@@ -76,7 +76,7 @@ pub async fn chat_send(
 ) -> Result<Receipt> {
     let turn = args.ask.turn()?;
     let target = api.target().await;
-    let key = target.key.ok_or(api::Error::NoKey)?;
+    let key = target.key()?.clone();
     let cancel = inflight.start(&args.request_id).ok_or_else(|| AppError::DuplicateRequest(args.request_id.clone()))?;
     let start = TurnStart { turn, model: args.ask.model.clone(), options: args.ask.options.clone() };
     let plan = match history.run(move |db| db.begin_turn(&start, context::DEFAULT_BUDGET)).await {

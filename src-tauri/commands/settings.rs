@@ -46,8 +46,23 @@ pub fn settings_update<R: Runtime>(
 ) -> Result<Settings> {
     settings.validate().map_err(AppError::Settings)?;
     store(&app, &file, &settings)?;
+    let accounts = [crate::secrets::Account::Perplexity, crate::secrets::Account::OpenAi];
+    let before = accounts.map(|a| api.endpoint_for(a).base_url);
     api.apply(&settings);
     prices.set_overrides(settings.price_overrides.clone());
+    // A key bound to an address the settings no longer use stays unsent until the person says
+    // otherwise in a native dialog; the save does not wait for the answer.
+    for (account, before) in accounts.into_iter().zip(before) {
+        if crate::secrets::origin_of(&api.endpoint_for(account).base_url) == crate::secrets::origin_of(&before) {
+            continue;
+        }
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = super::keys::confirm_address(&app, account).await {
+                log::warn!("could not move the {} key: {e}", account.user());
+            }
+        });
+    }
     if let Some(window) = app.get_webview_window("main") {
         crate::appearance::apply(&window, settings.theme);
     }
@@ -113,7 +128,7 @@ pub async fn models_list(
     data: State<'_, DataDir>,
 ) -> Result<ModelList> {
     let target = api.target().await;
-    let list = api.models.get(&api.client, &target.endpoint, target.key.as_ref()).await;
+    let list = api.models.get(&api.client, &target.endpoint, target.key()).await;
     let perplexity = target.endpoint.provider != crate::api::Provider::OpenAi;
     if perplexity && list.source == ListSource::Live {
         if let Some(catalogue) = Catalogue::new(crate::history::now_ms(), &target.endpoint.base_url, &list.details) {
