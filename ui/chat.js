@@ -53,8 +53,9 @@ import { createEarlier, WINDOW } from './earlier.js';
  * @property {() => void} onOpenSettings
  * @property {() => Promise<void>} [onSwitchToAgent]  leave the retired Sonar API (the answer is then asked again)
  * @property {(limit: import('./ipc.js').RateLimit) => void} [onRateLimit]
- * @property {(question: string | null, empty: boolean) => void} onNoKey  chat_send found no key;
- *   a new question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
+ * @property {(question: string | null, empty: boolean, error: import('./ipc.js').IpcError) => void} onNoKey
+ *   chat_send found no key it may send (no_key, or key_elsewhere: saved for another address); a new
+ *   question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
  */
 
 const ANNOUNCE_LENGTH = 600;
@@ -245,18 +246,20 @@ export function createChat(els, hooks) {
       if (turn.state === 'stopped') chatCancel(requestId).catch(() => {});
     } catch (err) {
       const error = toIpcError(err);
-      if (error.kind === 'no_key' && view === shown && turn.state === 'streaming') withdraw(exchange, kind);
+      const unsent = error.kind === 'no_key' || error.kind === 'key_elsewhere';
+      if (unsent && view === shown && turn.state === 'streaming') withdraw(exchange, kind, error);
       else turn.fail(error);
     }
   };
 
   /**
-   * Sending without a key saves nothing: take the exchange back as if it had not been sent. A new
-   * question goes back into the question box; after Retry or Edit the saved branch comes back.
+   * Sending without a usable key saves nothing: take the exchange back as if it had not been sent.
+   * A new question goes back into the question box; after Retry or Edit the saved branch comes back.
    * @param {Exchange} exchange
    * @param {"ask" | "edit" | "retry"} kind
+   * @param {import('./ipc.js').IpcError} error  no_key, or key_elsewhere (saved for another address)
    */
-  const withdraw = (exchange, kind) => {
+  const withdraw = (exchange, kind, error) => {
     active = null;
     setBusy(false);
     if (kind === 'ask' || !conversationId) {
@@ -264,10 +267,10 @@ export function createChat(els, hooks) {
       dropFrom(exchanges.indexOf(exchange));
       if (exchanges.length === 0 && !conversationId) setShown(null, null);
       renderEmpty();
-      hooks.onNoKey(question, exchanges.length === 0);
+      hooks.onNoKey(question, exchanges.length === 0, error);
     } else {
       open(conversationId, null, true);
-      hooks.onNoKey(null, false);
+      hooks.onNoKey(null, false, error);
     }
   };
 

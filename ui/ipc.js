@@ -11,6 +11,7 @@
  * @property {boolean} present
  * @property {KeySource} source
  * @property {string | null} last4
+ * @property {string | null} [origin]    the address it may be sent to, e.g. "https://api.perplexity.ai"
  * @property {string} keyring            e.g. "the system keyring (Secret Service)"
  * @property {boolean} keyringAvailable
  * @property {string | null} keyringProblem  what to install or unlock when it is not available
@@ -330,7 +331,7 @@
  * @property {number} remaining
  * @property {number | null} resetSeconds
  *
- * @typedef {"auth" | "retired" | "forbidden" | "no_key" | "rate_limit" | "network" | "timeout" | "bad_request" | "server"
+ * @typedef {"auth" | "retired" | "forbidden" | "no_key" | "key_elsewhere" | "rate_limit" | "network" | "timeout" | "bad_request" | "server"
  *   | "interrupted" | "protocol" | "bad_url" | string} ErrorKind
  *
  * @typedef {object} IpcError   what a rejected invoke and an `error` event carry
@@ -520,6 +521,16 @@ export function keyRemove(account) {
  */
 export function keyTest(account) {
   return call('key_test', { account });
+}
+
+/**
+ * Asks the person, in a native dialog the page cannot click, whether the key may be sent to the
+ * address now in Settings (it is bound to the one it was saved for). Resolves when they answered.
+ * @param {Account} account
+ * @returns {Promise<boolean>}  true when the key moved to the new address
+ */
+export function keyConfirmAddress(account) {
+  return call('key_confirm_address', { account });
 }
 
 /**

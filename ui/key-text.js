@@ -21,11 +21,12 @@ export function accountInfo(account) {
 }
 
 /**
- * One line saying where the key in use comes from, never the key itself.
- * @param {Pick<KeyStatus, "account" | "source" | "last4" | "keyring">} status
+ * One line saying where the key in use comes from and where it may be sent, never the key itself.
+ * @param {Pick<KeyStatus, "account" | "source" | "last4" | "keyring"> & {origin?: string | null}} status
  */
 export function keyStatusText(status) {
-  const ends = status.last4 ? ` · ends in ${status.last4}` : '';
+  const host = status.origin ? status.origin.replace(/^https:\/\//, '') : '';
+  const ends = (status.last4 ? ` · ends in ${status.last4}` : '') + (host ? ` · for ${host}` : '');
   switch (status.source) {
     case 'keyring':
       return `Stored in ${status.keyring || 'the system keyring'}${ends}`;
@@ -92,6 +93,9 @@ export function testResult(ok, error = null) {
   }
   const kind = String(error?.kind ?? 'unknown');
   if (kind === 'no_key') return { tone: 'error', lead: 'No key to test.', text: 'Paste a key and save it first.' };
+  if (kind === 'key_elsewhere') {
+    return { tone: 'warn', lead: 'Not tested.', text: `${error?.message ?? ''} Save the settings to be asked, or enter the key again.` };
+  }
   const message = error?.message || 'The key could not be tested.';
   const wait = kind === 'rate_limit' && error?.retryAfter ? ` Try again in ${Math.ceil(error.retryAfter)} s.` : '';
   return { tone: 'error', lead: TEST_LEADS[kind] ?? 'Key test failed.', text: `${message}${wait}` };

@@ -9,7 +9,8 @@ import { bindDataSection } from './data.js';
 import { bindEstimate } from './estimate.js';
 import { createHistoryActions } from './history-actions.js';
 import { createHistoryList } from './history-list.js';
-import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
+import { accountFor, appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
+import { confirmKeyAddress } from './key-address.js';
 import { bindExternalLinks } from './links.js';
 import { BUILTIN_LISTS, bindModelPicker } from './models.js';
 import { bindNotices } from './notices.js';
@@ -229,8 +230,12 @@ function start() {
         const text = rateLimitWarning(limit);
         if (text) toast.show({ text, tone: 'warn', timeout: 12_000 });
       },
-      onNoKey: async (question, empty) => {
+      onNoKey: async (question, empty, error) => {
         if (question !== null) composer.restore(question);
+        if (error?.kind === 'key_elsewhere') {
+          await confirmKeyAddress(error, accountFor(status?.provider ?? 'agent'), question !== null, toast);
+          return;
+        }
         try {
           await loadStatus();
         } catch (err) {

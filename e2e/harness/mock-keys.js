@@ -94,6 +94,8 @@
           keys[account].keyring = null;
           return later(keyStatus(account), 30);
         },
+        // The native dialog is the backend's; the page only learns whether the key moved.
+        key_confirm_address: () => later(false, 30),
         key_test: ({ account }) => {
           if (resolveKey(account).source === 'none') return keyError('no_key', 'No API key is set.');
           const failure = KEY_TESTS[store.test];

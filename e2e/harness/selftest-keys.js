@@ -15,6 +15,8 @@ export function keyTextUnits(check) {
     [{ ...base, source: 'env' }, 'From PERPLEXITY_API_KEY (this session only) · ends in abcd'],
     [{ ...base, account: 'openai', source: 'env', last4: 'wxyz' }, 'From OPENAI_API_KEY (this session only) · ends in wxyz'],
     [{ ...base, source: 'none', last4: null }, 'No key'],
+    [{ ...base, source: 'keyring', origin: 'https://api.perplexity.ai' }, 'Stored in the system keyring (Secret Service) · ends in abcd · for api.perplexity.ai'],
+    [{ ...base, account: 'openai', source: 'session', origin: 'http://127.0.0.1:11434' }, 'For this session only · ends in abcd · for http://127.0.0.1:11434'],
   ];
   for (const [status, expected] of cases) {
     check(`key text: ${status.account} ${status.source}`, keyStatusText(status) === expected, keyStatusText(status));
@@ -23,6 +25,8 @@ export function keyTextUnits(check) {
   check('key text: one model', line(testResult({ models: 1 })) === 'Key works · 1 model available');
   check('key text: no_key test', line(testResult(null, { kind: 'no_key', message: 'No API key is set.' })) === 'No key to test. Paste a key and save it first.');
   check('key text: rate limit with a wait', /Try again in 12 s\.$/.test(line(testResult(null, { kind: 'rate_limit', message: 'Slow down.', retryAfter: 11.2 }))));
+  const elsewhere = testResult(null, { kind: 'key_elsewhere', message: 'Your API key was saved for https://a.example, and the API address is now https://b.example. Citewise did not send the key there.' });
+  check('key text: a key bound elsewhere is not tested, and says how to move it', elsewhere.tone === 'warn' && line(elsewhere) === 'Not tested. Your API key was saved for https://a.example, and the API address is now https://b.example. Citewise did not send the key there. Save the settings to be asked, or enter the key again.', line(elsewhere));
   check('key text: unknown failure keeps the message', line(testResult(null, { kind: 'weird', message: 'Odd.' })) === 'Key test failed. Odd.');
   check('key text: pplx- warning only for Perplexity', keyShapeWarning('perplexity', ' sk-x ') !== '' && keyShapeWarning('perplexity', ' pplx-x') === '' && keyShapeWarning('openai', 'sk-x') === '' && keyShapeWarning('perplexity', '  ') === '');
   const saved = savedResult({ ...base, present: true, source: 'keyring', keyringAvailable: true, keyringProblem: null }, true);
