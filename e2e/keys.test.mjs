@@ -14,7 +14,8 @@ import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, wai
 // The app must find no key but the one saved through the window.
 const NO_ENV_KEY = { PERPLEXITY_API_KEY: '', OPENAI_API_KEY: '' };
 const LAST4 = KEY.slice(-4);
-const STORED = `Stored in the system keyring (Secret Service) · ends in ${LAST4}`;
+/** The status line of the stored key: where it is, how it ends, the only address it goes to. */
+const stored = () => `Stored in the system keyring (Secret Service) · ends in ${LAST4} · for ${new URL(mock.baseUrl).origin}`;
 // This test writes to the Secret Service: only inside the throwaway session of with-desktop.sh.
 const inThrowawayDesktop = process.env.CITEWISE_DESKTOP_STAGE === 'run';
 const skip = inThrowawayDesktop ? false : 'writes to the keyring: run inside scripts/with-desktop.sh';
@@ -128,7 +129,7 @@ test('first run without a key: the key form is the welcome; the saved key is use
   await input.sendKeys(KEY);
   await driver.findElement(byTestId('welcome-key-save')).click();
   await waitUntil(async () => ((await shown(driver, 'welcome-key-status')) ?? '').includes('ends in'), 10_000, 'the saved key');
-  assert.equal(await shown(driver, 'welcome-key-status'), `Key saved. ${STORED}.`);
+  assert.equal(await shown(driver, 'welcome-key-status'), `Key saved. ${stored()}.`);
   assert.equal(await driver.findElement(By.css('#welcome-ready')).isDisplayed(), true, 'the usual welcome now');
   assert.equal(await input.getAttribute('value'), '', 'the field is empty again');
   assert.equal(await activeTestId(driver), 'composer', 'ready to ask');
@@ -136,12 +137,12 @@ test('first run without a key: the key form is the welcome; the saved key is use
   assert.equal(await askAndGetAuth(driver, 'How high is Mount Everest?'), `Bearer ${KEY}`);
 
   await openSettings(driver);
-  assert.equal(await shown(driver, 'key-status'), STORED);
+  assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
 });
 
-test('the key is in the Secret Service under Citewise / perplexity', { skip }, () => {
-  assert.equal(lookupKey().trim(), KEY);
+test('the key is in the Secret Service under Citewise / perplexity, with the address it may be sent to', { skip }, () => {
+  assert.deepEqual(JSON.parse(lookupKey()), { v: 1, origin: new URL(mock.baseUrl).origin, key: KEY });
 });
 
 test('after a restart (still no key in the environment) the stored key is used', { skip }, async () => {
@@ -151,7 +152,7 @@ test('after a restart (still no key in the environment) the stored key is used',
   await waitUntil(async () => driver.findElement(By.css('#welcome-ready')).isDisplayed(), 10_000, 'the usual welcome');
   assert.equal(await driver.findElement(byTestId('welcome-key')).isDisplayed(), false, 'no key form');
   await openSettings(driver);
-  assert.equal(await shown(driver, 'key-status'), STORED);
+  assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
   assert.equal(await askAndGetAuth(driver, 'And how was it measured?'), `Bearer ${KEY}`);
 });
@@ -199,7 +200,7 @@ test('Remove asks first, then the keyring entry is gone and the key form is back
   const confirm = await driver.findElement(byTestId('key-confirm'));
   assert.equal(await confirm.isDisplayed(), true);
   assert.match(await confirm.getText(), /Remove the stored key\?/);
-  assert.equal(lookupKey().trim(), KEY, 'nothing removed before confirming');
+  assert.equal(JSON.parse(lookupKey()).key, KEY, 'nothing removed before confirming');
   await driver.findElement(byTestId('key-remove-confirm')).click();
   await waitUntil(async () => (await shown(driver, 'key-status')) === 'No key', 10_000, 'the status to say No key');
   assert.equal(lookupKey(), '', 'secret-tool finds nothing');
