@@ -191,7 +191,9 @@ fn open_main_window<R: Runtime>(
         // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
         .data_directory(data_dir.join("webview"))
         // Links never navigate the app's window away; the UI opens them in the system browser.
-        .on_navigation(webview_policy::is_app_url);
+        .on_navigation(webview_policy::is_app_url)
+        // Nor does a page save files: exports are written by the backend.
+        .on_download(|_, event| webview_policy::allow_download(&event));
     // Otherwise the window manager places it, as it does any new window.
     if let Some(s) = saved {
         builder = builder.position(s.x, s.y);
@@ -201,6 +203,9 @@ fn open_main_window<R: Runtime>(
         builder = builder.icon(icon.clone())?;
     }
     let window = builder.build()?;
+    // No Download Linked File, Open Image in New Window… in the page's context menu.
+    #[cfg(target_os = "linux")]
+    window.with_webview(|webview| webview_policy::keep_safe_context_menu(&webview.inner()))?;
     window_state::track(&window, state_file);
     app.manage(appearance::Chosen::new(theme));
     appearance::track(&window);
