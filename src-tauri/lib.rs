@@ -19,6 +19,7 @@ pub mod rendering;
 pub mod secrets;
 pub mod settings;
 pub mod state;
+mod webview_policy;
 pub mod window_state;
 
 use std::path::PathBuf;
@@ -192,7 +193,9 @@ fn open_main_window<R: Runtime>(
         // The webview's own storage sits with the rest of our data, so CITEWISE_DATA_DIR isolates it too.
         .data_directory(data_dir.join("webview"))
         // Links never navigate the app's window away; the UI opens them in the system browser.
-        .on_navigation(is_app_url);
+        .on_navigation(webview_policy::is_app_url)
+        // Nor does a page save files: exports are written by the backend.
+        .on_download(|_, event| webview_policy::allow_download(&event));
     // Otherwise the window manager places it, as it does any new window.
     if let Some(s) = saved {
         builder = builder.position(s.x, s.y);
@@ -202,6 +205,9 @@ fn open_main_window<R: Runtime>(
         builder = builder.icon(icon.clone())?;
     }
     let window = builder.build()?;
+    // No Download Linked File, Open Image in New Window… in the page's context menu.
+    #[cfg(target_os = "linux")]
+    window.with_webview(|webview| webview_policy::keep_safe_context_menu(&webview.inner()))?;
     window_state::track(&window, state_file);
     app.manage(appearance::Chosen::new(theme));
     appearance::track(&window);
@@ -210,16 +216,6 @@ fn open_main_window<R: Runtime>(
         window.set_theme(Some(native))?;
     }
     Ok(())
-}
-
-/// The app's own pages: `tauri://localhost` on Linux and macOS, `http(s)://tauri.localhost` on Windows.
-fn is_app_url(url: &url::Url) -> bool {
-    match url.scheme() {
-        "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => url.host_str() == Some("tauri.localhost"),
-        "about" => url.path() == "blank",
-        _ => false,
-    }
 }
 
 #[cfg(test)]
@@ -234,16 +230,5 @@ mod tests {
         // A valid D-Bus name: dot-separated elements of [A-Za-z0-9_-], none starting with a digit.
         assert!(a.len() < 255 && a.split('.').all(|e| !e.is_empty() && !e.starts_with(|c: char| c.is_ascii_digit())));
         assert_eq!(instance_name(b""), "app.citewise.desktop.dcbf29ce484222325");
-    }
-
-    #[test]
-    fn only_the_app_itself_may_be_navigated_to() {
-        for ok in ["tauri://localhost/index.html", "http://tauri.localhost/", "about:blank"] {
-            assert!(is_app_url(&url::Url::parse(ok).unwrap()), "{ok}");
-        }
-        for bad in ["https://en.wikipedia.org/", "http://localhost:1430/", "javascript:alert(1)", "file:///etc/passwd"]
-        {
-            assert!(!is_app_url(&url::Url::parse(bad).unwrap()), "{bad}");
-        }
     }
 }

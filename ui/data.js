@@ -9,6 +9,15 @@ import { exportFolderOpen, historyExport, historyImport, toIpcError } from './ip
  * @typedef {import('./ipc.js').ImportReport} ImportReport
  */
 
+/** The largest file imported, as `MAX_IMPORT_BYTES` in src-tauri/history/import.rs (a test keeps them equal). */
+const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+/** "73 MB", "50.1 MB": rounded up to a tenth, as the backend says it. @param {number} bytes */
+const megabytes = (bytes) => {
+  const tenths = Math.ceil((bytes * 10) / (1024 * 1024));
+  return `${Math.floor(tenths / 10)}${tenths % 10 ? `.${tenths % 10}` : ''} MB`;
+};
+
 const plural = (/** @type {number} */ n, /** @type {string} */ word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** "Exported 12 conversations to /path/file.md" @param {ExportResult} result */
@@ -76,6 +85,10 @@ export function bindDataSection(section, hooks) {
     file.value = '';
     if (!chosen) return;
     busy(`Importing ${chosen.name}…`, async () => {
+      // Refused before it is read: File.text() would hold all of it, then IPC would copy it.
+      if (chosen.size > MAX_IMPORT_BYTES) {
+        throw new Error(`${chosen.name} is ${megabytes(chosen.size)}; Citewise imports files up to ${megabytes(MAX_IMPORT_BYTES)}.`);
+      }
       const report = await historyImport(await chosen.text());
       hooks.onImported(report);
       return importText(report);

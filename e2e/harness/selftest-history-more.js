@@ -74,6 +74,16 @@ async function dataFlows({ check, sleep, until }) {
   check('data: a file that is not an export says so', status.textContent === 'This file is not a Citewise JSON export (use Export as JSON to make one).' && status.dataset.tone === 'warn', status.textContent);
   await choose('{not json');
   check('data: a broken file says so', /^This file is not valid JSON \(/.test(status.textContent), status.textContent);
+  {
+    // One byte over 50 MB: refused by its size, never read or sent to the backend.
+    const imports = calls('history_import').length;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(50 * 1024 * 1024 + 1)], 'huge.json', { type: 'application/json' }));
+    file.files = transfer.files;
+    file.dispatchEvent(new Event('change', { bubbles: true }));
+    await until(() => /huge\.json is/.test(status.textContent));
+    check('data: a file over 50 MB is refused before it is read', status.textContent === 'huge.json is 50.1 MB; Citewise imports files up to 50 MB.' && status.dataset.tone === 'warn' && calls('history_import').length === imports, status.textContent);
+  }
   $('#settings [data-close]').click();
   await sleep(20);
 

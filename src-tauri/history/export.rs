@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::conversations::{self, ConversationSummary};
+use super::file_name::file_stem;
 use super::messages::{self, StoredMessage};
 use super::{markdown, Db, Error, Result};
 use crate::api::RequestOptions;
@@ -112,6 +113,11 @@ impl Db {
         let ext = if format == ExportFormat::Json { "json" } else { "md" };
         std::fs::create_dir_all(folder)?;
         let path = unique_path(folder, &stem, ext);
+        // `file_stem` leaves no separator and no `..`, so this holds; a later change that broke it
+        // must not write outside the folder.
+        if path.parent() != Some(folder) {
+            return Err(Error::BadRequest(format!("“{stem}” cannot be used as a file name.")));
+        }
         // Written aside and renamed, so a failure never leaves half a file under the real name.
         let partial = path.with_extension(format!("{ext}.part"));
         let result = (|| -> Result<()> {
@@ -155,23 +161,6 @@ fn write_json(out: &mut impl Write, conversations: &[ExportedConversation], now:
     }
     out.write_all(b"]}\n")?;
     Ok(())
-}
-
-/// A file name from a title: no path separators or characters Windows refuses, not too long.
-pub fn file_stem(title: &str) -> String {
-    let clean: String = title
-        .chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let clean: String = clean.trim_matches('.').chars().take(80).collect();
-    if clean.trim().is_empty() {
-        "Citewise conversation".into()
-    } else {
-        clean.trim().to_owned()
-    }
 }
 
 fn unique_path(folder: &Path, stem: &str, ext: &str) -> PathBuf {
@@ -304,10 +293,28 @@ mod tests {
         assert_eq!(date(951_782_400_000), "2000-02-29");
     }
 
+    /// The file an export of a conversation with this title would be written to.
+    fn exported_to(folder: &Path, title: &str) -> PathBuf {
+        unique_path(folder, &file_stem(title), "json")
+    }
+
     #[test]
-    fn file_names_are_safe() {
-        assert_eq!(file_stem("a/b\\c: d?*"), "a b c d");
-        assert_eq!(file_stem("..."), "Citewise conversation");
-        assert_eq!(file_stem(&"x".repeat(300)).len(), 80);
+    fn every_export_lands_in_the_export_folder() {
+        let folder = crate::history::tests::tempdir();
+        for title in [
+            "../../etc/passwd",
+            "..\\..\\Windows\\System32\\x",
+            "/absolute/path",
+            "C:\\Users\\x",
+            "..",
+            "\u{202E}dm.exe",
+            "~/x",
+            "a/../../b",
+        ] {
+            let path = exported_to(&folder, title);
+            assert_eq!(path.parent(), Some(folder.as_path()), "{title:?} → {path:?}");
+            let name = path.file_name().unwrap().to_str().unwrap();
+            assert!(!name.contains(['/', '\\']) && !name.starts_with('.'), "{title:?} → {name}");
+        }
     }
 }

@@ -33,12 +33,43 @@ struct File {
 
 const MAX_TEXT: usize = 10 * 1024 * 1024;
 
+/// The largest export Citewise imports, in bytes: a history of thousands of long conversations is
+/// well under it, and parsing holds a file several times over in memory. The page reads the
+/// chosen file and passes its text, so `ui/data.js` refuses a bigger file by its size before
+/// reading it (`MAX_IMPORT_BYTES` there, kept equal by a test); [`parse`] refuses a bigger text
+/// before parsing it, for a page that skipped that check.
+pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
+
+/// "This file is 73 MB; Citewise imports files up to 50 MB." when `bytes` is over the limit.
+fn check_size(bytes: usize) -> Result<()> {
+    if bytes <= MAX_IMPORT_BYTES {
+        return Ok(());
+    }
+    Err(bad(format!(
+        "This file is {}; Citewise imports files up to {}.",
+        megabytes(bytes),
+        megabytes(MAX_IMPORT_BYTES)
+    )))
+}
+
+/// `73 MB`, `50.1 MB`: MB = 1024 × 1024 bytes, rounded up to a tenth, so nothing over the limit
+/// reads as the limit itself (`ui/data.js` rounds the same way).
+fn megabytes(bytes: usize) -> String {
+    let tenths = bytes.saturating_mul(10).div_ceil(1024 * 1024);
+    match tenths % 10 {
+        0 => format!("{} MB", tenths / 10),
+        t => format!("{}.{t} MB", tenths / 10),
+    }
+}
+
 fn bad(message: String) -> Error {
     Error::Import(message)
 }
 
-/// Reads and checks the file; every problem is named with the conversation it is in.
+/// Reads and checks the file; every problem is named with the conversation it is in. A text over
+/// [`MAX_IMPORT_BYTES`] is refused before it is parsed.
 pub fn parse(text: &str) -> Result<Vec<ExportedConversation>> {
+    check_size(text.len())?;
     let not_export = "This file is not a Citewise JSON export (use Export as JSON to make one).";
     let header: Header = serde_json::from_str(text).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
@@ -285,6 +316,42 @@ mod tests {
             }
             assert_eq!(count(&db, "conversations"), 0, "{reason}: nothing half-imported");
         }
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_it_is_parsed() {
+        let db = Db::open_in_memory().unwrap();
+        // White space around a valid export: it would import if the size were not checked.
+        sample(&db);
+        let valid = export_text(&db);
+        let target = Db::open_in_memory().unwrap();
+        let padded = format!("{valid}{}", " ".repeat(MAX_IMPORT_BYTES + 1 - valid.len()));
+        match target.import(&padded) {
+            Err(Error::Import(message)) => {
+                assert_eq!(message, "This file is 50.1 MB; Citewise imports files up to 50 MB.")
+            }
+            other => panic!("expected the size refusal, got {other:?}"),
+        }
+        assert_eq!(count(&target, "conversations"), 0);
+        // Exactly at the limit it still imports.
+        target.import(&padded[..MAX_IMPORT_BYTES]).unwrap();
+        assert_eq!(count(&target, "conversations"), 1);
+    }
+
+    #[test]
+    fn sizes_are_said_in_megabytes_never_rounded_down_to_the_limit() {
+        const MB: usize = 1024 * 1024;
+        for (bytes, said) in [(73 * MB, "73 MB"), (50 * MB + 1, "50.1 MB"), (50 * MB, "50 MB"), (1, "0.1 MB")] {
+            assert_eq!(megabytes(bytes), said, "{bytes}");
+        }
+    }
+
+    /// The page checks a chosen file's size against the same number before reading it.
+    #[test]
+    fn the_page_refuses_files_by_the_same_limit() {
+        let data_js = include_str!("../../ui/data.js");
+        let line = format!("const MAX_IMPORT_BYTES = {} * 1024 * 1024;", MAX_IMPORT_BYTES / (1024 * 1024));
+        assert!(data_js.contains(&line), "ui/data.js should say `{line}`");
     }
 
     #[test]

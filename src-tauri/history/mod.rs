@@ -7,13 +7,14 @@
 //!
 //! Each table module owns its SQL, row types and queries: [`conversations`], [`messages`],
 //! [`search`] (with [`snippet`]); [`schema`] holds the migrations, [`context`] what an answer is
-//! asked with, [`draft`] an answer as it streams, [`export`] (with [`markdown`]) and [`import`]
-//! the files.
+//! asked with, [`draft`] an answer as it streams, [`export`] (with [`markdown`] and
+//! [`file_name`]) and [`import`] the files.
 
 pub mod context;
 pub mod conversations;
 pub mod draft;
 pub mod export;
+pub mod file_name;
 pub mod import;
 pub mod markdown;
 pub mod messages;
