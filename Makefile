@@ -23,10 +23,12 @@ demo: setup-app
 test: setup-test lint unit ui integration e2e install-test
 	@echo "All test layers passed."
 
-## Formatting and clippy, warnings as errors.
+## Formatting and clippy, warnings as errors; then known advisories in Cargo.lock (cargo-deny,
+## deny.toml) and in the npm runtime dependencies (scripts/audit.sh; CONTRIBUTING.md, "Advisories").
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	scripts/audit.sh
 
 ## Rust unit tests (app and mock server).
 unit:
