@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Copies the browser builds of the answer renderer's libraries (markdown-it, DOMPurify, KaTeX,
 // highlight.js) and their licences from node_modules into ui/vendor/. The app has no build step,
-// so ui/vendor/ is committed; the versions are the exact devDependencies in package.json.
+// so ui/vendor/ is committed; the versions are the exact dependencies in package.json.
 //
 //   node scripts/vendor.mjs          write ui/vendor/ (and delete files that no longer belong)
 //   node scripts/vendor.mjs --check  exit 1 when ui/vendor/ differs from what this would write

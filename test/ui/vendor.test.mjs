@@ -14,8 +14,11 @@ test('ui/vendor is byte-identical to what scripts/vendor.mjs produces from node_
 
 test('the vendored libraries are pinned to exact versions, and those are installed', () => {
   const pkg = read('../../package.json');
+  for (const shipped of ['markdown-it', 'dompurify', 'katex', 'highlight.js']) {
+    assert.ok(pkg.dependencies[shipped], `${shipped} is a dependency (npm audit --omit=dev checks it)`);
+  }
   for (const name of ['markdown-it', 'dompurify', 'katex', 'highlight.js', 'jsdom']) {
-    const wanted = pkg.devDependencies[name];
+    const wanted = pkg.dependencies[name] ?? pkg.devDependencies[name];
     assert.match(wanted, /^\d+\.\d+\.\d+$/, `${name} is pinned exactly`);
     assert.equal(read(`../../node_modules/${name}/package.json`).version, wanted, `${name} in node_modules`);
   }
