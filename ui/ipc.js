@@ -350,6 +350,7 @@
  *   | {event: "done", data: {finish: "stop" | "length" | "cancelled"}}
  *   | {event: "images", data: {images: Image[]}}
  *   | {event: "related", data: {questions: string[]}}
+ *   | {event: "saving", data: {ok: boolean, retrying: boolean, message: string | null}}   the history could not be written (ok: false; retried while retrying), or could again
  *   | {event: "error", data: IpcError}} ChatEvent   unknown events may arrive and are ignored
  */
 

@@ -88,6 +88,11 @@ export class AssistantTurn {
     this.costSlot = el('span', 'cost-slot');
     this.footer = el('footer', 'turn-footer');
     this.footer.hidden = true;
+    // "Not saved": the history could not be written (disk full, file busy); the backend retries.
+    this.saveNote = el('p', 'save-note');
+    this.saveNote.dataset.testid = 'save-note';
+    this.saveNote.setAttribute('role', 'status');
+    this.saveNote.hidden = true;
     this.footer.append(this.note, this.actions, this.costSlot);
     this.gallery = new Gallery();
     /** @type {string[]} */
@@ -98,7 +103,7 @@ export class AssistantTurn {
     this.sourcesUnder.hidden = true;
     this.el.append(
       this.statusLine, this.sourcesSlot, this.retryNote, this.content,
-      this.gallery.el, this.relatedSlot, this.sourcesUnder, this.footer,
+      this.gallery.el, this.relatedSlot, this.sourcesUnder, this.saveNote, this.footer,
     );
     /** @type {HTMLDetailsElement | null} */
     this.reasoning = null;
@@ -198,6 +203,9 @@ export class AssistantTurn {
         break;
       case 'related':
         this.showRelated(data.questions);
+        break;
+      case 'saving':
+        this.showSaving(data);
         break;
       default:
         // Events this version does not know are ignored, never fatal.
@@ -418,6 +426,24 @@ export class AssistantTurn {
     this.retryNote.hidden = false;
     tick();
     this.retryTimer = window.setInterval(tick, 250);
+  }
+
+  /**
+   * Whether the answer is in the history. Arrives only when a save failed, and once more when a
+   * later one worked; it may come after the answer ended (the backend keeps trying).
+   * @param {{ok: boolean, retrying: boolean, message: string | null}} saving
+   */
+  showSaving(saving) {
+    if (saving.ok) {
+      this.saveNote.hidden = true;
+      this.saveNote.textContent = '';
+      return;
+    }
+    const why = String(saving.message ?? 'the history could not be written').replace(/\.$/, '');
+    this.saveNote.textContent = saving.retrying
+      ? `Not saved yet: ${why}. Citewise keeps trying.`
+      : `Not saved: ${why}. Copy the answer if you need it: it will not be in your history.`;
+    this.saveNote.hidden = false;
   }
 
   clearRetrying() {

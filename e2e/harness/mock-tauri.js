@@ -16,6 +16,8 @@
 //   #hostile #extras: hostile images and related questions
 //   #latereceipt  the receipt resolves after the first events have arrived
 //   #markdown   an answer with a table, highlighted code, math and a task list (screenshots)
+//   #unsaved    the history cannot be written: "not saved" while retrying, after the end too
+//   #resaved    like #unsaved, then a later save works
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
 // ?provider=agent|sonar|openai the saved provider, ?retirement=offer (with sonar) the start-up offer
 // to leave the retired Sonar API,
@@ -359,8 +361,12 @@
       step(20, 'future_event', { whatever: true });
       step(20, 'related', null);
     }
+    const full = { ok: false, retrying: true, message: 'The history database failed: database or disk is full' };
+    if (has('#unsaved') || has('#resaved')) step(10, 'saving', full);
     step(60, 'usage', usage(Math.round(text.length / 4)));
     step(10, 'done', { finish: has('#length') ? 'length' : 'stop' });
+    if (has('#unsaved')) step(200, 'saving', { ...full, retrying: false });
+    if (has('#resaved')) step(200, 'saving', { ok: true, retrying: false, message: null });
     return steps;
   }
 

@@ -280,6 +280,17 @@ async function windowFlows() {
   await settled();
   check('retrying note gone when text flows', lastTurn().querySelector('.retry-note').hidden);
 
+  await ask('Full disk #unsaved');
+  await settled();
+  await sleep(400);
+  const unsaved = lastTurn().querySelector('[data-testid="save-note"]');
+  check('not saved: said in the answer, after the end too', !unsaved.hidden && unsaved.textContent === 'Not saved: The history database failed: database or disk is full. Copy the answer if you need it: it will not be in your history.' && unsaved.getAttribute('role') === 'status', unsaved.textContent);
+  await ask('Full disk for a moment #resaved');
+  await sleep(300);
+  await settled();
+  await sleep(400);
+  check('not saved, then saved: the note goes', lastTurn().querySelector('[data-testid="save-note"]').hidden);
+
   await ask('Limit #ratelimit');
   await settled();
   const wait = lastTurn().querySelector('[data-testid="error-banner"] button');

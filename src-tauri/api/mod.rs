@@ -18,6 +18,6 @@ pub use client::{replay, replay_json, Client, Endpoint, DEFAULT_BASE_URL};
 pub use error::{Error, ErrorPayload, Result};
 pub use types::{
     is_deep_preset, preset_name, sonar_successor, ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message,
-    Provider, RateLimit, Recency, RequestOptions, Retrying, Role, SearchOptions, Source, StreamEvent, Usage,
+    Provider, RateLimit, Recency, RequestOptions, Retrying, Role, Saving, SearchOptions, Source, StreamEvent, Usage,
     UserLocation, AGENT_PRESETS, PRESET_ALIASES, SONAR_SUCCESSORS,
 };

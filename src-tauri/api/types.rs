@@ -316,6 +316,19 @@ pub enum StreamEvent {
         finish: Finish,
     },
     Error(super::ErrorPayload),
+    /// Whether the answer is safely in the history. Not from the API: the backend sends it when
+    /// a save fails (`ok: false`; it keeps trying while `retrying`) and when one succeeds again.
+    Saving(Saving),
+}
+
+/// See [`StreamEvent::Saving`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Saving {
+    pub ok: bool,
+    pub retrying: bool,
+    /// Why the save failed, in the database's words (e.g. "database or disk is full").
+    pub message: Option<String>,
 }
 
 /// The `x-ratelimit-*` headers of a response: how many requests the key may still make in the

@@ -45,7 +45,10 @@ impl Draft {
             StreamEvent::Related { questions } => self.related = questions.clone(),
             StreamEvent::Usage(usage) => self.usage = Some(usage.clone()),
             // Progress and account state, not part of the answer.
-            StreamEvent::Retrying(_) | StreamEvent::Reading { .. } | StreamEvent::RateLimit(_) => {}
+            StreamEvent::Retrying(_)
+            | StreamEvent::Reading { .. }
+            | StreamEvent::RateLimit(_)
+            | StreamEvent::Saving(_) => {}
             StreamEvent::Done { finish } => {
                 self.finish = Some(*finish);
                 return Some(match finish {
@@ -96,6 +99,11 @@ impl Checkpoints {
     pub fn saved(&mut self, now: Instant) {
         self.last = now;
         self.dirty = false;
+    }
+
+    /// A write failed at `now`: the changes stay unsaved, and the next try is a checkpoint later.
+    pub fn failed(&mut self, now: Instant) {
+        self.last = now;
     }
 }
 

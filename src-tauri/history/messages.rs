@@ -409,18 +409,21 @@ impl Db {
         load(&conn, id)
     }
 
-    /// Saves an answer's progress or its end (see [`super::draft`]).
+    /// Saves an answer's progress or its end (see [`super::draft`]): its text, its spend row and
+    /// its conversation's time in one transaction, so a failure leaves none of them half-written.
     pub fn save_answer(&self, id: &str, draft: &Draft, status: MessageStatus) -> Result<()> {
         let now = super::now_ms();
         let conn = self.conn();
-        save_draft(&conn, id, draft, status, now)?;
+        let tx = conn.unchecked_transaction()?;
+        save_draft(&tx, id, draft, status, now)?;
         if status != MessageStatus::Streaming {
-            conn.execute(
+            tx.execute(
                 "UPDATE conversations SET updated_at = max(updated_at, ?2)
                  WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
                 params![id, now],
             )?;
         }
+        tx.commit()?;
         Ok(())
     }
 

@@ -198,6 +198,36 @@ mod tests {
     const DAY: i64 = 86_400_000;
 
     #[test]
+    fn regression_an_answer_was_saved_without_its_spend_row_when_the_second_write_failed() {
+        let db = Db::open_in_memory().unwrap();
+        let (conversation, first) = answered(&db, None, "sonar", Some((0.01, false)), 5 * DAY);
+        let start = TurnStart {
+            turn: Turn::Ask { conversation: Some(conversation), parent: Some(first), question: "again".into() },
+            model: "sonar".into(),
+            options: RequestOptions::default(),
+        };
+        let id = db.begin_turn(&start, 8000).unwrap().receipt.assistant_message_id;
+        // The ledger's write fails (as a full disk would fail it) after the message's went through.
+        db.conn()
+            .execute_batch("CREATE TEMP TRIGGER full BEFORE INSERT ON spend BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;")
+            .unwrap();
+        let mut draft = Draft::default();
+        draft.apply(&StreamEvent::Delta { text: "an answer that cost money".into() });
+        let cost = Cost { total: 0.02, currency: "USD".into(), ..Default::default() };
+        draft.apply(&StreamEvent::Usage(Usage { cost: Some(cost), ..Default::default() }));
+        let err = db.save_answer(&id, &draft, MessageStatus::Complete).unwrap_err();
+        assert!(err.to_string().contains("disk is full"), "{err}");
+        let saved = db.message(&id).unwrap();
+        assert_eq!((saved.content.as_str(), saved.status), ("", MessageStatus::Streaming), "nothing half-written");
+        assert_eq!(db.spend_summary(5 * DAY, 0, None).unwrap().month.answers, 1);
+
+        db.conn().execute_batch("DROP TRIGGER full;").unwrap();
+        db.save_answer(&id, &draft, MessageStatus::Complete).unwrap();
+        assert_eq!(db.message(&id).unwrap().content, "an answer that cost money");
+        assert_eq!(db.spend_summary(i64::MAX / 2, 0, None).unwrap().month.answers, 2, "text and spend together");
+    }
+
+    #[test]
     fn today_month_and_conversation_totals() {
         let db = Db::open_in_memory().unwrap();
         let month = 100 * DAY;
