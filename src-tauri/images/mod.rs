@@ -1,21 +1,27 @@
 //! Images returned with an answer, fetched here so the webview never loads a remote resource.
 //!
-//! Owns the whole policy: only `http`/`https` URLs, a short timeout, at most [`MAX_BYTES`] read
-//! (counted while reading, whatever `Content-Length` claims), only PNG, JPEG, GIF and WebP as
-//! recognised by their first bytes (never SVG, never HTML, whatever the `Content-Type` says),
-//! handed to the UI as a `data:` URL, and a small in-memory cache by URL so scrolling back
-//! through a conversation does not fetch again. No Tauri types: `commands::images` is the door.
+//! Owns the whole policy: only `http`/`https` URLs on default ports without credentials, from public
+//! addresses only, redirects included ([`address`], [`fetch`]); a short timeout; at most
+//! [`MAX_BYTES`] read (counted while reading, whatever `Content-Length` claims); only PNG, JPEG,
+//! GIF and WebP as recognised by their first bytes (never SVG, never HTML, whatever the
+//! `Content-Type` says, [`format`]), handed to the UI as a `data:` URL; and a small in-memory
+//! cache by URL so scrolling back through a conversation does not fetch again. No Tauri types:
+//! `commands::images` is the door.
 
 use std::collections::VecDeque;
+use std::fmt::Display;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine;
-use reqwest::header::{ACCEPT, CONTENT_LENGTH};
+use reqwest::header::CONTENT_LENGTH;
 use serde::Serialize;
 
+pub mod address;
+pub mod fetch;
 mod format;
 
+pub use address::Policy;
 pub use format::{dimensions, sniff, Format};
 
 /// The most bytes read from one image; a larger body is abandoned as soon as it gets there.
@@ -39,12 +45,11 @@ pub struct ImageData {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("Only web images (http or https) are shown: {0}")]
-    BadUrl(String),
-    #[error("Could not fetch the image from {host}: {message}")]
-    Network { host: String, message: String },
-    #[error("The image took too long to load.")]
-    Timeout,
+    /// Refused by the policy, unreachable, unknown, too slow: one kind and one sentence for all
+    /// of them, so that nothing tells a page a refused address from a closed port or a missing
+    /// host. The reason goes to the log ([`unavailable`]).
+    #[error("The image could not be loaded.")]
+    Unavailable,
     #[error("The image's server answered HTTP {0}.")]
     Status(u16),
     #[error("The image is larger than 5 MB, so it is not shown.")]
@@ -56,14 +61,19 @@ pub enum Error {
 impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
-            Error::BadUrl(_) => "bad_url",
-            Error::Network { .. } => "network",
-            Error::Timeout => "timeout",
+            Error::Unavailable => "image_unavailable",
             Error::Status(_) => "image_status",
             Error::TooLarge => "too_large",
             Error::NotImage => "not_image",
         }
     }
+}
+
+/// Logs why `url` was not loaded (host only: paths can carry more than anyone needs to keep)
+/// and gives the one error the page sees.
+pub(crate) fn unavailable(url: &url::Url, why: impl Display) -> Error {
+    log::debug!("image from {} not loaded: {why}", url.host_str().unwrap_or("a URL without a host"));
+    Error::Unavailable
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -77,40 +87,21 @@ pub fn to_data(bytes: &[u8]) -> Result<ImageData> {
     Ok(ImageData { data_url: format!("data:{mime};base64,{encoded}"), mime, width, height })
 }
 
-/// Accepts only absolute `http:`/`https:` URLs with a host.
-pub fn web_url(raw: &str) -> Result<url::Url> {
-    let bad = || Error::BadUrl(raw.chars().take(80).collect());
-    let parsed = url::Url::parse(raw.trim()).map_err(|_| bad())?;
-    match parsed.scheme() {
-        "http" | "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(parsed),
-        _ => Err(bad()),
+/// Fetches one image with `http` (the client from [`fetch::client`] for the same `policy`),
+/// giving up after `timeout` from the first connection to the last byte.
+pub async fn get(http: &reqwest::Client, policy: Policy, raw: &str, timeout: Duration) -> Result<ImageData> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        log::debug!("an image URL that does not parse: {e}");
+        Error::Unavailable
+    })?;
+    match tokio::time::timeout(timeout, get_within(http, policy, url.clone())).await {
+        Ok(result) => result,
+        Err(_) => Err(unavailable(&url, format!("no image after {timeout:?}"))),
     }
 }
 
-fn host_of(url: &url::Url) -> String {
-    url.host_str().unwrap_or("the image's server").to_owned()
-}
-
-fn request_error(url: &url::Url, e: reqwest::Error) -> Error {
-    if e.is_timeout() {
-        Error::Timeout
-    } else {
-        // Without the URL: it is already known to the caller, and the host names the server.
-        Error::Network { host: host_of(url), message: e.without_url().to_string() }
-    }
-}
-
-/// Fetches one image with `http` (the app's shared client: its proxy and TLS settings), giving
-/// up after `timeout` from connecting to the last byte.
-pub async fn fetch(http: &reqwest::Client, raw: &str, timeout: Duration) -> Result<ImageData> {
-    let url = web_url(raw)?;
-    let mut response = http
-        .get(url.clone())
-        .timeout(timeout)
-        .header(ACCEPT, "image/png,image/jpeg,image/gif,image/webp;q=0.9,*/*;q=0.1")
-        .send()
-        .await
-        .map_err(|e| request_error(&url, e))?;
+async fn get_within(http: &reqwest::Client, policy: Policy, url: url::Url) -> Result<ImageData> {
+    let mut response = fetch::get(http, policy, url.clone()).await?;
     let status = response.status();
     if !status.is_success() {
         return Err(Error::Status(status.as_u16()));
@@ -122,7 +113,7 @@ pub async fn fetch(http: &reqwest::Client, raw: &str, timeout: Duration) -> Resu
         return Err(Error::TooLarge);
     }
     let mut body = Vec::with_capacity(declared.map_or(64 * 1024, |n| n as usize));
-    while let Some(chunk) = response.chunk().await.map_err(|e| request_error(&url, e))? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| unavailable(&url, e.without_url()))? {
         if body.len() + chunk.len() > MAX_BYTES {
             return Err(Error::TooLarge);
         }
@@ -188,21 +179,23 @@ impl Cache {
     }
 }
 
-/// The image fetcher the app manages: the policy of [`fetch`] behind the [`Cache`].
+/// The image fetcher the app manages: its own client and [`Policy`], and the [`Cache`].
 pub struct Images {
+    http: reqwest::Client,
+    policy: Policy,
     cache: Cache,
     timeout: Duration,
 }
 
-impl Default for Images {
-    fn default() -> Self {
-        Images { cache: Cache::default(), timeout: TIMEOUT }
-    }
-}
-
 impl Images {
-    pub fn with_cache(cache: Cache) -> Images {
-        Images { cache, ..Images::default() }
+    /// The fetcher for `policy`; fails only when no HTTP client can be built (no TLS roots).
+    pub fn new(policy: Policy) -> reqwest::Result<Images> {
+        Ok(Images { http: fetch::client(policy)?, policy, cache: Cache::default(), timeout: TIMEOUT })
+    }
+
+    pub fn with_cache(mut self, cache: Cache) -> Images {
+        self.cache = cache;
+        self
     }
 
     /// Gives up on an image after `timeout` instead of [`TIMEOUT`] (tests).
@@ -212,12 +205,12 @@ impl Images {
     }
 
     /// The cached copy, or a fresh fetch (kept when it succeeds; failures are not remembered).
-    pub async fn get(&self, http: &reqwest::Client, url: &str) -> Result<ImageData> {
+    pub async fn get(&self, url: &str) -> Result<ImageData> {
         let key = url.trim();
         if let Some(hit) = self.cache.get(key) {
             return Ok(hit);
         }
-        let data = fetch(http, key, self.timeout).await?;
+        let data = get(&self.http, self.policy, key, self.timeout).await?;
         self.cache.put(key, data.clone());
         Ok(data)
     }
@@ -264,11 +257,14 @@ mod tests {
         assert_eq!(to_data(&png_head(0, 5)).unwrap().width, None);
     }
 
-    #[test]
-    fn only_web_urls_are_fetched() {
-        assert!(web_url("https://images.example/a.png").is_ok());
-        assert!(web_url(" http://127.0.0.1:8765/__mock/image/1.png ").is_ok());
-        for bad in [
+    fn public() -> Images {
+        Images::new(Policy::public_only()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn refused_urls_never_reach_the_network_and_are_not_cached() {
+        let images = public();
+        for url in [
             "javascript:alert(1)",
             "data:image/svg+xml,<svg onload=alert(1)>",
             "file:///etc/passwd",
@@ -277,18 +273,49 @@ mod tests {
             "//images.example/a.png",
             "https://",
             "",
+            "http://127.0.0.1/a.png",
+            "http://169.254.169.254/latest/meta-data/",
+            "https://user:pw@images.example/a.png",
         ] {
-            assert!(matches!(web_url(bad), Err(Error::BadUrl(_))), "{bad} must be refused");
+            let err = images.get(url).await.unwrap_err();
+            assert!(matches!(err, Error::Unavailable), "{url}: {err:?}");
         }
+        assert_eq!(images.cached(), 0);
+    }
+
+    /// What the page receives, as it crosses IPC.
+    fn as_page_sees_it(err: Error) -> serde_json::Value {
+        serde_json::to_value(crate::error::AppError::from(err)).unwrap()
     }
 
     #[tokio::test]
-    async fn refused_urls_never_reach_the_network() {
-        let images = Images::default();
-        let http = reqwest::Client::new();
-        let err = images.get(&http, "javascript:alert(1)").await.unwrap_err();
-        assert_eq!(err.kind(), "bad_url");
-        assert!(images.cached() == 0);
+    async fn a_refused_address_a_closed_port_and_an_unknown_host_look_the_same() {
+        // A port that was open a moment ago and is closed now.
+        let closed = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let refused = public().get("http://10.0.0.1/a.png").await.unwrap_err();
+        let loopback = public().get(&format!("http://127.0.0.1:{closed}/a.png")).await.unwrap_err();
+        let connection_refused = Images::new(Policy::with_loopback_for_tests())
+            .unwrap()
+            .get(&format!("http://127.0.0.1:{closed}/a.png"))
+            .await
+            .unwrap_err();
+        let unknown_host = public().get("https://no-such-host.invalid/a.png").await.unwrap_err();
+        let expected = serde_json::json!({
+            "kind": "image_unavailable",
+            "message": "The image could not be loaded.",
+            "retryAfter": null,
+        });
+        for (what, err) in [
+            ("refused address", refused),
+            ("refused loopback", loopback),
+            ("connection refused", connection_refused),
+            ("unknown host", unknown_host),
+        ] {
+            assert_eq!(as_page_sees_it(err), expected, "{what}");
+        }
     }
 
     fn image(n: usize, bytes: usize) -> ImageData {
