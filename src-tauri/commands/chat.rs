@@ -13,6 +13,7 @@ use crate::api::{self, ChatRequest, Finish, RequestOptions, StreamEvent};
 use crate::error::{AppError, Result};
 use crate::history::draft::{Checkpoints, Draft, CHECKPOINT};
 use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
+use crate::images::Images;
 use crate::relay::{relay, FRAME};
 use crate::state::{ApiState, History, InFlight, Prices};
 
@@ -73,6 +74,7 @@ pub async fn chat_send(
     history: State<'_, History>,
     inflight: State<'_, Arc<InFlight>>,
     prices: State<'_, Prices>,
+    images: State<'_, Images>,
 ) -> Result<Receipt> {
     let turn = args.ask.turn()?;
     let target = api.target().await;
@@ -104,13 +106,19 @@ pub async fn chat_send(
     let endpoint = target.endpoint;
     let inflight = inflight.inner().clone();
     let db = history.db.clone();
+    // The window may ask for an image before the checkpoint that saves it: until the answer's
+    // last save, `image_fetch` finds the images here.
+    let streamed = images.streamed.clone();
     tauri::async_runtime::spawn(async move {
         let (tx, rx) = mpsc::unbounded_channel();
         let (save_tx, save_rx) = mpsc::unbounded_channel();
         let forward = tokio::spawn(relay(rx, FRAME, cancel.clone(), move |ev| on_event.send(ev).is_ok()));
-        let saver = tokio::spawn(record(db, answer_id, save_rx));
+        let saver = tokio::spawn(record(db, answer_id.clone(), save_rx));
         let mut emit = |ev: StreamEvent| {
             let ev = priced(ev);
+            if let StreamEvent::Images { images } = &ev {
+                streamed.set(&answer_id, images);
+            }
             let _ = save_tx.send(ev.clone());
             let _ = tx.send(ev);
         };
@@ -128,6 +136,7 @@ pub async fn chat_send(
         let _ = save_tx.send(last.clone());
         drop(save_tx);
         let _ = saver.await;
+        streamed.forget(&answer_id);
         let _ = tx.send(last);
         drop(tx);
         let _ = forward.await;

@@ -1,6 +1,7 @@
 //! Images returned with an answer, fetched here so the webview never loads a remote resource.
 //!
-//! Owns the whole policy: only `http`/`https` URLs on default ports without credentials, from public
+//! Owns the whole policy: the page names an image by its answer and position, never by URL
+//! ([`answers`]); only `http`/`https` URLs on default ports without credentials, from public
 //! addresses only, redirects included ([`address`], [`fetch`]); a short timeout; at most
 //! [`MAX_BYTES`] read (counted while reading, whatever `Content-Length` claims); only PNG, JPEG,
 //! GIF and WebP as recognised by their first bytes (never SVG, never HTML, whatever the
@@ -10,7 +11,7 @@
 
 use std::collections::VecDeque;
 use std::fmt::Display;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
@@ -18,10 +19,12 @@ use reqwest::header::CONTENT_LENGTH;
 use serde::Serialize;
 
 pub mod address;
+pub mod answers;
 pub mod fetch;
 mod format;
 
 pub use address::Policy;
+pub use answers::Streamed;
 pub use format::{dimensions, sniff, Format};
 
 /// The most bytes read from one image; a larger body is abandoned as soon as it gets there.
@@ -179,18 +182,27 @@ impl Cache {
     }
 }
 
-/// The image fetcher the app manages: its own client and [`Policy`], and the [`Cache`].
+/// The image fetcher the app manages: its own client and [`Policy`], the [`Cache`], and the
+/// images of the answers streaming now ([`Streamed`]).
 pub struct Images {
     http: reqwest::Client,
     policy: Policy,
     cache: Cache,
     timeout: Duration,
+    /// Shared with the chat task that fills it.
+    pub streamed: Arc<Streamed>,
 }
 
 impl Images {
     /// The fetcher for `policy`; fails only when no HTTP client can be built (no TLS roots).
     pub fn new(policy: Policy) -> reqwest::Result<Images> {
-        Ok(Images { http: fetch::client(policy)?, policy, cache: Cache::default(), timeout: TIMEOUT })
+        Ok(Images {
+            http: fetch::client(policy)?,
+            policy,
+            cache: Cache::default(),
+            timeout: TIMEOUT,
+            streamed: Arc::default(),
+        })
     }
 
     pub fn with_cache(mut self, cache: Cache) -> Images {
