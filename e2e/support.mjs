@@ -88,6 +88,9 @@ export async function launchApp(mockUrl, extraEnv = {}) {
     PERPLEXITY_BASE_URL: mockUrl,
     PERPLEXITY_API_KEY: KEY,
     CITEWISE_DATA_DIR: dataDir,
+    // The mock serves the answers' images from 127.0.0.1, which the app refuses to fetch from;
+    // a debug build (only) lets this variable add loopback. The installed release .deb ignores it.
+    CITEWISE_TEST_ALLOW_LOOPBACK_IMAGES: '1',
     ...extraEnv,
   };
   // A free port can be taken again before the driver binds it (WebKitWebDriver then says

@@ -43,7 +43,6 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(single_instance())
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
-        .manage(images::Images::default())
         .manage(commands::keys::Asking::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_status,
@@ -113,6 +112,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(Prices::new(settings.price_overrides.clone(), pricing::Catalogue::load(&data_dir)));
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
+            app.manage(images::Images::new(images::Policy::from_env())?);
             open_main_window(app.handle(), &data_dir, settings.theme)?;
             app.manage(DataDir(data_dir));
             Ok(())

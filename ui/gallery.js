@@ -1,10 +1,13 @@
 // Images returned with an answer, as a row of small thumbnails under it. The webview never loads a
 // remote resource (the CSP allows only 'self', data: and blob: images): each picture is fetched by
 // the backend (image_fetch) once its thumbnail comes near the view, and shown from the data: URL
-// it returns. An image that cannot be fetched, or is not a picture, is simply left out. A
+// it returns. The backend is asked for "image n of answer m", never for a URL: it fetches the URL
+// the answer came with, so a script in this page cannot point it anywhere. A thumbnail that comes
+// into view before the answer has its id (the chat_send receipt can come after the first events)
+// waits for it. An image that cannot be fetched, or is not a picture, is simply left out. A
 // thumbnail is a link to the page the image came from (else to the image), which the document's
 // link guard (links.js) opens in the system browser. Image URLs come from the model: only http(s)
-// ones are ever fetched or linked.
+// ones are shown or linked.
 
 import { imageFetch } from './ipc.js';
 import { hostOf, isWebUrl } from './links.js';
@@ -58,6 +61,20 @@ export class Gallery {
     this.el.hidden = true;
     /** @type {Set<string>} URLs shown or being fetched, so repeats are left out */
     this.urls = new Set();
+    /** @type {string | null} the answer's message id, once saved */
+    this.messageId = null;
+    /** @type {(() => void)[]} loads waiting for the message id */
+    this.waiting = [];
+  }
+
+  /**
+   * The id of the answer these images belong to (image_fetch names images by it).
+   * @param {string} id
+   */
+  setMessage(id) {
+    if (typeof id !== 'string' || !id) return;
+    this.messageId = id;
+    for (const load of this.waiting.splice(0)) load();
   }
 
   /**
@@ -66,18 +83,18 @@ export class Gallery {
    */
   add(images) {
     if (!Array.isArray(images)) return;
-    for (const image of images) {
+    for (const [index, image] of images.entries()) {
       if (this.urls.size >= MAX_IMAGES) break;
       const url = typeof image?.url === 'string' ? image.url.trim() : '';
       if (!isWebUrl(url) || this.urls.has(url)) continue;
       this.urls.add(url);
-      this.el.append(this.thumbnail(/** @type {Image} */ (image), url));
+      this.el.append(this.thumbnail(/** @type {Image} */ (image), url, index));
       this.el.hidden = false;
     }
   }
 
-  /** @param {Image} image @param {string} url */
-  thumbnail(image, url) {
+  /** @param {Image} image @param {string} url @param {number} index its place in the answer's list */
+  thumbnail(image, url, index) {
     const item = document.createElement('li');
     item.className = 'gallery-cell is-loading';
     const origin = isWebUrl(image.originUrl) ? image.originUrl : url;
@@ -96,18 +113,22 @@ export class Gallery {
     img.decoding = 'async';
     link.append(img);
     item.append(link);
-    watch(item, () => this.load(item, img, link, url));
+    watch(item, () => {
+      const load = () => this.load(item, img, link, index);
+      if (this.messageId) load();
+      else this.waiting.push(load);
+    });
     return item;
   }
 
-  /** @param {HTMLElement} item @param {HTMLImageElement} img @param {HTMLElement} link @param {string} url */
-  async load(item, img, link, url) {
+  /** @param {HTMLElement} item @param {HTMLImageElement} img @param {HTMLElement} link @param {number} index */
+  async load(item, img, link, index) {
     const drop = () => {
       item.remove();
       if (this.el.childElementCount === 0) this.el.hidden = true;
     };
     try {
-      const data = await imageFetch(url);
+      const data = await imageFetch(/** @type {string} */ (this.messageId), index);
       if (typeof data?.dataUrl !== 'string' || !DATA_URL.test(data.dataUrl)) throw new Error('not an image');
       img.src = data.dataUrl;
       await img.decode().catch(() => {});

@@ -291,7 +291,7 @@
  * @property {number | null} [width]
  * @property {number | null} [height]
  *
- * @typedef {object} ImageData   an answer image fetched by the backend (image_fetch)
+ * @typedef {object} ImageData   an answer image fetched by the backend (image_fetch(messageId, index))
  * @property {string} dataUrl     "data:image/png;base64,…": the webview never loads a remote image
  * @property {"image/png" | "image/jpeg" | "image/gif" | "image/webp"} mime
  * @property {number | null} width   from the image's header, when it says
@@ -548,13 +548,17 @@ export async function openUrl(url) {
 }
 
 /**
- * Fetch an answer image through the backend: http(s) only, at most 5 MB, PNG/JPEG/GIF/WebP only.
- * @param {string} url
- * @returns {Promise<ImageData>} rejects with an IpcError (kind "bad_url", "not_image",
- *   "too_large", "image_status", "network", "timeout")
+ * Fetch image `index` of answer `messageId` through the backend, from the URL the answer came
+ * with (the page never names a URL): public http(s) addresses only, at most 5 MB,
+ * PNG/JPEG/GIF/WebP only.
+ * @param {string} messageId   the answer's id (SendReceipt.assistantMessageId, StoredMessage.id)
+ * @param {number} index       the image's place in the answer's `images` list
+ * @returns {Promise<ImageData>} rejects with an IpcError: kind "image_unavailable" (refused,
+ *   unreachable or too slow, all alike), "not_image", "too_large", "image_status", or
+ *   "not_found" (no such answer or image)
  */
-export function imageFetch(url) {
-  return call('image_fetch', { url });
+export function imageFetch(messageId, index) {
+  return call('image_fetch', { messageId, index });
 }
 
 /**

@@ -127,6 +127,7 @@ export class AssistantTurn {
     turn.id = message.id;
     turn.versions = message.versions ?? null;
     turn.el.dataset.messageId = message.id;
+    turn.gallery.setMessage(message.id);
     turn.model = message.model ?? null;
     if (Array.isArray(message.queries)) turn.queries = message.queries.filter((q) => typeof q === 'string' && q);
     if (Array.isArray(message.sources) && message.sources.length) turn.showSources(message.sources);
@@ -150,6 +151,7 @@ export class AssistantTurn {
     this.id = id;
     this.versions = versions;
     this.el.dataset.messageId = id;
+    this.gallery.setMessage(id);
     if (this.state !== 'streaming') this.renderActions();
   }
 

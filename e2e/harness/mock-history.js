@@ -146,6 +146,15 @@
     /** The question an answer is for (chat_send regenerate: which mock script to play). */
     store.questionOf = (conversationId, userMessageId) => conversations.get(conversationId)?.messages.get(userMessageId)?.content ?? '';
 
+    /** The URL of image `index` of answer `messageId` (image_fetch: the page never names a URL). */
+    store.imageUrl = (messageId, index) => {
+      for (const conv of conversations.values()) {
+        const url = conv.messages.get(messageId)?.images?.[index]?.url;
+        if (url !== undefined) return url;
+      }
+      return undefined;
+    };
+
     /** Save a streamed event into the answer, as the backend does while streaming. */
     store.record = (conversationId, answerId, { event, data }) => {
       const conv = conversations.get(conversationId);

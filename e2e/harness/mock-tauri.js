@@ -5,7 +5,7 @@
 // the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history
 // commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open),
 // the cost commands of mock-cost.js (prices_get, cost_estimate, spend_summary, spend_report,
-// conversation_configure; every answer's cost is recorded there), and image_fetch (a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
+// conversation_configure; every answer's cost is recorded there), and image_fetch (image n of answer m, its URL from the fake history; a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
 // Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
@@ -463,10 +463,13 @@
       setTimeout(() => run.send({ event: 'done', data: { finish: 'cancelled' } }), 20);
       return true;
     },
-    image_fetch: ({ url }) => {
-      if (!/^https?:\/\/[^/]/i.test(String(url))) return Promise.reject({ kind: 'bad_url', message: `Only web images (http or https) are shown: ${url}` });
-      if (String(url).includes('broken')) return later(null, 40).then(() => Promise.reject({ kind: 'not_image', message: 'That is not a picture Citewise shows (PNG, JPEG, GIF or WebP).' }));
-      return later(drawImage(String(url)), 80);
+    // By answer and position, as the backend does: the URL is the one the answer came with.
+    image_fetch: ({ messageId, index }) => {
+      const url = history.imageUrl(messageId, index);
+      if (typeof url !== 'string') return Promise.reject({ kind: 'not_found', message: 'That image is no longer in your history.' });
+      if (!/^https?:\/\/[^/]/i.test(url)) return Promise.reject({ kind: 'image_unavailable', message: 'The image could not be loaded.' });
+      if (url.includes('broken')) return later(null, 40).then(() => Promise.reject({ kind: 'not_image', message: 'That is not a picture Citewise shows (PNG, JPEG, GIF or WebP).' }));
+      return later(drawImage(url), 80);
     },
     open_url: ({ url }) => {
       if (!/^https?:/i.test(url)) throw { kind: 'bad_url', message: `Not a web address: ${url}` };

@@ -11,7 +11,8 @@ export async function extrasFlows(t) {
   const { check, sleep, until } = t;
   const { mock, $, $$, id, calls, sends, items, current, answers, questions, lastAnswer, settled, ask, open } = historyKit(t);
   for (const dialog of $$('dialog[open]')) dialog.close();
-  const fetched = () => calls('image_fetch').map((c) => c.args.url);
+  // image_fetch names an image by answer and position; the URL it stands for is the answer's.
+  const fetched = () => calls('image_fetch').map((c) => mock.history.imageUrl(c.args.messageId, c.args.index));
   const opened = () => calls('open_url').map((c) => c.args.url);
   const thumbs = (turn) => [...turn.querySelectorAll('[data-testid="answer-image"]')];
   const loaded = (turn) => thumbs(turn).length > 0 && !turn.querySelector('.gallery-cell.is-loading');
@@ -26,6 +27,8 @@ export async function extrasFlows(t) {
   await until(() => loaded(turn), 10000);
   await sleep(100);
   const urls = fetched().slice(fetchesBefore);
+  const asked = calls('image_fetch').slice(fetchesBefore).map((c) => c.args);
+  check('images: asked for by answer id and position, never by URL', asked.length === 3 && asked.every((a) => a.messageId === turn.dataset.messageId && Number.isInteger(a.index) && !('url' in a)) && asked.map((a) => a.index).join() === '0,1,2', asked);
   check('images: each web image fetched once through image_fetch, nothing else', urls.join(' ') === 'https://images.example/everest.jpg https://images.example/k2.jpg https://images.example/broken.jpg', urls);
   const imgs = [...gallery.querySelectorAll('img')];
   check('images: shown from data: URLs, the failed one left out', imgs.length === 2 && imgs.every((img) => img.getAttribute('src')?.startsWith('data:image/png;base64,') && img.naturalWidth > 0), imgs.map((img) => img.getAttribute('src')?.slice(0, 30)));

@@ -13,6 +13,7 @@ use crate::api::{self, ChatRequest, Finish, RequestOptions, Saving, StreamEvent}
 use crate::error::{AppError, Result};
 use crate::history::draft::{Checkpoints, Draft, CHECKPOINT};
 use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
+use crate::images::Images;
 use crate::relay::{relay, FRAME};
 use crate::state::{ApiState, History, InFlight, Prices};
 
@@ -73,6 +74,7 @@ pub async fn chat_send(
     history: State<'_, History>,
     inflight: State<'_, Arc<InFlight>>,
     prices: State<'_, Prices>,
+    images: State<'_, Images>,
 ) -> Result<Receipt> {
     let turn = args.ask.turn()?;
     let target = api.target().await;
@@ -104,14 +106,20 @@ pub async fn chat_send(
     let endpoint = target.endpoint;
     let inflight = inflight.inner().clone();
     let db = history.db.clone();
+    // The window may ask for an image before the checkpoint that saves it: until the answer's
+    // last save, `image_fetch` finds the images here.
+    let streamed = images.streamed.clone();
     tauri::async_runtime::spawn(async move {
         let (tx, rx) = mpsc::unbounded_channel();
         let (save_tx, save_rx) = mpsc::unbounded_channel();
         let forward = tokio::spawn(relay(rx, FRAME, cancel.clone(), move |ev| on_event.send(ev).is_ok()));
         let (ended_tx, ended) = tokio::sync::oneshot::channel();
-        let saver = tokio::spawn(record(db, answer_id, save_rx, tx.clone(), ended_tx));
+        let saver = tokio::spawn(record(db, answer_id.clone(), save_rx, tx.clone(), ended_tx));
         let mut emit = |ev: StreamEvent| {
             let ev = priced(ev);
+            if let StreamEvent::Images { images } = &ev {
+                streamed.set(&answer_id, images);
+            }
             let _ = save_tx.send(ev.clone());
             let _ = tx.send(ev);
         };
@@ -133,6 +141,8 @@ pub async fn chat_send(
         let _ = tx.send(last);
         drop(tx);
         let _ = saver.await;
+        // Saved (or given up on): from now on the saved message names the answer's images.
+        streamed.forget(&answer_id);
         let _ = forward.await;
         inflight.finish(&args.request_id);
     });
@@ -177,7 +187,7 @@ async fn record_with(
     let mut status = MessageStatus::Streaming;
     let mut tick = tokio::time::interval(CHECKPOINT / 4);
     let mut failing = false;
-    let mut report = |result: std::result::Result<(), String>, retrying: bool, failing: &mut bool| match result {
+    let report = |result: std::result::Result<(), String>, retrying: bool, failing: &mut bool| match result {
         Ok(()) if *failing => {
             *failing = false;
             let _ = ui.send(StreamEvent::Saving(Saving { ok: true, retrying: false, message: None }));

@@ -3,12 +3,23 @@
 use tauri::State;
 
 use crate::error::Result;
-use crate::images::{ImageData, Images};
-use crate::state::ApiState;
+use crate::images::{answers, ImageData, Images};
+use crate::state::History;
 
-/// One image as a `data:` URL: http(s) only, at most 5 MB, PNG/JPEG/GIF/WebP only (see
-/// [`crate::images`]); refusals come back as `{kind, message}` and the UI leaves the image out.
+/// Image `index` of answer `message_id` as a `data:` URL. The URL is the one the answer came
+/// with (while it streams, the stream's; then the saved one), never one from the page; the
+/// fetch follows [`crate::images`]' policy. Refusals come back as `{kind, message}` and the UI
+/// leaves the image out.
 #[tauri::command]
-pub async fn image_fetch(url: String, api: State<'_, ApiState>, images: State<'_, Images>) -> Result<ImageData> {
-    Ok(images.get(api.client.http(), &url).await?)
+pub async fn image_fetch(
+    message_id: String,
+    index: usize,
+    images: State<'_, Images>,
+    history: State<'_, History>,
+) -> Result<ImageData> {
+    let url = match images.streamed.url(&message_id, index) {
+        Some(url) => url,
+        None => history.run(move |db| answers::saved_url(db, &message_id, index)).await?,
+    };
+    Ok(images.get(&url).await?)
 }
