@@ -4,11 +4,15 @@
 //!
 //! - Redacting a log line: it used to clone the whole line for every credential it hid (and
 //!   shift its tail), so a 1 MB line with thousands of `Bearer x` cost gigabytes.
+//! - Parsing SSE: eventsource-stream copies the rest of its buffer after each line it takes, so
+//!   one large read of many short lines cost its size squared.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use citewise::api::sse::{frames, Frame};
 use citewise::logging::{redact, REDACTED};
+use futures_util::StreamExt;
 
 struct Counting;
 
@@ -56,4 +60,21 @@ fn redacting_a_1_mb_line_full_of_credentials_and_near_misses_is_linear() {
     assert!(out.starts_with(want), "{}", &out[..200]);
     assert!(!out.contains(&key) && !out.contains("tok-1") && !out.contains("v2"));
     assert_eq!(out.matches("sk-short bearerx pplx-almost").count(), pieces);
+}
+
+#[test]
+fn parsing_a_large_read_of_short_lines_is_linear() {
+    let mut body = ": keep-alive\n".repeat(256 * 1024 / 13).into_bytes();
+    body.extend_from_slice(b"data: last\n\n");
+    let size = body.len();
+    let chunk: Vec<reqwest::Result<bytes::Bytes>> = vec![Ok(bytes::Bytes::from(body))];
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let (bytes, data) = allocated(|| {
+        runtime.block_on(async {
+            let frames: Vec<Frame> = frames(futures_util::stream::iter(chunk)).collect().await;
+            frames.into_iter().filter_map(|f| if let Frame::Data(d) = f { Some(d) } else { None }).collect::<Vec<_>>()
+        })
+    });
+    assert_eq!(data, ["last"]);
+    assert!(bytes <= 32 * size, "{bytes} bytes allocated for a {size} byte body");
 }
