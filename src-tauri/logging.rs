@@ -67,79 +67,81 @@ fn credential_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, '"' | '\'' | ',' | ';' | '}' | ')' | ']' | '>')
 }
 
-/// Replaces the credential that starts at byte `from` of `s` (after optional spaces, quotes and an
-/// auth scheme word) and returns where the scan may go on.
-fn replace_credential(s: &mut String, from: usize) -> usize {
-    let rest = &s[from..];
-    let skip = rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
-    let mut start = from + skip;
+/// The credential that starts at byte `from` of `line` (after optional spaces, quotes and an auth
+/// scheme word): its byte range, if there is one not yet redacted, and where the scan may go on.
+fn credential_at(line: &str, from: usize) -> (Option<std::ops::Range<usize>>, usize) {
+    let rest = &line[from..];
+    let mut start = from + rest.len() - rest.trim_start_matches([' ', '\t', '"', '\'']).len();
     // `Authorization: Bearer xyz`: keep the scheme, hide what follows it.
     for scheme in ["bearer ", "basic ", "token "] {
-        if s[start..].len() >= scheme.len() && s[start..start + scheme.len()].eq_ignore_ascii_case(scheme) {
+        if line.as_bytes()[start..].get(..scheme.len()).is_some_and(|w| w.eq_ignore_ascii_case(scheme.as_bytes())) {
             start += scheme.len();
-            start += s[start..].len() - s[start..].trim_start().len();
+            start += line[start..].len() - line[start..].trim_start().len();
             break;
         }
     }
-    if s[start..].starts_with(REDACTED) {
-        return start + REDACTED.len();
+    if line[start..].starts_with(REDACTED) {
+        return (None, start + REDACTED.len());
     }
-    let len: usize = s[start..].chars().take_while(|c| credential_char(*c)).map(char::len_utf8).sum();
+    let len: usize = line[start..].chars().take_while(|c| credential_char(*c)).map(char::len_utf8).sum();
     if len == 0 {
-        return start;
+        return (None, start);
     }
-    s.replace_range(start..start + len, REDACTED);
-    start + REDACTED.len()
+    (Some(start..start + len), start + len)
 }
 
-/// Positions just past each case-insensitive match of `needle` (ASCII) in `s`, at or after `from`.
+/// `line` with the credential hidden after each case-insensitive match of `needle` that
+/// `credential_from(match start, match end)` accepts (it says where the credential may start);
+/// `None` when nothing was hidden. One pass, left to right: each byte is copied once and looked at
+/// a bounded number of times, so the work is linear in the line whatever it holds.
+fn hide_after(line: &str, needle: &str, credential_from: impl Fn(usize, usize) -> Option<usize>) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(end) = find_ci(line, needle, at) {
+        at = end;
+        let Some(from) = credential_from(end - needle.len(), end) else { continue };
+        let (hidden, next) = credential_at(line, from);
+        if let Some(range) = hidden {
+            out.push_str(&line[copied..range.start]);
+            out.push_str(REDACTED);
+            copied = range.end;
+        }
+        at = next.max(end);
+    }
+    (copied > 0).then(|| {
+        out.push_str(&line[copied..]);
+        out
+    })
+}
+
+/// The position just past the first case-insensitive match of `needle` (ASCII) in `s` at or after
+/// `from`.
 fn find_ci(s: &str, needle: &str, from: usize) -> Option<usize> {
     let hay = s.as_bytes();
     let n = needle.len();
     if hay.len() < n {
         return None;
     }
-    (from..=hay.len().saturating_sub(n)).find(|&i| hay[i..i + n].eq_ignore_ascii_case(needle.as_bytes())).map(|i| i + n)
+    (from..=hay.len() - n).find(|&i| hay[i..i + n].eq_ignore_ascii_case(needle.as_bytes())).map(|i| i + n)
 }
 
 /// `authorization: …`, `"authorization":"…"`, `Authorization=…`: the value is hidden.
 fn authorization_values(line: &str) -> Option<String> {
-    let mut s = line.to_owned();
-    let mut changed = false;
-    let mut at = 0;
-    while let Some(end) = find_ci(&s, "authorization", at) {
-        let after = &s[end..];
-        let gap = after.len() - after.trim_start_matches(['"', '\'', ' ', '\t']).len();
-        let sep = end + gap;
-        if matches!(s[sep..].chars().next(), Some(':' | '=')) {
-            let before = s.clone();
-            at = replace_credential(&mut s, sep + 1);
-            changed |= s != before;
-        } else {
-            at = end;
-        }
-    }
-    changed.then_some(s)
+    hide_after(line, "authorization", |_, end| {
+        let after = &line[end..];
+        let sep = end + after.len() - after.trim_start_matches(['"', '\'', ' ', '\t']).len();
+        matches!(line.as_bytes().get(sep), Some(b':' | b'=')).then_some(sep + 1)
+    })
 }
 
 /// `Bearer xyz` anywhere, whatever it follows.
 fn bearer_tokens(line: &str) -> Option<String> {
-    let mut s = line.to_owned();
-    let mut changed = false;
-    let mut at = 0;
-    while let Some(end) = find_ci(&s, "bearer", at) {
-        let word_start = end - "bearer".len();
-        let starts_word = word_start == 0 || !s[..word_start].ends_with(|c: char| c.is_alphanumeric());
-        let followed_by_space = s[end..].starts_with([' ', '\t']);
-        if starts_word && followed_by_space {
-            let before = s.clone();
-            at = replace_credential(&mut s, end);
-            changed |= s != before;
-        } else {
-            at = end;
-        }
-    }
-    changed.then_some(s)
+    hide_after(line, "bearer", |start, end| {
+        let starts_word = !line[..start].ends_with(|c: char| c.is_alphanumeric());
+        let followed_by_space = line[end..].starts_with([' ', '\t']);
+        (starts_word && followed_by_space).then_some(end)
+    })
 }
 
 /// Prefixes of API keys Citewise may hold: Perplexity (`pplx-`), OpenAI and most OpenAI-compatible

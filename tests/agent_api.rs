@@ -250,8 +250,8 @@ async fn tls_to_a_plain_http_server_is_explained_as_tls() {
         }
     });
     let err = fail_with(&https, citewise::api::Client::new().unwrap()).await;
-    assert_eq!(err.kind(), "network");
-    assert!(err.to_string().contains("TLS"), "{err}");
+    assert_eq!(err.kind(), "tls", "{err}");
+    assert!(err.to_string().contains("secure (TLS) handshake failed"), "{err}");
 }
 
 #[tokio::test]

@@ -77,7 +77,7 @@ async fn requests_go_through_http_proxy_unless_no_proxy_says_otherwise() {
     assert_eq!(end.unwrap(), Finish::Stop);
     assert_eq!(forwarded.load(Ordering::SeqCst), 1, "NO_PROXY bypasses the proxy");
 
-    // A proxy that is not there is a network error that names the proxy settings.
+    // A proxy that is not there is a network error that names the proxy and its settings.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     std::env::set_var("HTTP_PROXY", format!("http://127.0.0.1:{dead}"));
     std::env::set_var("NO_PROXY", "");
@@ -87,4 +87,10 @@ async fn requests_go_through_http_proxy_unless_no_proxy_says_otherwise() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), "network", "{err}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(&format!("Could not reach 127.0.0.1: the proxy 127.0.0.1:{dead} refused the connection")),
+        "the proxy, not the API, is named: {message}"
+    );
+    assert!(message.contains("HTTPS_PROXY / HTTP_PROXY"), "{message}");
 }

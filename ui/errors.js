@@ -17,11 +17,17 @@ const ADVICE = {
   no_key: { advice: 'Add your API key in Settings, then ask again.', action: 'settings' },
   rate_limit: { advice: 'Wait a moment, then try again.', action: 'retry' },
   network: { advice: 'Check your internet connection or proxy (HTTPS_PROXY), then try again.', action: 'retry' },
+  tls: {
+    advice: 'Citewise trusts the certificates your system trusts. If your network inspects secure connections, add its root certificate to the system store and restart Citewise.',
+    action: 'retry',
+  },
+  redirect: { advice: 'Check the API address in Settings.', action: 'settings' },
   timeout: { advice: 'The service may be busy; try again in a moment.', action: 'retry' },
   bad_request: { advice: 'Try another model or rephrase the question.', action: 'retry' },
   server: { advice: 'This is on the provider’s side; try again in a moment.', action: 'retry' },
   interrupted: { advice: 'The partial answer is kept above; press Retry for a complete one.', action: 'retry' },
   protocol: { advice: 'Try again; if it keeps happening, the API may have changed.', action: 'retry' },
+  too_large: { advice: 'The part that arrived is kept above; ask for a shorter answer or split the question.', action: 'retry' },
 };
 const FALLBACK = { advice: 'Try again.', action: /** @type {"retry"} */ ('retry') };
 

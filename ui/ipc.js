@@ -332,7 +332,7 @@
  * @property {number | null} resetSeconds
  *
  * @typedef {"auth" | "retired" | "forbidden" | "no_key" | "key_elsewhere" | "rate_limit" | "network" | "timeout" | "bad_request" | "server"
- *   | "interrupted" | "protocol" | "bad_url" | string} ErrorKind
+ *   | "interrupted" | "protocol" | "tls" | "redirect" | "too_large" | "bad_url" | string} ErrorKind
  *
  * @typedef {object} IpcError   what a rejected invoke and an `error` event carry
  * @property {ErrorKind} kind

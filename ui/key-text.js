@@ -74,6 +74,8 @@ export function savedResult(status, odd) {
 const TEST_LEADS = {
   auth: 'Invalid key or out of credits.',
   network: 'Could not reach the provider.',
+  tls: 'The secure connection failed.',
+  redirect: 'The API address redirects elsewhere.',
   rate_limit: 'Rate limited.',
   timeout: 'No answer in time.',
   server: 'The provider had a problem.',

@@ -1,5 +1,9 @@
 //! The one HTTP client every provider goes through: authentication, timeouts, retries of
 //! transient failures, cancellation, and driving an SSE body through the right format mapper.
+//!
+//! Nothing a server does can make it wait or hold memory without bound: the response head, each
+//! silence in a stream and every other body have deadlines; bodies, SSE events and the answer's
+//! text have size limits; redirects are never followed (the key goes only where Settings say).
 
 use std::time::Duration;
 
@@ -9,23 +13,34 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::agent::{self, AgentMapper, AgentRequest};
+use super::body::{self, MAX_ANSWER_BODY, MAX_ERROR_BODY, MAX_MODELS_BODY};
 use super::chat_completions::{self as chat, ChatCompletionRequest, ChatMapper, Flavor};
 use super::error::{Error, Result};
 use super::headers::{rate_limit, rate_limit_reset_secs, retry_after_secs};
 use super::messages::validate;
+use super::network::{self, redirected, Proxies};
 use super::sse::{self, Frame};
 use super::types::{ChatRequest, Finish, Provider, Retrying, StreamEvent};
 use crate::secrets::ApiKey;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.perplexity.ai";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// From sending a question to the response head. Perplexity starts an event stream before the
+/// model works, so this is short; deep research gets more in case a gateway holds the head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+const HEAD_TIMEOUT_DEEP: Duration = Duration::from_secs(180);
+/// An error status's body, once its head has arrived.
+const ERROR_BODY_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long a stream may stay silent before it is declared dead. Search-heavy answers can pause
 /// between the search and the first token; deep research pauses for minutes.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 const IDLE_TIMEOUT_DEEP: Duration = Duration::from_secs(600);
 /// After a finish reason, how long to wait for a trailing usage chunk or the end of the body.
 const FINISH_GRACE: Duration = Duration::from_secs(3);
+/// `GET /v1/models`, head and body together.
 const MODELS_TIMEOUT: Duration = Duration::from_secs(20);
+/// Most answer text one streamed answer may bring (deltas and reasoning); then it is cut off.
+pub const MAX_ANSWER_TEXT: usize = 8 * 1024 * 1024;
 /// Failures that cannot have been billed (no connection, 429, 503) are retried at most this
 /// many times.
 const MAX_RETRIES: u32 = 2;
@@ -73,8 +88,12 @@ impl Endpoint {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    /// The proxy settings `http` uses, to name the proxy when a connection through it fails.
+    proxies: Proxies,
     /// Replaces the per-model idle timeout (tests, impatient callers).
     idle_override: Option<Duration>,
+    /// Replaces the per-model response-head timeout.
+    head_override: Option<Duration>,
 }
 
 /// Either format's mapper, behind one face for the stream driver.
@@ -123,14 +142,11 @@ impl Mapper {
 }
 
 impl Client {
-    /// Proxies come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, as reqwest reads them; TLS is rustls.
+    /// TLS trusts the bundled roots and the system's store; proxies as the system says; no
+    /// redirects (network.rs).
     pub fn new() -> Result<Client> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("Citewise/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Network { host: "the network".into(), message: e.to_string() })?;
-        Ok(Client { http, idle_override: None })
+        let (http, proxies) = network::http_client(CONNECT_TIMEOUT)?;
+        Ok(Client { http, proxies, idle_override: None, head_override: None })
     }
 
     /// The underlying HTTP client, for other fetches that should share its proxy and TLS set-up
@@ -143,6 +159,17 @@ impl Client {
     pub fn with_idle_timeout(mut self, idle: Duration) -> Client {
         self.idle_override = Some(idle);
         self
+    }
+
+    /// Gives up on a question whose response head has not arrived after `head`, whatever the model.
+    pub fn with_head_timeout(mut self, head: Duration) -> Client {
+        self.head_override = Some(head);
+        self
+    }
+
+    /// A transport failure of a request to `url`, naming the proxy it went through, if any.
+    fn transport_error(&self, err: &reqwest::Error, endpoint: &Endpoint, url: &str) -> Error {
+        Error::from_transport(err, &endpoint.host(), self.proxies.for_url(url).as_deref(), false)
     }
 
     /// Streams one answer: every event goes to `emit` as it arrives; the result says how the
@@ -161,10 +188,11 @@ impl Client {
             Provider::Sonar => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::Sonar)),
             Provider::OpenAi => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::OpenAi)),
         }
-        .map_err(|e| Error::Protocol { message: e.to_string(), body: String::new() })?;
+        .map_err(|e| Error::protocol(e.to_string(), ""))?;
         let mapper = Mapper::new(endpoint.provider);
+        let head = self.head_override.unwrap_or_else(|| head_timeout(&request.model));
         let response =
-            self.send_with_retries(endpoint, key, body, cancel, emit).await.map_err(|e| honest(endpoint, e))?;
+            self.send_with_retries(endpoint, key, body, head, cancel, emit).await.map_err(|e| honest(endpoint, e))?;
         if let Some(limit) = rate_limit(response.headers()) {
             emit(StreamEvent::RateLimit(limit));
         }
@@ -174,21 +202,30 @@ impl Client {
 
     /// The models the endpoint offers (`GET /v1/models`), with their prices where it lists them.
     pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<super::models::CatalogueModel>> {
+        let url = endpoint.models_url();
         let response = self
             .http
-            .get(endpoint.models_url())
+            .get(&url)
             .headers(auth_headers(key)?)
             .timeout(MODELS_TIMEOUT)
             .send()
             .await
-            .map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?;
+            .map_err(|e| self.transport_error(&e, endpoint, &url))?;
+        if response.status().is_redirection() {
+            return Err(redirected(&endpoint.host(), &response));
+        }
         let status = response.status().as_u16();
         let retry_after = retry_after_secs(response.headers());
-        let text = response.text().await.map_err(|e| Error::from_transport(&e, &endpoint.host(), false))?;
+        let limit = if (200..300).contains(&status) { MAX_MODELS_BODY } else { MAX_ERROR_BODY };
+        let read = body::read(response, limit, MODELS_TIMEOUT, &CancellationToken::new()).await?;
         if !(200..300).contains(&status) {
-            return Err(honest(endpoint, Error::from_status(status, retry_after, &text)));
+            return Err(honest(endpoint, Error::from_status(status, retry_after, &read.text)));
         }
-        super::models::parse_catalogue(&text).map_err(|message| Error::Protocol { message, body: text.clone() })
+        if !read.complete {
+            let message = format!("the model list is larger than {}", body::size(limit));
+            return Err(Error::protocol(message, &read.text));
+        }
+        super::models::parse_catalogue(&read.text).map_err(|message| Error::protocol(message, &read.text))
     }
 
     async fn send_with_retries(
@@ -196,6 +233,7 @@ impl Client {
         endpoint: &Endpoint,
         key: &ApiKey,
         body: Vec<u8>,
+        head: Duration,
         cancel: &CancellationToken,
         emit: &mut (dyn FnMut(StreamEvent) + Send),
     ) -> Result<reqwest::Response> {
@@ -210,22 +248,31 @@ impl Client {
                 .header(ACCEPT, "text/event-stream")
                 .body(body.clone())
                 .send();
+            // The head timeout is not the idle one: a server that accepted the question but never
+            // answers would otherwise hold it until Stop. It may have been billed: not retried.
             let sent = tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
-                r = send => r,
+                r = tokio::time::timeout(head, send) => r.map_err(|_| Error::Timeout {
+                    what: format!("Waiting for {} to start answering", endpoint.host()),
+                })?,
             };
             // Retried only what cannot have been billed: no connection was made at all (a
             // request that timed out or broke after it was sent may already be generating), a
             // 429 and a 503 (refused before any work). A 500/502/504 ends with the message.
             let (err, wait) = match sent {
                 Ok(response) if response.status().is_success() => return Ok(response),
+                Ok(response) if response.status().is_redirection() => {
+                    return Err(redirected(&endpoint.host(), &response))
+                }
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let retry_after = retry_after_secs(response.headers())
                         .or_else(|| (status == 429).then(|| rate_limit_reset_secs(response.headers())).flatten());
-                    let text = tokio::select! {
-                        _ = cancel.cancelled() => return Err(Error::Cancelled),
-                        t = response.text() => t.unwrap_or_default(),
+                    let text = match body::read(response, MAX_ERROR_BODY, ERROR_BODY_TIMEOUT, cancel).await {
+                        Ok(read) => read.text,
+                        Err(Error::Cancelled) => return Err(Error::Cancelled),
+                        // The status says enough without its body.
+                        Err(_) => String::new(),
                     };
                     let err = Error::from_status(status, retry_after, &text);
                     match status {
@@ -233,8 +280,8 @@ impl Client {
                         _ => return Err(err),
                     }
                 }
-                Err(e) if e.is_connect() => (Error::from_transport(&e, &endpoint.host(), false), 1 << attempt),
-                Err(e) => return Err(Error::from_transport(&e, &endpoint.host(), false)),
+                Err(e) if e.is_connect() => (self.transport_error(&e, endpoint, &url), 1 << attempt),
+                Err(e) => return Err(self.transport_error(&e, endpoint, &url)),
             };
             if attempt >= MAX_RETRIES || wait > MAX_RETRY_WAIT {
                 return Err(err);
@@ -272,7 +319,12 @@ async fn read_stream(
     let content_type =
         response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     if !content_type.starts_with("text/event-stream") {
-        let body = response.text().await.unwrap_or_default();
+        let read = body::read(response, MAX_ANSWER_BODY, idle, cancel).await?;
+        if !read.complete {
+            let message = format!("the whole answer is larger than {}", body::size(MAX_ANSWER_BODY));
+            return Err(Error::protocol(message, &read.text));
+        }
+        let body = read.text;
         let mut mapper = mapper;
         if let Ok(value) = serde_json::from_str::<Value>(&body) {
             // A whole answer (the Agent API without streaming), or a failure sent as a 200.
@@ -287,9 +339,7 @@ async fn read_stream(
                 return Err(super::wire::error_from_body(&value));
             }
         }
-        return Err(Error::Protocol {
-            message: format!("expected a stream of events, got “{content_type}”"), body
-        });
+        return Err(Error::protocol(format!("expected a stream of events, got “{content_type}”"), &body));
     }
     drive(sse::frames(response.bytes_stream()), mapper, &endpoint.host(), idle, cancel, emit).await
 }
@@ -306,12 +356,12 @@ pub async fn replay(
 
 /// Decodes a recorded whole-JSON answer (`stream: false`) as `provider` would read it.
 pub fn replay_json(provider: Provider, body: &str, emit: &mut (dyn FnMut(StreamEvent) + Send)) -> Result<Finish> {
-    let value: Value = serde_json::from_str(body)
-        .map_err(|e| Error::Protocol { message: format!("the answer is not JSON ({e})"), body: String::new() })?;
+    let value: Value =
+        serde_json::from_str(body).map_err(|e| Error::protocol(format!("the answer is not JSON ({e})"), ""))?;
     let mut out = Vec::new();
     let end = Mapper::new(provider)
         .on_response(&value, &mut out)
-        .unwrap_or_else(|| Err(Error::Protocol { message: "not an answer".into(), body: String::new() }));
+        .unwrap_or_else(|| Err(Error::protocol("not an answer", "")));
     out.drain(..).for_each(&mut *emit);
     end
 }
@@ -327,6 +377,7 @@ async fn drive(
 ) -> Result<Finish> {
     tokio::pin!(frames);
     let mut out = Vec::new();
+    let mut text_bytes = 0;
     loop {
         let wait = if mapper.is_finishing() { FINISH_GRACE } else { idle };
         let next = tokio::select! {
@@ -345,23 +396,51 @@ async fn drive(
             }
             // A cut after the finish reason loses nothing but perhaps the usage chunk.
             Ok(Some(Frame::Transport(_))) if mapper.is_finishing() => Some(mapper.on_end(&mut out)),
-            Ok(Some(Frame::Transport(err))) => Some(Err(Error::from_transport(&err, host, true))),
+            Ok(Some(Frame::Transport(err))) => Some(Err(Error::from_transport(&err, host, None, true))),
+            Ok(Some(Frame::TooLong)) => Some(Err(Error::protocol(
+                format!("one event of the stream is longer than {}; the rest was not read", body::size(sse::MAX_EVENT)),
+                "",
+            ))),
         };
+        text_bytes += out.iter().map(text_len).sum::<usize>();
         out.drain(..).for_each(&mut *emit);
+        if text_bytes > MAX_ANSWER_TEXT && end.is_none() {
+            return Err(Error::TooLarge { what: format!("The answer passed {} of text", body::size(MAX_ANSWER_TEXT)) });
+        }
         if let Some(end) = end {
             return end;
         }
     }
 }
 
+/// The answer text an event brings (the answer's and the reasoning's).
+fn text_len(event: &StreamEvent) -> usize {
+    match event {
+        StreamEvent::Delta { text } | StreamEvent::Reasoning { text } => text.len(),
+        _ => 0,
+    }
+}
+
 /// Deep research (`medium`, `high`, `xhigh` and Sonar's deep research) thinks for minutes
 /// between events.
 fn idle_timeout(model: &str) -> Duration {
-    if model.contains("deep-research") || super::types::is_deep_preset(model) {
+    if is_deep(model) {
         IDLE_TIMEOUT_DEEP
     } else {
         IDLE_TIMEOUT
     }
+}
+
+fn head_timeout(model: &str) -> Duration {
+    if is_deep(model) {
+        HEAD_TIMEOUT_DEEP
+    } else {
+        HEAD_TIMEOUT
+    }
+}
+
+fn is_deep(model: &str) -> bool {
+    model.contains("deep-research") || super::types::is_deep_preset(model)
 }
 
 fn auth_headers(key: &ApiKey) -> Result<HeaderMap> {

@@ -7,8 +7,9 @@ use serde::Serialize;
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Longest provider body kept for diagnostics; HTML error pages can be large.
-const MAX_BODY: usize = 2048;
+/// Longest provider body kept for diagnostics (logged, shown under Details); HTML error pages can
+/// be large, and what is cut off is counted instead.
+pub const MAX_BODY: usize = 2048;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -44,6 +45,14 @@ pub enum Error {
     Failed { message: String },
     #[error("Could not reach {host}: {message}.")]
     Network { host: String, message: String },
+    /// The TLS handshake failed: a certificate this computer does not trust (a network that
+    /// inspects TLS), an expired one, one for another name, or a refused handshake.
+    #[error("Could not connect securely to {host}: {message}.")]
+    Tls { host: String, message: String },
+    /// A 3xx: the API address points somewhere else. Never followed, so the key never goes to a
+    /// host the person did not choose; not the key's fault.
+    #[error("{host} answered with a redirect (HTTP {status}) to {to}; Citewise does not follow redirects with your key — check the API address in Settings.")]
+    Redirected { host: String, to: String, status: u16 },
     #[error("{what} timed out.")]
     Timeout { what: String },
     /// The stream died after part of the answer arrived; the partial text stays.
@@ -51,8 +60,13 @@ pub enum Error {
     #[error("The connection dropped before the answer was finished.")]
     Interrupted { message: String },
     /// The provider answered with something we could not understand at all.
+    /// Build it with [`Error::protocol`], which cuts `body` to [`MAX_BODY`].
     #[error("Perplexity sent a response Citewise could not read: {message}.")]
     Protocol { message: String, body: String },
+    /// The answer passed one of the limits that keep memory bounded (its text, a whole JSON
+    /// answer); what arrived before stays.
+    #[error("{what}; Citewise stopped reading there and kept what arrived.")]
+    TooLarge { what: String },
     #[error("Stopped.")]
     Cancelled,
 }
@@ -70,11 +84,19 @@ impl Error {
             Error::BadRequest { .. } => "bad_request",
             Error::Server { .. } | Error::Failed { .. } => "server",
             Error::Network { .. } => "network",
+            Error::Tls { .. } => "tls",
+            Error::Redirected { .. } => "redirect",
             Error::Timeout { .. } => "timeout",
             Error::Interrupted { .. } => "interrupted",
             Error::Protocol { .. } => "protocol",
+            Error::TooLarge { .. } => "too_large",
             Error::Cancelled => "cancelled",
         }
+    }
+
+    /// A response Citewise could not read, with as much of `body` as is useful ([`MAX_BODY`]).
+    pub fn protocol(message: impl Into<String>, body: &str) -> Error {
+        Error::Protocol { message: message.into(), body: truncate(body) }
     }
 
     pub fn retry_after(&self) -> Option<u64> {
@@ -104,8 +126,9 @@ impl Error {
     }
 
     /// Maps a transport failure from reqwest. `during_stream` separates "never connected" from
-    /// "dropped after part of the answer arrived".
-    pub fn from_transport(err: &reqwest::Error, host: &str, during_stream: bool) -> Error {
+    /// "dropped after part of the answer arrived"; `proxy` is the proxy (`host:port`) the request
+    /// went through, if one was configured for it, so a failure names the proxy, not the API.
+    pub fn from_transport(err: &reqwest::Error, host: &str, proxy: Option<&str>, during_stream: bool) -> Error {
         let message = root_cause(err);
         if err.is_timeout() {
             let what = if during_stream { "The answer stream" } else { "Connecting to Perplexity" };
@@ -114,7 +137,16 @@ impl Error {
         if during_stream {
             return Error::Interrupted { message };
         }
-        Error::Network { host: host.to_owned(), message: describe_connect_failure(&message) }
+        if let Some(tls) = tls_error(err) {
+            return Error::Tls { host: host.to_owned(), message: describe_tls_failure(tls) };
+        }
+        match proxy {
+            // Through a proxy every connection is to the proxy: whatever failed, it was there.
+            Some(proxy) if err.is_connect() => {
+                Error::Network { host: host.to_owned(), message: describe_proxy_failure(proxy, &message) }
+            }
+            _ => Error::Network { host: host.to_owned(), message: describe_connect_failure(&message) },
+        }
     }
 
     /// The JSON shape that crosses IPC: `{kind, message, retryAfter}`.
@@ -137,6 +169,7 @@ impl Serialize for Error {
     }
 }
 
+/// At most [`MAX_BODY`] bytes of `body`, cut on a character boundary, and how much was left out.
 fn truncate(body: &str) -> String {
     if body.len() <= MAX_BODY {
         return body.to_owned();
@@ -145,7 +178,7 @@ fn truncate(body: &str) -> String {
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &body[..end])
+    format!("{}…({} bytes more)", &body[..end], body.len() - end)
 }
 
 /// Extracts the human message from the error body shapes Perplexity is known to send.
@@ -223,6 +256,69 @@ fn describe_connect_failure(cause: &str) -> String {
         return cause.to_owned();
     };
     format!("{plain} [{cause}]")
+}
+
+/// The proxy failed, not the API: say which proxy and where its settings live.
+fn describe_proxy_failure(proxy: &str, cause: &str) -> String {
+    let lower = cause.to_ascii_lowercase();
+    let what = if lower.contains("tunnel") {
+        "would not open a connection to the API (tunnel refused)"
+    } else if lower.contains("refused") {
+        "refused the connection"
+    } else if lower.contains("dns") || lower.contains("lookup") || lower.contains("name or service not known") {
+        "could not be found (DNS)"
+    } else {
+        "failed"
+    };
+    format!(
+        "the proxy {proxy} {what}; check the proxy settings (HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY, \
+         or the system's) [{cause}]"
+    )
+}
+
+/// The TLS library's own error, wherever it sits in the chain. tokio-rustls wraps it in an
+/// `io::Error`, which hyper-rustls wraps in another, and `io::Error::source()` skips the error it
+/// wraps, so an `io::Error` is opened with `get_ref()` instead.
+fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut next: Option<&'a (dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = next {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        next = match cause.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
+    }
+    None
+}
+
+/// What the certificate problem is, and what fixes it.
+fn describe_tls_failure(err: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    let rustls::Error::InvalidCertificate(cert) = err else {
+        return format!(
+            "the secure (TLS) handshake failed ({err}); a network filter or proxy may be intercepting the connection"
+        );
+    };
+    match cert {
+        C::UnknownIssuer => "its certificate is not trusted by this computer (UnknownIssuer). If your network \
+             inspects secure connections, install its root certificate in the system's certificate store, then \
+             restart Citewise"
+            .into(),
+        C::Expired | C::ExpiredContext { .. } => {
+            "its certificate has expired (Expired); check this computer's date and time".into()
+        }
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "its certificate is not valid yet (NotValidYet); check this computer's date and time".into()
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => format!(
+            "its certificate is for another name (NotValidForName: {cert}); check the API address in Settings, \
+             or whether a network filter answers in its place"
+        ),
+        C::Revoked => "its certificate has been revoked (Revoked)".into(),
+        other => format!("its certificate was refused ({other})"),
+    }
 }
 
 fn default_reason(status: u16) -> &'static str {
@@ -337,6 +433,46 @@ mod tests {
     fn huge_bodies_are_truncated_on_a_char_boundary() {
         let body = "é".repeat(MAX_BODY);
         let Error::Auth { body, .. } = Error::from_status(401, None, &body) else { panic!() };
-        assert!(body.len() <= MAX_BODY + "…".len());
+        assert!(body.ends_with("…(2048 bytes more)"), "{}", &body[body.len() - 30..]);
+        assert!(body.len() <= MAX_BODY + "…(2048 bytes more)".len());
+    }
+
+    #[test]
+    fn a_protocol_error_keeps_at_most_2_kb_of_the_body_and_counts_the_rest() {
+        let body = format!("x{}", "é".repeat(500_000));
+        let Error::Protocol { body: kept, .. } = Error::protocol("not JSON", &body) else { panic!() };
+        let cut = kept.find('…').unwrap();
+        assert!(cut <= MAX_BODY && cut > MAX_BODY - 2, "cut at {cut}");
+        assert_eq!(&kept[cut..], format!("…({} bytes more)", body.len() - cut));
+        let Error::Protocol { body: small, .. } = Error::protocol("m", "short") else { panic!() };
+        assert_eq!(small, "short");
+    }
+
+    #[test]
+    fn certificate_failures_name_the_problem_and_the_fix() {
+        use rustls::CertificateError as C;
+        let unknown = describe_tls_failure(&rustls::Error::InvalidCertificate(C::UnknownIssuer));
+        assert!(unknown.contains("not trusted by this computer (UnknownIssuer)"), "{unknown}");
+        assert!(unknown.contains("system's certificate store"), "{unknown}");
+        let expired = describe_tls_failure(&rustls::Error::InvalidCertificate(C::Expired));
+        assert!(expired.contains("expired") && expired.contains("date and time"), "{expired}");
+        let name = describe_tls_failure(&rustls::Error::InvalidCertificate(C::NotValidForName));
+        assert!(name.contains("another name"), "{name}");
+        let alert = describe_tls_failure(&rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure));
+        assert!(alert.contains("handshake failed"), "{alert}");
+        // Found where tokio-rustls and hyper-rustls put it: inside two io::Errors, whose source()
+        // skips what they wrap.
+        let wrapped =
+            std::io::Error::new(std::io::ErrorKind::InvalidData, rustls::Error::InvalidCertificate(C::Revoked));
+        let wrapped = std::io::Error::other(wrapped);
+        assert!(matches!(tls_error(&wrapped), Some(rustls::Error::InvalidCertificate(C::Revoked))));
+    }
+
+    #[test]
+    fn proxy_failures_name_the_proxy() {
+        let refused = describe_proxy_failure("10.0.0.1:3128", "Connection refused (os error 111)");
+        assert!(refused.starts_with("the proxy 10.0.0.1:3128 refused the connection"), "{refused}");
+        let tunnel = describe_proxy_failure("10.0.0.1:3128", "unsuccessful tunnel");
+        assert!(tunnel.contains("tunnel refused") && tunnel.contains("HTTPS_PROXY"), "{tunnel}");
     }
 }

@@ -3,18 +3,20 @@
 //! completions, or any OpenAI-compatible endpoint).
 
 pub mod agent;
+mod body;
 pub mod chat_completions;
 mod client;
 mod error;
 mod headers;
 pub mod messages;
 pub mod models;
+mod network;
 pub mod sse;
 pub mod think;
 mod types;
 mod wire;
 
-pub use client::{replay, replay_json, Client, Endpoint, DEFAULT_BASE_URL};
+pub use client::{replay, replay_json, Client, Endpoint, DEFAULT_BASE_URL, MAX_ANSWER_TEXT};
 pub use error::{Error, ErrorPayload, Result};
 pub use types::{
     is_deep_preset, preset_name, sonar_successor, ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message,

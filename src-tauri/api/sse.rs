@@ -3,10 +3,20 @@
 //!
 //! What this adds is the policy for bad input: invalid UTF-8 is replaced (U+FFFD) before parsing,
 //! so a garbage frame is skipped instead of stalling the stream, and an undecodable frame is
-//! never fatal, while a transport failure ends the stream.
+//! never fatal, while a transport failure ends the stream. An event (or a line) longer than
+//! [`MAX_EVENT`] ends it too: that much without a break is not an answer.
+//!
+//! The parser is fed one line per item. eventsource-stream re-scans its whole buffer for each item
+//! and copies what is left after each line it takes, so a large read of many short lines, or a
+//! long line in many reads, would cost time quadratic in their size; a line at a time, each byte
+//! is scanned and copied a bounded number of times.
 
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt};
+
+/// The longest event Citewise reads, its lines together (and so the longest line). Perplexity's
+/// largest events (a whole response at the end) are tens of kilobytes.
+pub const MAX_EVENT: usize = 4 * 1024 * 1024;
 
 #[derive(Debug)]
 pub enum Frame {
@@ -16,6 +26,24 @@ pub enum Frame {
     Skipped(String),
     /// The connection failed; nothing more will come.
     Transport(reqwest::Error),
+    /// An event or a line passed [`MAX_EVENT`]; nothing more is read.
+    TooLong,
+}
+
+/// Why the byte stream under the parser ended early.
+#[derive(Debug)]
+enum Cut {
+    Transport(reqwest::Error),
+    TooLong,
+}
+
+impl std::fmt::Display for Cut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cut::Transport(e) => e.fmt(f),
+            Cut::TooLong => write!(f, "an event longer than {MAX_EVENT} bytes"),
+        }
+    }
 }
 
 /// Splits a response body into SSE frames. `[DONE]` sentinels are passed through as data: the
@@ -23,17 +51,24 @@ pub enum Frame {
 pub fn frames(
     body: impl Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
 ) -> impl Stream<Item = Frame> + Send {
-    let repaired = body.scan(Decoder::default(), |decoder, chunk| {
-        let out = chunk.map(|bytes| bytes::Bytes::from(decoder.decode(&bytes).into_bytes()));
-        std::future::ready(Some(out))
-    });
     // eventsource-stream keeps invalid bytes buffered forever (it cannot tell them from a
     // character split across reads), which would swallow the rest of the answer.
-    repaired.eventsource().filter_map(|item| async move {
+    let lines = body
+        .scan(Decoder::default(), |decoder, chunk| {
+            let items = match chunk {
+                _ if decoder.cut => return std::future::ready(None),
+                Ok(bytes) => decoder.lines(&bytes),
+                Err(err) => vec![Err(Cut::Transport(err))],
+            };
+            std::future::ready(Some(futures_util::stream::iter(items)))
+        })
+        .flatten();
+    lines.eventsource().filter_map(|item| async move {
         match item {
             Ok(event) if event.data.is_empty() => None,
             Ok(event) => Some(Frame::Data(event.data)),
-            Err(EventStreamError::Transport(err)) => Some(Frame::Transport(err)),
+            Err(EventStreamError::Transport(Cut::Transport(err))) => Some(Frame::Transport(err)),
+            Err(EventStreamError::Transport(Cut::TooLong)) => Some(Frame::TooLong),
             Err(other) => Some(Frame::Skipped(other.to_string())),
         }
     })
@@ -45,9 +80,47 @@ struct Decoder {
     carry: Vec<u8>,
     bom_checked: bool,
     fed: bool,
+    /// The current line, until its end arrives.
+    line: String,
+    /// Bytes of the current event's earlier lines.
+    event: usize,
+    /// The last byte was a CR: a LF now belongs to the same line end.
+    after_cr: bool,
+    /// [`MAX_EVENT`] was passed: nothing more is read.
+    cut: bool,
 }
 
 impl Decoder {
+    /// `chunk` as complete lines (each with its line end; a CR LF may come as two items), or the
+    /// cut once an event passes [`MAX_EVENT`]. An unfinished line waits for the next chunk.
+    fn lines(&mut self, chunk: &[u8]) -> Vec<Result<bytes::Bytes, Cut>> {
+        let text = self.decode(chunk);
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, b) in text.bytes().enumerate() {
+            let after_cr = std::mem::replace(&mut self.after_cr, b == b'\r');
+            if b != b'\r' && b != b'\n' {
+                continue;
+            }
+            self.line.push_str(&text[start..=i]);
+            start = i + 1;
+            let line = std::mem::take(&mut self.line);
+            if !(b == b'\n' && after_cr) {
+                // The line's own length, without its end; an empty line ends the event.
+                let len = line.len() - 1;
+                self.event = if len == 0 { 0 } else { self.event + len };
+            }
+            out.push(Ok(bytes::Bytes::from(line)));
+        }
+        self.line.push_str(&text[start..]);
+        if self.event + self.line.len() > MAX_EVENT {
+            self.cut = true;
+            self.line = String::new();
+            out.push(Err(Cut::TooLong));
+        }
+        out
+    }
+
     fn decode(&mut self, chunk: &[u8]) -> String {
         let mut text = repair_utf8(&mut self.carry, chunk);
         // eventsource-stream 0.2 removes a leading byte-order mark with `&text[1..]`, which panics

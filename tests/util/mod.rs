@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw;
+
 use citewise::api::{ChatRequest, Client, Endpoint, Finish, Message, Provider, Result, Source, StreamEvent, Usage};
 use citewise::secrets::ApiKey;
 use citewise_mock::{MockConfig, MockServer};
