@@ -149,12 +149,6 @@ impl Client {
         Ok(Client { http, proxies, idle_override: None, head_override: None })
     }
 
-    /// The underlying HTTP client, for other fetches that should share its proxy and TLS set-up
-    /// (answer images).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
-    }
-
     /// Declares a stream dead after `idle` without data, whatever the model.
     pub fn with_idle_timeout(mut self, idle: Duration) -> Client {
         self.idle_override = Some(idle);
