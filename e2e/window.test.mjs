@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
 import { APP, KEY, endGroup, startMock, launchApp, launchAppIn, makeDataDir, removeDir, waitUntil } from './support.mjs';
@@ -123,6 +123,41 @@ test('a second launch on the same data brings the open window forward and exits'
     removeDir(dir);
   }
 });
+
+test('the same data folder by another path (a symlink: another D-Bus name) is refused by its lock file', async () => {
+  const dir = makeDataDir();
+  const link = `${dir}-link`;
+  symlinkSync(dir, link);
+  const app = await launchAppIn(mock.baseUrl, dir);
+  let second = null;
+  try {
+    second = await launchDirect(link, 3_000);
+    // It stops at a native message before touching anything: the history stays the first one's.
+    const title = 'Citewise is already open';
+    await waitUntil(async () => execFileSync('xwininfo', ['-root', '-tree'], { encoding: 'utf8' }).includes(title), 15_000, 'the message');
+    const pid = second.child.pid;
+    const open = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    assert.ok(!open.some((path) => path.includes('history.sqlite3')), `the second process has no history open: ${open.join(', ')}`);
+    assert.equal(readFileSync(join(dir, 'citewise.lock'), 'utf8').trim(), String(groupAppPid(app.group)), 'the first holds the lock');
+    assert.equal(await app.driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
+  } finally {
+    if (second) await endGroup(second.child);
+    await app.close();
+    rmSync(link, { force: true });
+    removeDir(dir);
+  }
+});
+
+/** The app's own pid in the process group of a WebDriver launch. */
+function groupAppPid(pgid) {
+  return Number(execFileSync('pgrep', ['-g', String(pgid), '-x', 'citewise'], { encoding: 'utf8' }).trim().split('\n')[0]);
+}
 
 test('the window comes back at the size and place it was left', async () => {
   const dir = makeDataDir();

@@ -80,6 +80,20 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
             std::fs::create_dir_all(&data_dir)?;
+            // One process per data folder, whatever its path's spelling: besides the D-Bus
+            // single-instance check (which goes by the name), the folder's own lock file.
+            match files::lock_folder(&data_dir) {
+                Ok(lock) => {
+                    app.manage(lock);
+                }
+                Err(files::LockError::Busy(folder)) => {
+                    // Nothing else is set up: no window, no history, no log file of its own.
+                    already_running(app.handle(), &folder);
+                    return Ok(());
+                }
+                // A file system without locks (some network shares): go on, and say so.
+                Err(e) => eprintln!("Citewise: {e}; going on without the lock"),
+            }
             let data_dir_from_env = std::env::var_os(DATA_DIR_ENV).is_some_and(|v| !v.is_empty());
             let log_dir = logging::folder(data_dir_from_env, &data_dir, app.path().app_log_dir().ok());
             app.handle().plugin(logging::plugin(log_dir.clone()))?;
@@ -117,6 +131,33 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(DataDir(data_dir));
             Ok(())
         })
+}
+
+/// Another Citewise holds `folder` (reached by another path than the D-Bus check knows): say so
+/// where a person sees it, then end without touching the folder.
+fn already_running<R: Runtime>(app: &tauri::AppHandle<R>, folder: &std::path::Path) {
+    let message = format!(
+        "Citewise is already running with the data in {}.\n\nSwitch to its window; two at once would \
+         write the same history.",
+        folder.display()
+    );
+    eprintln!("{}", message.replace("\n\n", " "));
+    // rfd's dialogs are built on the main (GTK) thread and awaited elsewhere.
+    let shown = app.run_on_main_thread(move || {
+        let answer = rfd::AsyncMessageDialog::new()
+            .set_title("Citewise is already open")
+            .set_description(&message)
+            .set_level(rfd::MessageLevel::Info)
+            .set_buttons(rfd::MessageButtons::Ok)
+            .show();
+        std::thread::spawn(move || {
+            tauri::async_runtime::block_on(answer);
+            std::process::exit(1);
+        });
+    });
+    if shown.is_err() {
+        std::process::exit(1);
+    }
 }
 
 /// One Citewise per data folder: launching it again (from the menu, a second click on the dock)
