@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { KEY, groupMembers, session, waitUntil } from './support.mjs';
+import { KEY, ask, groupMembers, session, waitForIdle, waitUntil } from './support.mjs';
 
 const run = session();
 const inThrowawayDesktop = Boolean(process.env.CITEWISE_DESKTOP_STAGE);
@@ -119,6 +119,36 @@ test('a script in the page cannot send the key to an address of its own', { skip
   const now = await invoke(driver, 'key_test', { account: 'perplexity' });
   assert.equal(now.ok, true, JSON.stringify(now));
   assert.deepEqual(seen.map((r) => [r.url, r.authorization]), [['/v1/models', `Bearer ${KEY}`]], 'only after the person gave it');
+});
+
+test('a script in the page cannot make the backend fetch an image from this computer or the local network', async () => {
+  // The test-only switch that lets e2e runs load the mock's loopback images is off, as in a build for people.
+  const dir = run.dataDir({ provider: 'sonar', defaultSonarModel: 'sonar', requestDefaults: { images: true } });
+  const driver = await run.start(dir, { CITEWISE_TEST_ALLOW_LOOPBACK_IMAGES: '' });
+  const before = seen.length;
+  await ask(driver, 'How high is Mount Everest?');
+  await waitForIdle(driver);
+
+  // By URL: the command takes none.
+  const byUrl = await invoke(driver, 'image_fetch', { url: `${listenerUrl}/secret.png` });
+  assert.equal(byUrl.ok, false, JSON.stringify(byUrl));
+  // By the answer's own images, served from this computer: refused, all with the one generic kind.
+  const list = await invoke(driver, 'conversations_list', { cursor: null, limit: 10 });
+  const conversation = await invoke(driver, 'conversation_open', { id: list.value.items[0].id, focusMessageId: null });
+  const answer = conversation.value.messages.find((m) => m.role === 'assistant');
+  const local = answer.images.map((image, index) => ({ index, url: image.url }))
+    .filter(({ url }) => /^http:\/\/127\.0\.0\.1:\d+\//.test(url));
+  assert.ok(local.length >= 3, `the answer names loopback images: ${JSON.stringify(answer.images)}`);
+  for (const { index } of local) {
+    const fetched = await invoke(driver, 'image_fetch', { messageId: answer.id, index });
+    assert.deepEqual([fetched.ok, fetched.error?.kind, fetched.error?.message], [false, 'image_unavailable', 'The image could not be loaded.']);
+  }
+  const asked = await invoke(driver, 'image_fetch', { messageId: answer.id, index: 99 });
+  assert.equal(asked.error?.kind, 'not_found');
+
+  const imagePaths = new Set(local.map(({ url }) => new URL(url).pathname));
+  assert.deepEqual((await run.mock.requests()).filter((r) => imagePaths.has(r.path)), [], 'no image request reached this computer');
+  assert.equal(seen.length, before, 'the listener saw nothing');
 });
 
 test('child processes (WebKit\'s, anything the app starts) do not inherit the key from the environment', async () => {

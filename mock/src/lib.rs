@@ -121,7 +121,8 @@ impl Default for MockConfig {
     }
 }
 
-/// A request as the mock received it (control requests under `/__mock/` are not recorded).
+/// A request as the mock received it (control requests under `/__mock/` are not recorded; answer
+/// images under `/__mock/image/` are).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedRequest {
     pub method: String,

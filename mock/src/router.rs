@@ -35,7 +35,8 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream, rng: Rng) 
         Ok(Err(ReadError::Gone)) | Err(_) => return,
     };
     let conn = Conn::new(stream);
-    if !req.path().starts_with("/__mock/") {
+    // Answer images are what the app fetches, not control requests: they are recorded too.
+    if !req.path().starts_with("/__mock/") || req.path().starts_with("/__mock/image/") {
         shared.record(RecordedRequest {
             method: req.method.clone(),
             path: req.target.clone(),

@@ -333,7 +333,12 @@ async fn images_are_real_pictures_and_the_refusable_kinds() {
     let r = request(&s, "GET", "/__mock/image/big.png", None, "").await;
     assert_eq!(r.header("content-length"), Some((images::HUGE_BYTES + 8).to_string().as_str()));
     assert_eq!(request(&s, "GET", "/__mock/image/nope.png", None, "").await.status, 404);
-    assert!(s.requests().is_empty(), "image requests are not recorded");
+    let fetched: Vec<String> = s.requests().into_iter().map(|r| r.path).collect();
+    assert!(fetched.iter().all(|p| p.starts_with("/__mock/image/")), "{fetched:?}");
+    assert!(
+        fetched.contains(&"/__mock/image/nope.png".to_owned()),
+        "image requests are recorded (what the app fetched)"
+    );
 }
 
 #[tokio::test]
