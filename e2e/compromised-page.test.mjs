@@ -119,11 +119,14 @@ test('a script in the page cannot send the key to an address of its own', { skip
   const now = await invoke(driver, 'key_test', { account: 'perplexity' });
   assert.equal(now.ok, true, JSON.stringify(now));
   assert.deepEqual(seen.map((r) => [r.url, r.authorization]), [['/v1/models', `Bearer ${KEY}`]], 'only after the person gave it');
+  // The keyring is the session's: the next tests use the key from the environment.
+  clearKey();
 });
 
 test('a script in the page cannot make the backend fetch an image from this computer or the local network', async () => {
   // The test-only switch that lets e2e runs load the mock's loopback images is off, as in a build for people.
   const dir = run.dataDir({ provider: 'sonar', defaultSonarModel: 'sonar', requestDefaults: { images: true } });
+  if (!skip) clearKey(); // only the environment's key, bound to the mock
   const driver = await run.start(dir, { CITEWISE_TEST_ALLOW_LOOPBACK_IMAGES: '' });
   const before = seen.length;
   await ask(driver, 'How high is Mount Everest?');
