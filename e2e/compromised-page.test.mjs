@@ -62,7 +62,7 @@ function windowNames() {
 test('a script in the page cannot send the key to an address of its own', { skip }, async () => {
   clearKey();
   // The address is the one in Settings (no PERPLEXITY_BASE_URL), no key in the environment.
-  const dir = run.dataDir({ perplexityBaseUrl: run.mock.baseUrl });
+  const dir = run.dataDir({ addresses: { perplexity: run.mock.baseUrl } });
   const driver = await run.start(dir, { PERPLEXITY_BASE_URL: '', PERPLEXITY_API_KEY: '' });
   await waitUntil(async () => (await invoke(driver, 'app_status')).ok, 15_000, 'the backend');
 
@@ -77,7 +77,7 @@ test('a script in the page cannot send the key to an address of its own', { skip
 
   // The attack: re-point the address, then ask for everything that would carry the key.
   const settings = (await invoke(driver, 'settings_get')).value;
-  const moved = await invoke(driver, 'settings_update', { settings: { ...settings, perplexityBaseUrl: listenerUrl } });
+  const moved = await invoke(driver, 'settings_update', { settings: { ...settings, addresses: { ...settings.addresses, perplexity: listenerUrl } } });
   assert.equal(moved.ok, true, `saving an address is allowed: ${JSON.stringify(moved)}`);
 
   const models = await invoke(driver, 'models_list');
@@ -101,7 +101,7 @@ test('a script in the page cannot send the key to an address of its own', { skip
   assert.deepEqual([sent.ok, sent.error?.kind], [false, 'key_elsewhere'], JSON.stringify(sent));
 
   // Plain http:// to another computer is refused outright.
-  const remote = await invoke(driver, 'settings_update', { settings: { ...settings, perplexityBaseUrl: 'http://203.0.113.7/v1' } });
+  const remote = await invoke(driver, 'settings_update', { settings: { ...settings, addresses: { ...settings.addresses, perplexity: 'http://203.0.113.7/v1' } } });
   assert.deepEqual([remote.ok, /unencrypted/.test(remote.error?.message ?? '')], [false, true], JSON.stringify(remote));
 
   // The person is asked outside the page: a native dialog names both addresses.
@@ -125,7 +125,7 @@ test('a script in the page cannot send the key to an address of its own', { skip
 
 test('a script in the page cannot make the backend fetch an image from this computer or the local network', async () => {
   // The test-only switch that lets e2e runs load the mock's loopback images is off, as in a build for people.
-  const dir = run.dataDir({ provider: 'sonar', defaultSonarModel: 'sonar', requestDefaults: { images: true } });
+  const dir = run.dataDir({ provider: 'sonar', defaultModels: { sonar: 'sonar' }, requestDefaults: { images: true } });
   if (!skip) clearKey(); // only the environment's key, bound to the mock
   const driver = await run.start(dir, { CITEWISE_TEST_ALLOW_LOOPBACK_IMAGES: '' });
   const before = seen.length;

@@ -186,7 +186,7 @@ test('with a monthly budget, a question (or a Regenerate) that could go over it 
 });
 
 test('a price of your own makes an OpenAI-compatible model estimable, and its answers are costed from it (marked computed); the spending view lists them', async () => {
-  const dir = dataDirWith({ provider: 'openai', openaiBaseUrl: run.mock.baseUrl, defaultOpenaiModel: 'gpt-4o-mini' });
+  const dir = dataDirWith({ provider: 'openai', addresses: { openai: run.mock.baseUrl }, defaultModels: { openai: 'gpt-4o-mini' } });
   // OPENAI_BASE_URL beside the key, as the OpenAI SDKs read it: the key goes only there.
   const driver = await start(dir, { OPENAI_API_KEY: KEY, OPENAI_BASE_URL: run.mock.baseUrl });
   await driver.findElement(byTestId('composer')).sendKeys('How high is Mount Everest?');

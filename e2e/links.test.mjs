@@ -27,6 +27,7 @@ before(async () => {
   writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openedFile}'\n`);
   chmodSync(fake, 0o755);
   dataDir = makeDataDir();
+  // A settings file as an earlier version wrote it (defaultSonarModel, before the maps): read as is.
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({
     provider: 'sonar',
     defaultSonarModel: 'sonar',

@@ -113,7 +113,7 @@ test('every recorded error names its real cause in the window, in Perplexity\'s 
 test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers the same question through the Agent API', async () => {
   await run.mock.recorded(true);
   try {
-    const dir = dataDir({ provider: 'sonar', defaultSonarModel: 'sonar' });
+    const dir = dataDir({ provider: 'sonar', defaultModels: { sonar: 'sonar' } });
     const driver = await start(dir);
     // A person whose saved provider is Sonar is offered the switch once at start-up.
     const notice = await driver.wait(async () => {
@@ -150,7 +150,7 @@ test('with Sonar, the recorded 403 says Sonar is retired, and one switch answers
 
     const saved = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
     assert.equal(saved.provider, 'agent');
-    assert.equal(saved.defaultModel, 'perplexity/sonar');
+    assert.equal(saved.defaultModels.agent, 'perplexity/sonar');
     assert.equal(await driver.executeScript('return document.getElementById("model-picker").value'), 'perplexity/sonar');
     assert.match(await notice.getText(), /Switched to the Agent API; 1 conversation now uses its Agent API model/);
     assert.equal((await notice.findElements(byTestId('switch-to-agent'))).length, 0, 'the offer is done');

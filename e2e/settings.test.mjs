@@ -112,7 +112,8 @@ test('the provider and model survive a restart on the same data folder', async (
   app = null;
   const stored = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
   assert.equal(stored.provider, 'sonar');
-  assert.equal(stored.defaultSonarModel, 'sonar-pro');
+  assert.equal(stored.defaultModels.sonar, 'sonar-pro');
+  assert.equal(stored.defaultSonarModel, undefined, 'the key of earlier versions is not written');
 
   app = await launchAppIn(mock.baseUrl, dataDir);
   const { driver } = app;

@@ -30,6 +30,7 @@ fn main() {
                 "export_folder_open",
                 "folder_open",
                 "image_fetch",
+                "providers_get",
                 "prices_get",
                 "cost_estimate",
                 "spend_summary",

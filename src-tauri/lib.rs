@@ -71,6 +71,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::history::history_import,
             commands::history::export_folder_open,
             commands::images::image_fetch,
+            commands::settings::providers_get,
             commands::settings::prices_get,
             commands::cost::cost_estimate,
             commands::cost::spend_summary,

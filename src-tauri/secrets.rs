@@ -17,38 +17,10 @@ use std::sync::{Mutex, OnceLock};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+pub use crate::api::Account;
+
 /// Keyring service name; entries are found with `secret-tool search service Citewise`.
 pub const SERVICE: &str = "Citewise";
-/// Name of the environment variable holding a session-only Perplexity key.
-pub const ENV_KEY: &str = "PERPLEXITY_API_KEY";
-/// The session-only key for an OpenAI-compatible endpoint.
-pub const ENV_OPENAI_KEY: &str = "OPENAI_API_KEY";
-
-/// Whose key: one keyring entry each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Account {
-    /// Perplexity (Agent API and Sonar share the key).
-    Perplexity,
-    /// The OpenAI-compatible endpoint.
-    OpenAi,
-}
-
-impl Account {
-    pub fn user(self) -> &'static str {
-        match self {
-            Account::Perplexity => "perplexity",
-            Account::OpenAi => "openai-compatible",
-        }
-    }
-
-    pub fn env_var(self) -> &'static str {
-        match self {
-            Account::Perplexity => ENV_KEY,
-            Account::OpenAi => ENV_OPENAI_KEY,
-        }
-    }
-}
 
 /// Where the key in use came from; shown in Settings, never the key itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -136,12 +108,9 @@ impl BoundKey {
 /// Where a key from the environment may be sent: the address variable beside it
 /// (`PERPLEXITY_BASE_URL`, `OPENAI_BASE_URL`, as the SDKs read them), else the provider's own.
 fn env_origin(account: Account) -> Option<String> {
-    let (var, default) = match account {
-        Account::Perplexity => ("PERPLEXITY_BASE_URL", crate::api::DEFAULT_BASE_URL),
-        Account::OpenAi => ("OPENAI_BASE_URL", crate::settings::DEFAULT_OPENAI_BASE_URL),
-    };
-    let address = std::env::var(var).ok().filter(|v| !v.trim().is_empty());
-    origin_of(address.as_deref().unwrap_or(default))
+    let spec = account.spec();
+    let address = std::env::var(spec.env_address).ok().filter(|v| !v.trim().is_empty());
+    origin_of(address.as_deref().unwrap_or(spec.default_address))
 }
 
 static ENV_KEYS: OnceLock<HashMap<Account, BoundKey>> = OnceLock::new();
@@ -152,7 +121,7 @@ static ENV_KEYS: OnceLock<HashMap<Account, BoundKey>> = OnceLock::new();
 pub fn take_env_keys() {
     ENV_KEYS.get_or_init(|| {
         let mut keys = HashMap::new();
-        for account in [Account::Perplexity, Account::OpenAi] {
+        for account in Account::all() {
             let Some(value) = std::env::var_os(account.env_var()) else { continue };
             // Single-threaded here (before the runtime and WebKit start), as removal requires.
             std::env::remove_var(account.env_var());

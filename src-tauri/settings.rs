@@ -4,28 +4,49 @@
 //! A file that is not JSON at all is moved aside (never overwritten) and defaults are used, so
 //! the app always starts and the person is told what happened. The API key is never stored here.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::api::{self, Provider, RequestOptions};
+use crate::api::{self, Account, Provider, RequestOptions};
 use crate::pricing::{self, ModelPrice};
 
 pub const FILE_NAME: &str = "settings.json";
-pub const DEFAULT_OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// Keys of versions before the provider registry, read into the maps that replaced them (and
+/// removed from the file when settings are next saved): `(key, map, entry)`.
+pub const LEGACY_KEYS: [(&str, &str, &str); 5] = [
+    ("perplexityBaseUrl", "addresses", "perplexity"),
+    ("openaiBaseUrl", "addresses", "openai"),
+    ("defaultModel", "defaultModels", "agent"),
+    ("defaultSonarModel", "defaultModels", "sonar"),
+    ("defaultOpenaiModel", "defaultModels", "openai"),
+];
+/// Settings that are maps, read entry by entry.
+const MAPS: [&str; 2] = ["addresses", "defaultModels"];
+
+/// A value that cannot be saved, and what to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid(pub String);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
     pub provider: Provider,
-    pub perplexity_base_url: String,
-    /// The base an OpenAI SDK would take, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
-    pub openai_base_url: String,
+    /// Each account's API address: the Agent API and Sonar share Perplexity's (one key, bound to
+    /// one address); the OpenAI-compatible one is the base an OpenAI SDK would take, e.g.
+    /// `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    pub addresses: BTreeMap<Account, String>,
     /// Model for new conversations, per provider.
-    pub default_model: String,
-    pub default_sonar_model: String,
-    pub default_openai_model: String,
+    pub default_models: BTreeMap<Provider, String>,
     /// Options new conversations start with.
     pub request_defaults: RequestOptions,
     /// The person's prices: each replaces the shipped row of its model, or adds a model.
@@ -64,12 +85,9 @@ impl Theme {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            provider: Provider::Agent,
-            perplexity_base_url: api::DEFAULT_BASE_URL.to_owned(),
-            openai_base_url: DEFAULT_OPENAI_BASE_URL.to_owned(),
-            default_model: "fast".to_owned(),
-            default_sonar_model: "sonar".to_owned(),
-            default_openai_model: "gpt-4o-mini".to_owned(),
+            provider: Provider::default(),
+            addresses: Account::all().map(|a| (a, a.spec().default_address.to_owned())).collect(),
+            default_models: Provider::all().map(|p| (p, p.spec().default_model.to_owned())).collect(),
             request_defaults: RequestOptions::default(),
             price_overrides: Vec::new(),
             monthly_budget: None,
@@ -82,40 +100,61 @@ impl Default for Settings {
 impl Settings {
     /// The default model of the selected provider.
     pub fn model_for_provider(&self) -> &str {
-        match self.provider {
-            Provider::Agent => &self.default_model,
-            Provider::Sonar => &self.default_sonar_model,
-            Provider::OpenAi => &self.default_openai_model,
-        }
+        self.default_model(self.provider)
+    }
+
+    /// The model new conversations with `provider` start with.
+    pub fn default_model(&self, provider: Provider) -> &str {
+        self.default_models.get(&provider).map_or(provider.spec().default_model, String::as_str)
+    }
+
+    /// Where `account`'s requests (and key) go.
+    pub fn address(&self, account: Account) -> &str {
+        self.addresses.get(&account).map_or(account.spec().default_address, String::as_str)
     }
 
     /// Leaves the retired Sonar API for the Agent API: the provider, and the Sonar default model
     /// as its Agent API equivalent (`api::SONAR_SUCCESSORS`). Addresses and keys stay.
     pub fn switch_to_agent(&mut self) {
         self.provider = Provider::Agent;
-        if let Some(model) = api::sonar_successor(&self.default_sonar_model) {
-            self.default_model = model.to_owned();
+        if let Some(model) = api::sonar_successor(self.default_model(Provider::Sonar)) {
+            self.default_models.insert(Provider::Agent, model.to_owned());
         }
         self.sonar_retirement_offered = true;
     }
 
     /// Reads settings from stored key/value pairs. Unknown keys are ignored; a value that does
     /// not fit its field keeps the default, and its key is returned so the person can be told.
+    /// Maps are read entry by entry (`addresses.openai`), and the keys of earlier versions
+    /// ([`LEGACY_KEYS`]) as the entries that replaced them, unless the map itself has one.
     pub fn from_entries(entries: impl IntoIterator<Item = (String, Value)>) -> (Settings, Vec<String>) {
         let mut merged = match serde_json::to_value(Settings::default()) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
         let mut rejected = Vec::new();
+        let mut entries: Vec<(String, Value)> = entries.into_iter().collect();
+        // Old keys first, so that the maps that replaced them have the last word.
+        entries.sort_by_key(|(key, _)| !LEGACY_KEYS.iter().any(|(old, ..)| old == key));
         for (key, value) in entries {
-            if !merged.contains_key(&key) {
-                continue;
-            }
-            let mut trial = merged.clone();
-            trial.insert(key.clone(), value);
-            if serde_json::from_value::<Settings>(Value::Object(trial.clone())).is_ok() {
-                merged = trial;
-            } else {
+            if let Some((_, map, entry)) = LEGACY_KEYS.iter().find(|(old, ..)| *old == key) {
+                if !try_set(&mut merged, Some(map), entry, value) {
+                    rejected.push(format!("{map}.{entry}"));
+                }
+            } else if MAPS.contains(&key.as_str()) {
+                let Value::Object(map) = value else {
+                    rejected.push(key);
+                    continue;
+                };
+                for (entry, value) in map {
+                    // An entry for a provider or account this version does not know is skipped.
+                    let known = serde_json::from_value::<Provider>(Value::String(entry.clone())).is_ok()
+                        || serde_json::from_value::<Account>(Value::String(entry.clone())).is_ok();
+                    if known && !try_set(&mut merged, Some(&key), &entry, value) {
+                        rejected.push(format!("{key}.{entry}"));
+                    }
+                }
+            } else if merged.contains_key(&key) && !try_set(&mut merged, None, &key, value) {
                 rejected.push(key);
             }
         }
@@ -131,38 +170,58 @@ impl Settings {
     }
 
     /// Checks values a person typed; the message says what to fix.
-    pub fn validate(&self) -> Result<(), String> {
-        for (name, url, example) in [
-            ("Perplexity API address", &self.perplexity_base_url, api::DEFAULT_BASE_URL),
-            ("OpenAI-compatible address", &self.openai_base_url, DEFAULT_OPENAI_BASE_URL),
-        ] {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let fail = |message: String| Err(Invalid(message));
+        for account in Account::all() {
+            let (name, url, example) =
+                (account.spec().address_label, self.address(account), account.spec().default_address);
             match url::Url::parse(url.trim()) {
                 Ok(u) if u.scheme() == "https" && u.host_str().is_some() => {}
                 Ok(u) if u.scheme() == "http" && is_loopback(&u) => {}
                 Ok(u) if u.scheme() == "http" && u.host_str().is_some() => {
-                    return Err(format!(
+                    return fail(format!(
                         "The {name} must use https:// (plain http:// would send your key unencrypted); \
                          http:// is only for this computer (localhost, 127.0.0.1, [::1])"
                     ))
                 }
-                _ => return Err(format!("The {name} must be an https:// URL, like {example}")),
+                _ => return fail(format!("The {name} must be an https:// URL, like {example}")),
             }
         }
         // The same checks a request would meet, so saved defaults can always be sent.
         let probe = [api::Message::user("probe")];
-        api::messages::validate(&probe, &self.request_defaults).map_err(|e| match e {
-            api::Error::BadRequest { message, .. } => format!("Search defaults: {message}"),
-            other => other.to_string(),
+        api::messages::validate(&probe, &self.request_defaults).map_err(|e| {
+            Invalid(match e {
+                api::Error::BadRequest { message, .. } => format!("Search defaults: {message}"),
+                other => other.to_string(),
+            })
         })?;
         if self.model_for_provider().trim().is_empty() {
-            return Err("Choose a default model.".into());
+            return fail("Choose a default model.".into());
         }
-        pricing::validate_overrides(&self.price_overrides)?;
+        pricing::validate_overrides(&self.price_overrides).map_err(|e| Invalid(e.to_string()))?;
         if self.monthly_budget.is_some_and(|b| !b.is_finite() || b <= 0.0) {
-            return Err("The monthly budget must be more than $0 (leave it empty for no budget).".into());
+            return fail("The monthly budget must be more than $0 (leave it empty for no budget).".into());
         }
         Ok(())
     }
+}
+
+/// Sets `key` (inside the map `map`, if given) when the settings stay readable with it.
+fn try_set(merged: &mut Map<String, Value>, map: Option<&str>, key: &str, value: Value) -> bool {
+    let mut trial = merged.clone();
+    let slot = match map {
+        Some(map) => match trial.get_mut(map).and_then(Value::as_object_mut) {
+            Some(slot) => slot,
+            None => return false,
+        },
+        None => &mut trial,
+    };
+    slot.insert(key.to_owned(), value);
+    let fits = serde_json::from_value::<Settings>(Value::Object(trial.clone())).is_ok();
+    if fits {
+        *merged = trial;
+    }
+    fits
 }
 
 /// Makes sure `path` is either missing or a readable JSON object. Anything else is renamed to
@@ -206,37 +265,71 @@ mod tests {
     fn one_bad_value_resets_only_itself() {
         let (s, rejected) = Settings::from_entries(vec![
             ("provider".into(), json!("sonar")),
-            ("openaiBaseUrl".into(), json!(42)),
+            ("addresses".into(), json!({"openai": 42, "perplexity": "https://gw.example", "gemini": "x"})),
             ("requestDefaults".into(), json!({"temperature": 0.5, "search": {"enabled": false}})),
             ("someFutureKey".into(), json!(true)),
         ]);
         assert_eq!(s.provider, Provider::Sonar);
-        assert_eq!(s.openai_base_url, DEFAULT_OPENAI_BASE_URL);
+        assert_eq!(s.address(Account::OpenAi), api::DEFAULT_OPENAI_BASE_URL);
+        assert_eq!(s.address(Account::Perplexity), "https://gw.example", "the good entry beside it stays");
         assert_eq!(s.request_defaults.temperature, Some(0.5));
         assert!(!s.request_defaults.search.enabled);
-        assert_eq!(rejected, ["openaiBaseUrl"]);
+        assert_eq!(rejected, ["addresses.openai"], "an unknown provider's entry is skipped, not an error");
     }
 
     #[test]
     fn switching_to_the_agent_api_maps_the_sonar_default() {
-        let mut s = Settings {
-            provider: Provider::Sonar,
-            default_sonar_model: "sonar-deep-research".into(),
-            ..Default::default()
-        };
+        let mut s = Settings { provider: Provider::Sonar, ..Default::default() };
+        s.default_models.insert(Provider::Sonar, "sonar-deep-research".into());
         s.switch_to_agent();
         assert_eq!(
-            (s.provider, s.default_model.as_str(), s.sonar_retirement_offered),
+            (s.provider, s.default_model(Provider::Agent), s.sonar_retirement_offered),
             (Provider::Agent, "medium", true)
         );
-        let mut s = Settings {
-            provider: Provider::Sonar,
-            default_sonar_model: "my-gateway-model".into(),
-            ..Default::default()
-        };
+        let mut s = Settings { provider: Provider::Sonar, ..Default::default() };
+        s.default_models.insert(Provider::Sonar, "my-gateway-model".into());
         s.switch_to_agent();
-        assert_eq!(s.default_model, "fast", "an id with no equivalent leaves the Agent default alone");
+        assert_eq!(s.default_model(Provider::Agent), "fast", "an id with no equivalent leaves the Agent default alone");
         assert!(s.validate().is_ok());
+    }
+
+    fn at(account: Account, address: &str) -> Settings {
+        let mut s = Settings::default();
+        s.addresses.insert(account, address.into());
+        s
+    }
+
+    #[test]
+    fn settings_of_earlier_versions_are_read_into_the_maps() {
+        let (s, rejected) = Settings::from_entries(vec![
+            ("provider".into(), json!("openai")),
+            ("perplexityBaseUrl".into(), json!("https://gw.example/perplexity")),
+            ("openaiBaseUrl".into(), json!("http://localhost:11434/v1")),
+            ("defaultModel".into(), json!("low")),
+            ("defaultSonarModel".into(), json!("sonar-pro")),
+            ("defaultOpenaiModel".into(), json!("llama3.1:8b")),
+        ]);
+        assert_eq!(rejected, Vec::<String>::new());
+        assert_eq!(s.address(Account::Perplexity), "https://gw.example/perplexity");
+        assert_eq!(s.address(Account::OpenAi), "http://localhost:11434/v1");
+        assert_eq!(
+            [Provider::Agent, Provider::Sonar, Provider::OpenAi].map(|p| s.default_model(p)),
+            ["low", "sonar-pro", "llama3.1:8b"]
+        );
+        assert_eq!(s.model_for_provider(), "llama3.1:8b");
+        let stored: Vec<String> = s.to_entries().into_iter().map(|(k, _)| k).collect();
+        assert!(LEGACY_KEYS.iter().all(|(old, ..)| !stored.iter().any(|k| k == old)), "{stored:?}");
+
+        // The map wins over an old key beside it (a file written by both versions), and a bad old
+        // value is reported under the entry it would have filled.
+        let (s, rejected) = Settings::from_entries(vec![
+            ("defaultModels".into(), json!({"agent": "high"})),
+            ("defaultModel".into(), json!("low")),
+            ("openaiBaseUrl".into(), json!(["not", "a", "url"])),
+        ]);
+        assert_eq!((s.default_model(Provider::Agent), s.default_model(Provider::Sonar)), ("high", "sonar"));
+        assert_eq!(rejected, ["addresses.openai"]);
+        assert_eq!(s.address(Account::OpenAi), api::DEFAULT_OPENAI_BASE_URL);
     }
 
     #[test]
@@ -253,11 +346,9 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let s = Settings {
-            provider: Provider::OpenAi,
-            openai_base_url: "http://localhost:11434/v1".into(),
-            ..Default::default()
-        };
+        let mut s = Settings { provider: Provider::OpenAi, ..Default::default() };
+        s.addresses.insert(Account::OpenAi, "http://localhost:11434/v1".into());
+        s.default_models.insert(Provider::OpenAi, "llama3.1:8b".into());
         assert_eq!(Settings::from_entries(s.to_entries()), (s, vec![]));
     }
 
@@ -266,10 +357,9 @@ mod tests {
         for remote in
             ["http://api.perplexity.ai", "http://10.0.0.5:8080/v1", "http://localhost.evil.example", "http://[fe80::1]"]
         {
-            let s = Settings { perplexity_base_url: remote.into(), ..Default::default() };
-            assert!(s.validate().unwrap_err().contains("unencrypted"), "{remote}");
-            let s = Settings { openai_base_url: remote.into(), ..Default::default() };
-            assert!(s.validate().is_err(), "{remote}");
+            let s = at(Account::Perplexity, remote);
+            assert!(s.validate().unwrap_err().0.contains("unencrypted"), "{remote}");
+            assert!(at(Account::OpenAi, remote).validate().is_err(), "{remote}");
         }
         for local in [
             "http://localhost:11434/v1",
@@ -278,21 +368,24 @@ mod tests {
             "http://[::1]:9000/v1",
             "https://proxy.corp.example/perplexity",
         ] {
-            let s = Settings { openai_base_url: local.into(), perplexity_base_url: local.into(), ..Default::default() };
+            let mut s = at(Account::OpenAi, local);
+            s.addresses.insert(Account::Perplexity, local.into());
             assert_eq!(s.validate(), Ok(()), "{local}");
         }
     }
 
     #[test]
     fn validation_explains_bad_addresses_and_search_defaults() {
-        let s = Settings { perplexity_base_url: "ftp://x".into(), ..Default::default() };
-        assert!(s.validate().unwrap_err().contains("https://"));
-        let s = Settings { openai_base_url: "localhost".into(), ..Default::default() };
-        assert!(s.validate().unwrap_err().contains(DEFAULT_OPENAI_BASE_URL));
+        assert!(at(Account::Perplexity, "ftp://x").validate().unwrap_err().0.contains("https://"));
+        let err = at(Account::OpenAi, "localhost").validate().unwrap_err().0;
+        assert!(
+            err.contains(api::DEFAULT_OPENAI_BASE_URL) && err.starts_with("The OpenAI-compatible address"),
+            "{err}"
+        );
         assert!(Settings::default().validate().is_ok());
         let mut s = Settings::default();
         s.request_defaults.search.domains = (0..21).map(|i| format!("d{i}.org")).collect();
-        assert!(s.validate().unwrap_err().contains("at most 20"));
+        assert!(s.validate().unwrap_err().0.contains("at most 20"));
     }
 
     #[test]
@@ -300,14 +393,14 @@ mod tests {
         for bad in [0.0, -5.0, f64::INFINITY] {
             let s = Settings { monthly_budget: Some(bad), ..Default::default() };
             assert_eq!(
-                s.validate().unwrap_err(),
+                s.validate().unwrap_err().0,
                 "The monthly budget must be more than $0 (leave it empty for no budget)."
             );
         }
         assert!(Settings { monthly_budget: Some(10.0), ..Default::default() }.validate().is_ok());
         let row = pricing::PriceTable::builtin().get("sonar").unwrap().clone();
         let twice = Settings { price_overrides: vec![row.clone(), row.clone()], ..Default::default() };
-        assert!(twice.validate().unwrap_err().contains("sonar has two"));
+        assert!(twice.validate().unwrap_err().0.contains("sonar has two"));
 
         let (s, rejected) = Settings::from_entries(vec![
             ("monthlyBudget".into(), json!(25)),

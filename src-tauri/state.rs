@@ -1,15 +1,15 @@
 //! State shared by the commands, `.manage()`d once at start-up.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
-use crate::api::{self, Provider};
+use crate::api::{self, Account, Provider};
 use crate::keys::Keys;
 use crate::pricing::{Catalogue, ModelPrice, PriceTable};
-use crate::secrets::{origin_of, Account, ApiKey, KeySource};
+use crate::secrets::{origin_of, ApiKey, KeySource};
 use crate::settings::Settings;
 
 /// Where requests go and with which key; changes when settings or keys do.
@@ -22,8 +22,7 @@ pub struct ApiState {
 
 struct ApiConfig {
     provider: Provider,
-    perplexity_base_url: String,
-    openai_base_url: String,
+    addresses: BTreeMap<Account, String>,
 }
 
 /// What one request needs, taken at send time.
@@ -56,14 +55,6 @@ impl Target {
     }
 }
 
-/// Which stored key a provider uses.
-pub fn account_for(provider: Provider) -> Account {
-    match provider {
-        Provider::Agent | Provider::Sonar => Account::Perplexity,
-        Provider::OpenAi => Account::OpenAi,
-    }
-}
-
 impl ApiState {
     /// `PERPLEXITY_BASE_URL` overrides the stored Perplexity address.
     pub fn new(settings: &Settings, keys: Keys) -> api::Result<ApiState> {
@@ -71,11 +62,7 @@ impl ApiState {
             client: api::Client::new()?,
             models: Default::default(),
             keys: Arc::new(keys),
-            config: Arc::new(RwLock::new(ApiConfig {
-                provider: settings.provider,
-                perplexity_base_url: String::new(),
-                openai_base_url: String::new(),
-            })),
+            config: Arc::new(RwLock::new(ApiConfig { provider: settings.provider, addresses: BTreeMap::new() })),
         };
         state.apply(settings);
         Ok(state)
@@ -85,26 +72,26 @@ impl ApiState {
     pub fn apply(&self, settings: &Settings) {
         let mut c = self.config.write().unwrap_or_else(|e| e.into_inner());
         c.provider = settings.provider;
-        c.perplexity_base_url = std::env::var(BASE_URL_ENV)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| settings.perplexity_base_url.clone());
-        c.openai_base_url = settings.openai_base_url.clone();
+        let run_address = std::env::var(BASE_URL_ENV).ok().filter(|v| !v.trim().is_empty());
+        c.addresses = Account::all()
+            .map(|account| match (&run_address, account) {
+                (Some(address), Account::Perplexity) => (account, address.clone()),
+                _ => (account, settings.address(account).to_owned()),
+            })
+            .collect();
         drop(c);
         self.models.clear();
     }
 
-    /// Where `account`'s key is used: its provider if selected, else the Perplexity Agent API
-    /// or the OpenAI-compatible address from settings.
+    /// Where `account`'s key is used: the selected provider if it uses this account, else the
+    /// account's first provider, at the account's address.
     pub fn endpoint_for(&self, account: Account) -> api::Endpoint {
         let c = self.config.read().unwrap_or_else(|e| e.into_inner());
-        match account {
-            Account::Perplexity => {
-                let provider = if c.provider == Provider::OpenAi { Provider::Agent } else { c.provider };
-                api::Endpoint::new(provider, &c.perplexity_base_url)
-            }
-            Account::OpenAi => api::Endpoint::new(Provider::OpenAi, &c.openai_base_url),
-        }
+        let provider = match c.provider.account() == account {
+            true => c.provider,
+            false => account.providers().next().unwrap_or(c.provider),
+        };
+        api::Endpoint::new(provider, c.addresses.get(&account).map_or("", String::as_str))
     }
 
     pub fn provider(&self) -> Provider {
@@ -114,15 +101,8 @@ impl ApiState {
     /// Resolves the endpoint and key of the selected provider off the async threads: the keyring
     /// may block (D-Bus, or an unlock prompt the person has to answer).
     pub async fn target(&self) -> Target {
-        let (endpoint, account) = {
-            let c = self.config.read().unwrap_or_else(|e| e.into_inner());
-            let base = match c.provider {
-                Provider::Agent | Provider::Sonar => &c.perplexity_base_url,
-                Provider::OpenAi => &c.openai_base_url,
-            };
-            (api::Endpoint::new(c.provider, base), account_for(c.provider))
-        };
-        self.target_at(endpoint, account).await
+        let account = self.provider().account();
+        self.target_at(self.endpoint_for(account), account).await
     }
 
     /// [`Self::target`] for `account`'s endpoint, whichever provider is selected.
@@ -289,7 +269,8 @@ mod tests {
     const KEY: &str = "pplx-0123456789abcd";
 
     fn api_at(address: &str, store: MemoryStore) -> ApiState {
-        let settings = Settings { perplexity_base_url: address.into(), ..Default::default() };
+        let mut settings = Settings::default();
+        settings.addresses.insert(Account::Perplexity, address.into());
         ApiState::new(&settings, Keys::with_env(Box::new(store), |_| None)).unwrap()
     }
 
@@ -301,7 +282,8 @@ mod tests {
         assert_eq!(api.target().await.key().unwrap().expose(), KEY);
 
         // What a script in the page can do: point the address elsewhere.
-        let moved = Settings { perplexity_base_url: "http://127.0.0.1:9/v1".into(), ..Default::default() };
+        let mut moved = Settings::default();
+        moved.addresses.insert(Account::Perplexity, "http://127.0.0.1:9/v1".into());
         api.apply(&moved);
         for target in [api.target().await, api.target_for(Account::Perplexity).await] {
             assert!(target.key.is_none(), "the key is not handed out for another origin");

@@ -164,7 +164,7 @@ async fn model_list_comes_from_v1_models_and_falls_back_offline() {
     let offline = Endpoint::new(Provider::Agent, &format!("http://127.0.0.1:{port}"));
     let list = tokio::time::timeout(Duration::from_secs(15), cache.get(&client, &offline, Ok(&key))).await.unwrap();
     assert_eq!(list.source, citewise::api::models::ListSource::Builtin);
-    assert_eq!(list.models, citewise::api::models::AGENT_MODELS);
+    assert_eq!(list.models, citewise::api::provider::AGENT_MODELS);
     assert_eq!(list.error.unwrap().kind, "network");
 }
 

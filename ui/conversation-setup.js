@@ -5,6 +5,7 @@
 
 import { conversationConfigure } from './ipc.js';
 import { presetName } from './models.js';
+import { providerSpec } from './providers.js';
 import { parseDomains } from './settings-form.js';
 
 /**
@@ -38,16 +39,16 @@ export function completeOptions(options) {
 }
 
 /**
- * Whether `provider` could serve a model the list does not show (yet): Agent API model ids are
- * namespaced ("openai/gpt-5.4"), Sonar's start with "sonar", an OpenAI-compatible endpoint takes
- * any id. A conversation asked through another provider falls back to the default model.
+ * Whether `provider` could serve a model the list does not show (yet), by the registry's pattern:
+ * Agent API model ids are namespaced ("openai/gpt-5.4") or presets, Sonar's start with "sonar",
+ * an OpenAI-compatible endpoint takes any id. A conversation asked through another provider falls
+ * back to the default model.
  * @param {Provider} provider
  * @param {string} model
  */
 export function servedBy(provider, model) {
-  if (provider === 'openai') return true;
-  if (provider === 'sonar') return model.startsWith('sonar');
-  return presetName(model) !== null || model.includes('/');
+  const spec = providerSpec(provider);
+  return (spec.presets.length > 0 && presetName(model) !== null) || new RegExp(spec.modelPattern).test(model);
 }
 
 /**
@@ -57,8 +58,9 @@ export function servedBy(provider, model) {
  * @param {string} model
  */
 export function searchLabel(search, provider, model) {
-  if (provider === 'openai') return 'No web search';
-  if (!search.enabled) return provider === 'agent' && presetName(model) !== null ? 'Web search off (no tools)' : 'Web search off';
+  const spec = providerSpec(provider);
+  if (!spec.searches) return 'No web search';
+  if (!search.enabled) return spec.presets.length > 0 && presetName(model) !== null ? 'Web search off (no tools)' : 'Web search off';
   const filters = (search.domains.length ? 1 : 0) + (search.recency ? 1 : 0) + (search.contextSize ? 1 : 0);
   return filters ? `Web search · ${filters} ${filters === 1 ? 'option' : 'options'}` : 'Web search';
 }
@@ -86,12 +88,13 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
   const render = () => {
     const provider = hooks.provider();
     const model = hooks.picker.value();
-    const preset = provider === 'agent' && presetName(model) !== null;
-    const none = provider === 'openai';
+    const spec = providerSpec(provider);
+    const preset = spec.presets.length > 0 && presetName(model) !== null;
+    const none = !spec.searches;
     enabled.checked = none ? false : options.search.enabled;
     enabled.disabled = none;
     note.textContent = none
-      ? 'OpenAI-compatible endpoints do not search the web.'
+      ? spec.noSearchNote
       : preset && !options.search.enabled ? 'Off for a preset turns all of its tools off (max_tool_calls: 0).' : '';
     note.hidden = note.textContent === '';
     for (const part of panel.querySelectorAll('[data-part="filters"]')) {

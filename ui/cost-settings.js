@@ -8,8 +8,9 @@ import { fullDate } from './dates.js';
 import { hostOf, isWebUrl } from './links.js';
 import { addEditor, el, rowEditor } from './price-editor.js';
 import {
-  PROVIDER_NAMES, YOUR_PRICE, budgetText, describePrice, feesText, formatRate, mergePrices, parseBudget, samePrices,
+  YOUR_PRICE, budgetText, describePrice, feesText, formatRate, mergePrices, parseBudget, samePrices,
 } from './price-table.js';
+import { providers } from './providers.js';
 
 /**
  * @typedef {import('./ipc.js').Settings} Settings
@@ -144,7 +145,7 @@ export function bindCostSettings(section, hooks = {}) {
     tr.dataset.model = price.model;
     const model = el('th');
     model.scope = 'row';
-    model.append(modelText(price.model), el('span', 'price-provider', PROVIDER_NAMES[price.provider] ?? String(price.provider)));
+    model.append(modelText(price.model), el('span', 'price-provider', providers().find((p) => p.id === price.provider)?.shortLabel ?? String(price.provider)));
     const fees = feesText(price);
     const extra = el('td', 'price-fees');
     if (fees.short.length) {

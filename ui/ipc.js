@@ -58,11 +58,8 @@
  *
  * @typedef {object} Settings   what settings_get returns; settings_update takes the whole object back
  * @property {Provider} provider
- * @property {string} perplexityBaseUrl
- * @property {string} openaiBaseUrl
- * @property {string} defaultModel        Agent API
- * @property {string} defaultSonarModel
- * @property {string} defaultOpenaiModel
+ * @property {Record<Account, string>} addresses     each account's API address
+ * @property {Record<Provider, string>} defaultModels  the model new conversations start with
  * @property {RequestOptions} requestDefaults
  * @property {ModelPrice[]} priceOverrides  the person's rows; each replaces the shipped row of the
  *   same `model`, or adds a model (an OpenAI-compatible one, say). Source "Your price" by convention.
@@ -71,6 +68,45 @@
  * @property {boolean} sonarRetirementOffered  the start-up offer to leave Sonar was made
  *
  * @typedef {"system" | "light" | "dark"} Theme
+ *
+ * @typedef {object} ProviderSpec   one provider, as the registry describes it (providers_get)
+ * @property {Provider} id
+ * @property {string} label            "Perplexity Agent API"
+ * @property {string} hint             one line under the label
+ * @property {string} shortLabel       beside a price: "Agent API"
+ * @property {Account} account         whose key it uses
+ * @property {string[]} builtinModels  known when this version was released
+ * @property {string[]} presets        names the server resolves (the Agent API's)
+ * @property {string} defaultModel
+ * @property {string} modelPattern     ids it could serve beyond its list (a RegExp source)
+ * @property {boolean} typedModels     any id the endpoint serves may be typed
+ * @property {boolean} groupByVendor   the picker groups its models by vendor
+ * @property {string} modelsHeading    otherwise, the one group's heading
+ * @property {boolean} searches        offers web search options
+ * @property {string} noSearchNote     why not, when it does not
+ * @property {boolean} extras          images and related questions on request
+ *
+ * @typedef {object} AccountSpec    one key and the address it is sent to
+ * @property {Account} id
+ * @property {string} label
+ * @property {string} envKey           the variable holding a session-only key
+ * @property {string} envAddress       the variable naming the address an environment key may go to
+ * @property {string} addressLabel
+ * @property {string} addressHint
+ * @property {string} addressPlaceholder
+ * @property {string} defaultAddress
+ * @property {string} keyName          "Perplexity API key"
+ * @property {string} keyPlaceholder   "pplx-…"
+ * @property {string} keyPrefix        how its keys start, when they all do ("" otherwise)
+ * @property {string} keyIntro         above the key field in Settings
+ * @property {string} keyHint          under the provider choice
+ * @property {string} welcomeTitle
+ * @property {string} welcomeIntro
+ * @property {boolean} welcomeSteps    the steps to get a Perplexity key follow
+ *
+ * @typedef {object} Registry
+ * @property {ProviderSpec[]} providers
+ * @property {AccountSpec[]} accounts
  *
  * @typedef {object} Switched   what "Switch to the Agent API" did (sonar_migrate)
  * @property {Settings} settings        as stored now: provider "agent", the default model mapped
@@ -477,12 +513,11 @@ export function chatCancel(requestId) {
 }
 
 /**
- * The account whose key a provider uses.
- * @param {Provider} provider
- * @returns {Account}
+ * Every provider and account the backend knows (see providers.js).
+ * @returns {Promise<Registry>}
  */
-export function accountFor(provider) {
-  return provider === 'openai' ? 'openai' : 'perplexity';
+export function providersGet() {
+  return call('providers_get');
 }
 
 /**

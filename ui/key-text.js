@@ -1,6 +1,8 @@
 // The words of the API key forms, kept apart from the DOM so the self-test can check them: the
 // status line, the results of Save, Test and Remove, and the gentle "not a pplx- key" warning.
 
+import { accountSpec } from './providers.js';
+
 /**
  * @typedef {import('./ipc.js').Account} Account
  * @typedef {import('./ipc.js').KeyStatus} KeyStatus
@@ -9,16 +11,6 @@
  * @typedef {{tone: Tone, lead: string, text: string}} KeyResult  shown as "<lead> <text>"
  */
 
-/** @type {Record<Account, {variable: string, placeholder: string}>} */
-const ACCOUNTS = {
-  perplexity: { variable: 'PERPLEXITY_API_KEY', placeholder: 'pplx-…' },
-  openai: { variable: 'OPENAI_API_KEY', placeholder: 'sk-…' },
-};
-
-/** @param {Account} account */
-export function accountInfo(account) {
-  return ACCOUNTS[account] ?? ACCOUNTS.perplexity;
-}
 
 /**
  * One line saying where the key in use comes from and where it may be sent, never the key itself.
@@ -33,22 +25,24 @@ export function keyStatusText(status) {
     case 'session':
       return `For this session only${ends}`;
     case 'env':
-      return `From ${accountInfo(status.account).variable} (this session only)${ends}`;
+      return `From ${accountSpec(status.account).envKey} (this session only)${ends}`;
     default:
       return 'No key';
   }
 }
 
 /**
- * A gentle warning for a Perplexity key that does not look like one; never a refusal.
+ * A gentle warning for a key that does not start as the account's keys do (Perplexity's, pplx-);
+ * never a refusal.
  * @param {Account} account
  * @param {string} value  what is in the field
  * @returns {string}  empty when there is nothing to say
  */
 export function keyShapeWarning(account, value) {
   const key = value.trim();
-  if (account !== 'perplexity' || key === '' || key.startsWith('pplx-')) return '';
-  return 'Perplexity keys usually start with pplx-: check that you copied the whole key. You can still save it.';
+  const { label, keyPrefix } = accountSpec(account);
+  if (!keyPrefix || key === '' || key.startsWith(keyPrefix)) return '';
+  return `${label} keys usually start with ${keyPrefix}: check that you copied the whole key. You can still save it.`;
 }
 
 /**
@@ -120,7 +114,7 @@ export function failedResult(error) {
  */
 export function removedResult(status) {
   if (status.source === 'env') {
-    return { tone: 'info', lead: 'Removed.', text: `${accountInfo(status.account).variable} from the environment is in use until Citewise quits.` };
+    return { tone: 'info', lead: 'Removed.', text: `${accountSpec(status.account).envKey} from the environment is in use until Citewise quits.` };
   }
   return { tone: 'info', lead: 'Removed.', text: 'Citewise has no key now; paste one to ask questions.' };
 }

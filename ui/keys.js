@@ -6,8 +6,9 @@
 
 import { keyRemove, keySave, keyStatus, keyTest, toIpcError } from './ipc.js';
 import {
-  accountInfo, failedResult, keyShapeWarning, keyStatusText, removedResult, savedResult, testResult,
+  failedResult, keyShapeWarning, keyStatusText, removedResult, savedResult, testResult,
 } from './key-text.js';
+import { accountSpec } from './providers.js';
 
 /**
  * @typedef {import('./ipc.js').Account} Account
@@ -331,7 +332,7 @@ export function createKeyForm({ prefix, full, onChange }) {
     async setAccount(next, force = false) {
       const changed = next !== account || status === null;
       account = next;
-      input.placeholder = accountInfo(next).placeholder;
+      input.placeholder = accountSpec(next).keyPlaceholder;
       if (changed) {
         generation += 1;
         closeConfirm(false);

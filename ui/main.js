@@ -9,11 +9,12 @@ import { bindDataSection } from './data.js';
 import { bindEstimate } from './estimate.js';
 import { createHistoryActions } from './history-actions.js';
 import { createHistoryList } from './history-list.js';
-import { accountFor, appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
+import { appStatus, modelsList, settingsGet, toIpcError } from './ipc.js';
 import { confirmKeyAddress } from './key-address.js';
 import { bindExternalLinks } from './links.js';
-import { BUILTIN_LISTS, bindModelPicker } from './models.js';
+import { bindModelPicker } from './models.js';
 import { bindNotices } from './notices.js';
+import { accountFor, builtinList, loadProviders, providersLoaded } from './providers.js';
 import { bindSearch } from './search.js';
 import { bindSettings } from './settings.js';
 import { bindShortcuts } from './shortcuts.js';
@@ -121,7 +122,7 @@ function start() {
       settings = result.settings;
       const mapped = result.models[picker.value()] ?? picker.value();
       await loadStatus();
-      picker.render('agent', lists.get('agent') ?? BUILTIN_LISTS.agent, mapped);
+      picker.render(result.settings.provider, lists.get(result.settings.provider) ?? builtinList(result.settings.provider), mapped);
       setup.refresh();
       estimate.refresh(true);
       await loadModels(mapped);
@@ -146,7 +147,7 @@ function start() {
     try {
       list = await modelsList();
     } catch (err) {
-      list = { ...BUILTIN_LISTS[provider], error: toIpcError(err) };
+      list = { ...builtinList(provider), error: toIpcError(err) };
     }
     if ((status?.provider ?? 'agent') !== provider) return; // settings changed meanwhile
     lists.set(provider, list);
@@ -172,7 +173,7 @@ function start() {
         const provider = status?.provider ?? saved.provider;
         const same = before && status && before.provider === status.provider && before.defaultModel === status.defaultModel;
         const preferred = same ? picker.value() : status?.defaultModel;
-        picker.render(provider, lists.get(provider) ?? BUILTIN_LISTS[provider], preferred);
+        picker.render(provider, lists.get(provider) ?? builtinList(provider), preferred);
         if (chat.isEmpty()) setup.showNew(preferred ?? null);
         else setup.refresh();
         totals.render();
@@ -370,7 +371,7 @@ function start() {
       welcome.showReady();
     }
     const chosen = provider();
-    picker.render(chosen, BUILTIN_LISTS[chosen], status?.defaultModel);
+    picker.render(chosen, builtinList(chosen), status?.defaultModel);
     if (chat.isEmpty()) setup.showNew(status?.defaultModel ?? null);
     // Every handler is attached and the picker holds the settings' choices: tests (and anyone
     // driving the window) can start.
@@ -389,5 +390,17 @@ function start() {
   composer.focus();
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
-else start();
+/** The provider registry first: the pickers, Settings and the welcome are built from it. */
+function boot() {
+  if (providersLoaded()) {
+    start();
+    return;
+  }
+  loadProviders().then(start, (err) => {
+    console.error('providers_get failed:', err);
+    document.body.textContent = `Citewise could not start: ${toIpcError(err).message}`;
+  });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
+else boot();

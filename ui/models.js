@@ -3,6 +3,8 @@
 // grouped by vendor with its price; Sonar: Sonar models; OpenAI-compatible: whatever the endpoint
 // lists, plus "Other model…" since any id is valid there.
 
+import { providerSpec } from './providers.js';
+
 /**
  * @typedef {import('./ipc.js').ModelList} ModelList
  * @typedef {import('./ipc.js').Provider} Provider
@@ -68,17 +70,6 @@ export function priceLabel(pricing) {
 }
 
 /**
- * The lists built into the backend, for a provider the Settings form shows before it is saved
- * (`models_list` only answers for the saved provider).
- * @type {Record<Provider, ModelList>}
- */
-export const BUILTIN_LISTS = {
-  agent: { presets: Object.keys(PRESETS), models: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'], source: 'builtin', error: null },
-  sonar: { presets: [], models: ['sonar', 'sonar-pro', 'sonar-reasoning-pro', 'sonar-deep-research'], source: 'builtin', error: null },
-  openai: { presets: [], models: [], source: 'builtin', error: null },
-};
-
-/**
  * @param {string} id
  * @param {{input: number, output: number} | undefined} [pricing]
  * @returns {ModelChoice}
@@ -107,8 +98,9 @@ export function modelGroups(provider, list) {
   const details = new Map((Array.isArray(list.details) ? list.details : []).filter((d) => d && typeof d.id === 'string').map((d) => [d.id, d]));
   /** @type {ModelGroup[]} */
   const groups = [];
-  if (provider === 'agent') {
-    if (presets.length) groups.push({ group: 'Presets', models: presets.map((id) => choice(id)) });
+  const spec = providerSpec(provider);
+  if (presets.length) groups.push({ group: 'Presets', models: presets.map((id) => choice(id)) });
+  if (spec.groupByVendor) {
     /** @type {Map<string, ModelChoice[]>} */
     const byVendor = new Map();
     for (const id of models) {
@@ -121,10 +113,8 @@ export function modelGroups(provider, list) {
     // Perplexity's own first, then the others by name.
     const names = [...byVendor.keys()].sort((a, b) => (a === 'Perplexity' ? -1 : b === 'Perplexity' ? 1 : a.localeCompare(b)));
     for (const name of names) groups.push({ group: name, models: /** @type {ModelChoice[]} */ (byVendor.get(name)) });
-  } else if (provider === 'sonar') {
-    if (models.length) groups.push({ group: 'Sonar models', models: models.map((id) => choice(id)) });
   } else if (models.length) {
-    groups.push({ group: 'Models', models: models.map((id) => ({ id, label: id, description: id })) });
+    groups.push({ group: spec.modelsHeading, models: models.map((id) => choice(id)) });
   }
   return groups;
 }
@@ -274,10 +264,11 @@ export function bindModelPicker({ select, hint, otherDialog }, hooks = {}) {
      */
     render(provider, list, preferred) {
       const groups = modelGroups(provider, list);
-      if (provider === 'openai' && custom.length) {
+      const spec = providerSpec(provider);
+      if (spec.typedModels && custom.length) {
         groups.push({ group: 'Typed', models: custom.map((id) => ({ id, label: id, description: 'A model id you typed' })) });
       }
-      fillModelSelect(select, groups, preferred || (provider === 'agent' ? FALLBACK_MODEL : null), { other: provider === 'openai' });
+      fillModelSelect(select, groups, preferred || (spec.presets.length ? spec.defaultModel : null), { other: spec.typedModels });
       select.dataset.provider = provider;
       previous = select.value;
       renderListHint(hint, list);

@@ -4,9 +4,10 @@
 // Esc closes the editor, not the sheet.
 
 import {
-  PRICE_FIELDS, PROVIDER_NAMES, YOUR_PRICE, amountsError, fieldsOf, fieldValue, localDate, modelIdError,
+  PRICE_FIELDS, YOUR_PRICE, amountsError, fieldsOf, fieldValue, localDate, modelIdError,
   parseAmount, withField,
 } from './price-table.js';
+import { providers } from './providers.js';
 
 /**
  * @typedef {import('./ipc.js').ModelPrice} ModelPrice
@@ -161,12 +162,13 @@ export function addEditor(rows, hooks) {
   const providerWrap = el('label', 'price-edit-field');
   const provider = el('select', 'select');
   provider.dataset.testid = 'price-add-provider';
-  for (const [value, name] of Object.entries(PROVIDER_NAMES)) {
-    const option = el('option', '', name);
-    option.value = value;
+  for (const spec of providers()) {
+    const option = el('option', '', spec.shortLabel);
+    option.value = spec.id;
     provider.append(option);
   }
-  provider.value = 'openai';
+  // A price added by hand is most often for a model typed in by id (a local server's, say).
+  provider.value = (providers().find((p) => p.typedModels) ?? providers()[0]).id;
   providerWrap.append(el('span', 'field-label', 'Provider'), provider);
   const [inputField, outputField] = PRICE_FIELDS;
   const input = amountInput('New model', inputField.label, undefined);

@@ -19,9 +19,6 @@
 
 export const YOUR_PRICE = 'Your price';
 
-/** @type {Record<Provider, string>} */
-export const PROVIDER_NAMES = { agent: 'Agent API', sonar: 'Sonar (retired)', openai: 'OpenAI-compatible' };
-
 /** Every number a row can have, in the order the editor shows them. @type {PriceField[]} */
 export const PRICE_FIELDS = [
   { key: 'inputPerMillion', label: 'Input per 1M tokens', name: 'the input price' },

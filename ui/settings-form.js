@@ -2,11 +2,15 @@
 // defaults, read from and written back to a `Settings` object. Values the backend does not show
 // here (other providers' models, request options not yet in the form) are carried through as is.
 
-import { BUILTIN_LISTS, OTHER, fillModelSelect, modelGroups } from './models.js';
+import { OTHER, fillModelSelect, modelGroups } from './models.js';
+import { accountSpec, accounts, builtinList, providerSpec, providers } from './providers.js';
 
 /**
  * @typedef {import('./ipc.js').Settings} Settings
  * @typedef {import('./ipc.js').Provider} Provider
+ * @typedef {import('./ipc.js').Account} Account
+ * @typedef {import('./ipc.js').ProviderSpec} ProviderSpec
+ * @typedef {import('./ipc.js').AccountSpec} AccountSpec
  * @typedef {import('./ipc.js').Theme} Theme
  * @typedef {import('./ipc.js').ModelList} ModelList
  * @typedef {{message: string, field: HTMLElement | null}} FormError
@@ -14,8 +18,53 @@ import { BUILTIN_LISTS, OTHER, fillModelSelect, modelGroups } from './models.js'
 
 export const MAX_DOMAINS = 20;
 
-/** Which Settings field holds each provider's default model. */
-const MODEL_FIELD = /** @type {const} */ ({ agent: 'defaultModel', sonar: 'defaultSonarModel', openai: 'defaultOpenaiModel' });
+/**
+ * @param {string} tag
+ * @param {string} className
+ * @param {string} [text]
+ */
+function make(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * One provider's radio in the Provider choice.
+ * @param {ProviderSpec} spec
+ */
+function providerChoice(spec) {
+  const input = /** @type {HTMLInputElement} */ (document.createElement('input'));
+  input.type = 'radio';
+  input.name = 'provider';
+  input.value = spec.id;
+  const text = make('span', 'choice-text');
+  text.append(make('span', 'choice-title', spec.label), ' ', make('span', 'choice-hint', spec.hint));
+  const label = make('label', 'choice');
+  label.append(input, text);
+  return label;
+}
+
+/**
+ * One account's address field, shown while one of its providers is chosen.
+ * @param {AccountSpec} account
+ * @returns {{field: HTMLElement, input: HTMLInputElement}}
+ */
+function addressField(account) {
+  const id = `settings-${account.id}-url`;
+  const field = make('div', 'field');
+  field.dataset.for = providers().filter((p) => p.account === account.id).map((p) => p.id).join(' ');
+  const label = /** @type {HTMLLabelElement} */ (make('label', 'field-label', account.addressLabel));
+  label.htmlFor = id;
+  const input = /** @type {HTMLInputElement} */ (make('input', 'input mono'));
+  Object.assign(input, { id, type: 'url', spellcheck: false, autocomplete: 'off', placeholder: account.addressPlaceholder });
+  input.setAttribute('aria-describedby', `${id}-hint`);
+  const hint = make('p', 'field-hint', account.addressHint);
+  hint.id = `${id}-hint`;
+  field.append(label, input, hint);
+  return { field, input };
+}
 
 /**
  * "wikipedia.org, -reddit.com https://www.nature.com/x" → ["wikipedia.org", "-reddit.com", "www.nature.com"].
@@ -54,10 +103,12 @@ export function bindSettingsForm(form, hooks) {
     return /** @type {T} */ (node);
   };
   const providerGroup = $('[data-testid="settings-provider"]');
+  providerGroup.append(...providers().map(providerChoice));
   const radios = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll('input[name="provider"]')]);
   const themes = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll('input[name="theme"]')]);
-  const perplexityUrl = /** @type {HTMLInputElement} */ ($('#settings-perplexity-url'));
-  const openaiUrl = /** @type {HTMLInputElement} */ ($('#settings-openai-url'));
+  /** Each account's address field, in the registry's order, where the form keeps them. */
+  const addresses = new Map(accounts().map((account) => [account.id, addressField(account)]));
+  $('#settings-addresses').replaceWith(...[...addresses.values()].map((a) => a.field));
   const model = /** @type {HTMLSelectElement} */ ($('#settings-model'));
   const customField = $('#settings-model-custom-field');
   const custom = /** @type {HTMLInputElement} */ ($('#settings-model-custom'));
@@ -78,7 +129,7 @@ export function bindSettingsForm(form, hooks) {
   /** @type {Provider} */
   let savedProvider = 'agent';
   /** Model typed or chosen per provider while the sheet is open. */
-  let chosen = /** @type {Record<Provider, string>} */ ({ agent: '', sonar: '', openai: '' });
+  let chosen = /** @type {Record<Provider, string>} */ ({});
 
   const provider = () => /** @type {Provider} */ (radios.find((r) => r.checked)?.value ?? 'agent');
 
@@ -98,19 +149,20 @@ export function bindSettingsForm(form, hooks) {
   /** Fill the model select for the provider chosen in the form. */
   const renderModels = () => {
     const p = provider();
+    const typed = providerSpec(p).typedModels;
     const fetched = hooks.modelsFor(p);
-    const list = fetched ?? BUILTIN_LISTS[p];
+    const list = fetched ?? builtinList(p);
     const groups = modelGroups(p, list);
-    const want = chosen[p];
+    const want = chosen[p] ?? '';
     const listed = groups.some((g) => g.models.some((m) => m.id === want));
-    if (p === 'openai' && want && !listed) {
+    if (typed && want && !listed) {
       fillModelSelect(model, groups, OTHER, { other: true });
       custom.value = want;
     } else {
-      fillModelSelect(model, groups, want, { other: p === 'openai' });
+      fillModelSelect(model, groups, want, { other: typed });
       custom.value = '';
     }
-    if (p === 'openai') {
+    if (typed) {
       modelHint.textContent = groups.length
         ? 'Pick one the endpoint lists, or “Other model…” to type any id it serves.'
         : 'Type the id of a model the endpoint serves, such as gpt-4o-mini or llama3.1.';
@@ -121,7 +173,7 @@ export function bindSettingsForm(form, hooks) {
     }
     modelHint.hidden = modelHint.textContent === '';
     // With only a typed id, the hint belongs under that field.
-    if (p === 'openai' && !groups.length) customField.append(modelHint);
+    if (typed && !groups.length) customField.append(modelHint);
     else modelField.append(modelHint);
     showCustom();
   };
@@ -134,10 +186,8 @@ export function bindSettingsForm(form, hooks) {
       const el = /** @type {HTMLElement} */ (node);
       el.hidden = !(el.dataset.for ?? '').split(' ').includes(p);
     }
-    keyHint.textContent = p === 'openai'
-      ? 'Uses its own key, set in the API key section above (or OPENAI_API_KEY in the environment).'
-      : 'The Agent API and Sonar share the Perplexity key from the API key section above.';
-    searchNote.hidden = p !== 'openai';
+    keyHint.textContent = accountSpec(providerSpec(p).account).keyHint;
+    searchNote.hidden = providerSpec(p).searches;
     renderModels();
   };
 
@@ -169,11 +219,10 @@ export function bindSettingsForm(form, hooks) {
     fill(settings) {
       base = settings;
       savedProvider = settings.provider;
-      chosen = { agent: settings.defaultModel, sonar: settings.defaultSonarModel, openai: settings.defaultOpenaiModel };
+      chosen = { ...settings.defaultModels };
       for (const radio of radios) radio.checked = radio.value === settings.provider;
       if (!radios.some((r) => r.checked)) radios[0].checked = true;
-      perplexityUrl.value = settings.perplexityBaseUrl ?? '';
-      openaiUrl.value = settings.openaiBaseUrl ?? '';
+      for (const [account, { input }] of addresses) input.value = settings.addresses?.[account] ?? '';
       const search = settings.requestDefaults?.search;
       searchOn.checked = search?.enabled !== false;
       domains.value = (search?.domains ?? []).join(', ');
@@ -209,9 +258,8 @@ export function bindSettingsForm(form, hooks) {
         ...base,
         provider: p,
         theme: /** @type {Theme} */ (themes.find((r) => r.checked)?.value ?? 'system'),
-        perplexityBaseUrl: perplexityUrl.value.trim(),
-        openaiBaseUrl: openaiUrl.value.trim(),
-        [MODEL_FIELD[p]]: modelId,
+        addresses: /** @type {Record<Account, string>} */ (Object.fromEntries([...addresses].map(([account, { input }]) => [account, input.value.trim()]))),
+        defaultModels: { ...base.defaultModels, [p]: modelId },
         requestDefaults: {
           ...defaults,
           relatedQuestions: related.checked,
@@ -236,8 +284,9 @@ export function bindSettingsForm(form, hooks) {
      * @returns {HTMLElement | null}
      */
     fieldFor(message) {
-      if (/Perplexity API address/i.test(message)) return perplexityUrl;
-      if (/OpenAI-compatible/i.test(message)) return openaiUrl;
+      for (const [account, { input }] of addresses) {
+        if (message.includes(accountSpec(account).addressLabel)) return input;
+      }
       if (/model/i.test(message)) return model.value === OTHER ? custom : model;
       if (/domain/i.test(message)) return domains;
       return null;

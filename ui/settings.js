@@ -7,7 +7,8 @@
 // picked in the form. Esc closes the sheet, Tab stays inside, focus goes back.
 
 import { bindCostSettings } from './cost-settings.js';
-import { accountFor, pricesGet, settingsGet, settingsUpdate } from './ipc.js';
+import { pricesGet, settingsGet, settingsUpdate } from './ipc.js';
+import { accountFor, accountSpec, providerSpec } from './providers.js';
 import { createKeyForm } from './keys.js';
 import { bindSettingsForm } from './settings-form.js';
 import { trapTab } from './focus-trap.js';
@@ -33,18 +34,6 @@ import { trapTab } from './focus-trap.js';
  * @property {KeyResult} [message]          shown under the key field
  */
 
-const PROVIDERS = {
-  agent: 'Perplexity Agent API',
-  sonar: 'Sonar chat completions (retired by Perplexity; for gateways)',
-  openai: 'OpenAI-compatible endpoint',
-};
-
-/** @type {Record<Account, string>} */
-const KEY_ACCOUNTS = {
-  perplexity: 'Your Perplexity key, used by the Agent API and Sonar.',
-  openai: 'The key of the OpenAI-compatible endpoint.',
-};
-
 
 /**
  * @param {HTMLElement} root
@@ -55,7 +44,7 @@ function renderStatus(root, status) {
     const node = root.querySelector(`[data-field="${field}"]`);
     if (node) node.textContent = text;
   };
-  set('provider', PROVIDERS[status.provider] ?? status.provider);
+  set('provider', providerSpec(status.provider).label);
   set('base-url', status.baseUrl);
 }
 
@@ -74,7 +63,7 @@ export function bindSettings({ dialog, openButton }, hooks) {
   keySlot.replaceChildren(keys.el);
   /** Show the key of `account` (a fresh status when `force`). */
   const keyFor = (/** @type {Account} */ account, force = false) => {
-    keyAccount.textContent = KEY_ACCOUNTS[account];
+    keyAccount.textContent = accountSpec(account).keyIntro;
     return keys.setAccount(account, force);
   };
   const fields = bindSettingsForm(form, {

@@ -3,7 +3,7 @@
 // welcome with example questions, saying where the key went. (Whether the empty state shows at
 // all is chat.js's business: it hides once a conversation starts.)
 
-import { accountFor } from './ipc.js';
+import { accountFor, accountSpec } from './providers.js';
 import { createKeyForm } from './keys.js';
 import { keyStatusText } from './key-text.js';
 
@@ -18,20 +18,6 @@ import { keyStatusText } from './key-text.js';
  * @property {HTMLElement} readyPanel  the welcome with example questions
  * @property {HTMLElement} notice      a status line in the ready panel ("Key saved …")
  */
-
-/** @type {Record<"perplexity" | "openai", {title: string, intro: string, steps: boolean}>} */
-const COPY = {
-  perplexity: {
-    title: 'Add your Perplexity API key to start',
-    intro: 'Citewise asks Perplexity’s API with your own key, so you pay Perplexity directly and see what every answer costs.',
-    steps: true,
-  },
-  openai: {
-    title: 'Add the key for your OpenAI-compatible endpoint',
-    intro: 'Paste the API key the endpoint expects. A local server that needs no key accepts any text, such as “none-needed”.',
-    steps: false,
-  },
-};
 
 /**
  * @param {WelcomeElements} els
@@ -68,10 +54,10 @@ export function bindWelcome(els, hooks) {
   /** @param {import('./ipc.js').Provider} provider */
   const showKeyForm = async (provider) => {
     const account = accountFor(provider);
-    const copy = COPY[account];
-    title.textContent = copy.title;
-    intro.textContent = copy.intro;
-    steps.hidden = !copy.steps;
+    const copy = accountSpec(account);
+    title.textContent = copy.welcomeTitle;
+    intro.textContent = copy.welcomeIntro;
+    steps.hidden = !copy.welcomeSteps;
     const wasHidden = keyPanel.hidden;
     show(true);
     await keys.setAccount(account, wasHidden);

@@ -15,7 +15,8 @@
    * @param {URLSearchParams} params
    * @param {Record<string, number>} [modelCounts]  what a successful key_test reports per account
    */
-  window.__createMockKeys = (params, modelCounts = { perplexity: 8, openai: 3 }) => {
+  // accountOf: the registry's account of each provider (mock-tauri.js passes it).
+  window.__createMockKeys = (params, modelCounts, accountOf) => {
     // Keys: per account, the last four characters in each place the backend looks, in its order.
     const SOURCES_IN_ORDER = ['keyring', 'session', 'env'];
     const startKey = (source, last4) => {
@@ -32,7 +33,6 @@
       available: params.get('keyring') !== 'unavailable',
       problem: 'No usable keyring was found: Citewise keeps keys in the Secret Service (GNOME Keyring or KWallet). Install gnome-keyring (or KWallet), make sure it runs in your session and is unlocked, then try again. [Platform secure storage failure: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files]',
     };
-    const accountOf = (provider) => (provider === 'openai' ? 'openai' : 'perplexity');
     const resolveKey = (account) => {
       const key = keys[account];
       const source = SOURCES_IN_ORDER.find((s) => key[s] && (s !== 'keyring' || keyring.available));

@@ -32,13 +32,21 @@
   const params = new URLSearchParams(location.search);
   const modelsOffline = params.get('models') === 'offline';
 
+  // The backend's provider registry as providers_get returns it, generated from the Rust
+  // (tests/contract.rs keeps the file current): no hand copy of providers here.
+  const REGISTRY = (() => {
+    const request = new XMLHttpRequest();
+    request.open('GET', '/src-tauri/contract/providers.json', false);
+    request.send();
+    return JSON.parse(request.responseText);
+  })();
+  const spec = (id) => REGISTRY.providers.find((p) => p.id === id);
+  const accountSpec = (id) => REGISTRY.accounts.find((a) => a.id === id);
+
   const settings = {
-    provider: ['agent', 'sonar', 'openai'].includes(params.get('provider')) ? params.get('provider') : 'agent',
-    perplexityBaseUrl: 'https://api.perplexity.ai',
-    openaiBaseUrl: 'https://api.openai.com/v1',
-    defaultModel: 'fast',
-    defaultSonarModel: 'sonar',
-    defaultOpenaiModel: 'gpt-4o-mini',
+    provider: spec(params.get('provider')) ? params.get('provider') : REGISTRY.providers[0].id,
+    addresses: Object.fromEntries(REGISTRY.accounts.map((a) => [a.id, a.defaultAddress])),
+    defaultModels: Object.fromEntries(REGISTRY.providers.map((p) => [p.id, p.defaultModel])),
     requestDefaults: {
       systemPrompt: null,
       maxTokens: null,
@@ -58,12 +66,6 @@
   const notices = params.get('notice') === 'damaged'
     ? ['The settings file was damaged, so Citewise started with default settings. The old file was kept as /home/you/.local/share/app.citewise.desktop/settings.corrupt-1763769600.json. Your conversations are not affected.']
     : [];
-  const PRESETS = ['fast', 'low', 'medium', 'high', 'xhigh'];
-  const BUILTIN = {
-    agent: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'],
-    sonar: ['sonar', 'sonar-pro', 'sonar-reasoning-pro', 'sonar-deep-research'],
-    openai: [],
-  };
   const LIVE = {
     agent: ['perplexity/sonar', 'openai/gpt-5.4', 'anthropic/claude-sonnet-4-6', 'google/gemini-3-pro'],
     openai: ['gpt-4o-mini', 'gpt-4o', 'o4-mini'],
@@ -71,15 +73,16 @@
   const clone = (value) => JSON.parse(JSON.stringify(value));
 
   // Keys live in mock-keys.js (loaded first); the commands below use its resolution order.
-  const keyStore = window.__createMockKeys(params, { perplexity: LIVE.agent.length, openai: LIVE.openai.length });
+  const keyStore = window.__createMockKeys(params, { perplexity: LIVE.agent.length, openai: LIVE.openai.length }, (provider) => spec(provider).account);
   const { accountOf, resolveKey } = keyStore;
   const keyOf = (provider) => resolveKey(accountOf(provider)).source;
 
-  const modelFor = (s) => ({ agent: s.defaultModel, sonar: s.defaultSonarModel, openai: s.defaultOpenaiModel })[s.provider];
+  const modelFor = (s) => s.defaultModels?.[s.provider];
+  const addressFor = (s) => s.addresses?.[spec(s.provider).account];
 
   /** What settings_update checks, with the backend's sentences. */
   function validate(s) {
-    for (const [name, url] of [['Perplexity API address', s.perplexityBaseUrl], ['OpenAI-compatible address', s.openaiBaseUrl]]) {
+    for (const [name, url] of REGISTRY.accounts.map((a) => [a.addressLabel, s.addresses?.[a.id]])) {
       let ok = false;
       try {
         const u = new URL(String(url).trim());
@@ -89,7 +92,7 @@
       }
       if (!ok) return `The ${name} must be an http:// or https:// URL, like https://api.perplexity.ai`;
     }
-    if (!['agent', 'sonar', 'openai'].includes(s.provider)) return 'Unknown provider.';
+    if (!spec(s.provider)) return 'Unknown provider.';
     if (!String(modelFor(s) ?? '').trim()) return 'Choose a default model.';
     return priceProblem(s.priceOverrides ?? []) ?? budgetProblem(s.monthlyBudget ?? null);
   }
@@ -123,8 +126,8 @@
 
   function modelsList() {
     const provider = settings.provider;
-    const presets = provider === 'agent' ? [...PRESETS] : [];
-    const builtin = (error) => ({ presets, models: [...BUILTIN[provider]], source: 'builtin', error });
+    const presets = [...spec(provider).presets];
+    const builtin = (error) => ({ presets, models: [...spec(provider).builtinModels], source: 'builtin', error });
     if (provider === 'sonar') return builtin(null);
     if (keyOf(provider) === 'none') return builtin({ kind: 'no_key', message: 'No API key is set.', retryAfter: null });
     if (modelsOffline) return builtin({ kind: 'network', message: 'Could not reach the provider (connection refused).', retryAfter: null });
@@ -424,7 +427,7 @@
     app_status: () => ({
       version: '0.1.0-harness',
       provider: settings.provider,
-      baseUrl: settings.provider === 'openai' ? settings.openaiBaseUrl : settings.perplexityBaseUrl,
+      baseUrl: addressFor(settings),
       defaultModel: modelFor(settings),
       keySource: resolveKey(accountOf(settings.provider)).source,
       keyLast4: resolveKey(accountOf(settings.provider)).last4,
@@ -442,11 +445,12 @@
       return later(clone(settings), 30);
     },
     models_list: () => later(modelsList()),
+    providers_get: () => clone(REGISTRY),
     // The backend's mapping (api::SONAR_SUCCESSORS); the fake history's conversations follow it.
     sonar_migrate: () => {
       const models = { sonar: 'perplexity/sonar', 'sonar-pro': 'low', 'sonar-reasoning': 'low', 'sonar-reasoning-pro': 'low', 'sonar-deep-research': 'medium' };
       settings.provider = 'agent';
-      settings.defaultModel = models[settings.defaultSonarModel] ?? settings.defaultModel;
+      settings.defaultModels.agent = models[settings.defaultModels.sonar] ?? settings.defaultModels.agent;
       settings.sonarRetirementOffered = true;
       const conversations = history.renameModels ? history.renameModels(models) : 0;
       return later({ settings: clone(settings), conversations, models }, 30);

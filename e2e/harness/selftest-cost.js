@@ -124,7 +124,7 @@ export async function costFlows({ check, sleep, until }) {
   await until(() => !sheet.open);
   const sent = updates().at(-1).args.settings;
   const sonarSent = sent.priceOverrides.find((o) => o.model === 'sonar');
-  check('save: settings_update gets the budget with the rest', sent.monthlyBudget === 20 && sent.provider === 'agent' && sent.defaultModel === 'fast', sent);
+  check('save: settings_update gets the budget with the rest', sent.monthlyBudget === 20 && sent.provider === 'agent' && sent.defaultModels.agent === 'fast', sent);
   check('save: your prices, stamped today', sent.priceOverrides.length === 2 && sonarSent?.requestFeePerThousand.high === 13 && sonarSent.requestFeePerThousand.low === 5 && sonarSent.inputPerMillion === 1 && sonarSent.source === 'Your price' && sonarSent.asOf === localToday, sent.priceOverrides);
   check('save: the added model', JSON.stringify(sent.priceOverrides[1]) === JSON.stringify({ model: 'gpt-4o-mini', provider: 'openai', inputPerMillion: 0.15, outputPerMillion: 0.6, source: 'Your price', asOf: localToday }), sent.priceOverrides[1]);
   check('save: the error is gone', error.hidden && !budget.hasAttribute('aria-invalid'));

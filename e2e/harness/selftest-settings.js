@@ -111,7 +111,7 @@ export async function settingsFlows({ check, sleep, until }) {
   await until(() => !sheet.open);
   await until(() => picker.dataset.provider === 'sonar' && groupsOf(picker)[0]?.startsWith('Sonar models'));
   const sent = updates().at(-1).args.settings;
-  check('settings_update gets the whole object', sent.provider === 'sonar' && sent.defaultSonarModel === 'sonar-pro' && sent.defaultModel === 'fast' && sent.openaiBaseUrl === 'https://api.openai.com/v1' && sent.requestDefaults.images === false, sent);
+  check('settings_update gets the whole object', sent.provider === 'sonar' && sent.defaultModels.sonar === 'sonar-pro' && sent.defaultModels.agent === 'fast' && sent.addresses.openai === 'https://api.openai.com/v1' && sent.requestDefaults.images === false, sent);
   check('related questions switched on, images still off', sent.requestDefaults.relatedQuestions === true && sent.requestDefaults.images === false, sent.requestDefaults);
   check('domains parsed', JSON.stringify(sent.requestDefaults.search.domains) === '["wikipedia.org","-reddit.com","www.nature.com"]' && sent.requestDefaults.search.recency === 'week', sent.requestDefaults.search);
   check('error cleared after a good save', error.hidden);
@@ -137,7 +137,7 @@ export async function settingsFlows({ check, sleep, until }) {
   save.click();
   await until(() => !sheet.open);
   await until(() => picker.dataset.provider === 'openai' && !$('[data-testid="model-hint"]').hidden);
-  check('saved OpenAI model', updates().at(-1).args.settings.defaultOpenaiModel === 'llama3.1:8b' && updates().at(-1).args.settings.defaultSonarModel === 'sonar-pro');
+  check('saved OpenAI model', updates().at(-1).args.settings.defaultModels.openai === 'llama3.1:8b' && updates().at(-1).args.settings.defaultModels.sonar === 'sonar-pro');
   check('picker: OpenAI default and Other model…', picker.value === 'llama3.1:8b' && [...picker.options].at(-1).value === '__other__', [groupsOf(picker), picker.value]);
   const hint = $('[data-testid="model-hint"]');
   check('offline hint with the reason', hint.textContent.startsWith('Offline model list') && /No API key/.test(hint.title), [hint.textContent, hint.title]);

@@ -10,6 +10,7 @@ import { StreamingMarkdown } from '../../ui/streaming.js';
 import { indexSources, linkCitations } from '../../ui/sources.js';
 import { citationUnits, cspUnits, html, markdownUnits, mathUnits } from './selftest-markdown.js';
 import { loadUi } from './load-ui.js';
+import { loadProviders } from '../../ui/providers.js';
 import { keyFlows, keyTextUnits } from './selftest-keys.js';
 import { historyFlows } from './selftest-history.js';
 import { historyMoreFlows } from './selftest-history-more.js';
@@ -319,6 +320,7 @@ async function run() {
     mathUnits(check);
     citationUnits(check);
     await cspUnits(check);
+    await loadProviders(); // as main.js does first; the key words come from the registry
     keyTextUnits(check);
     await streamingUnits();
     await longParagraphUnits();

@@ -143,7 +143,7 @@ def selftest(_args):
     for line in filter(None, lines.splitlines()):
         result = json.loads(line)
         failed += not result['ok']
-        if not result['ok'] or 'frames' in result['name']:
+        if not result['ok'] or 'frames' in result['name'] or os.environ.get('SELFTEST_ALL'):
             detail = json.dumps(result.get('detail'))[:400] if not result['ok'] else ''
             print(('ok   ' if result['ok'] else 'FAIL ') + result['name'], detail)
     print(title)

@@ -11,7 +11,7 @@ use super::think::{Piece, ThinkSplitter};
 use super::types::{
     ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Source, StreamEvent, Usage, UserLocation,
 };
-use super::wire::{error_from_body, str_at, string_list, SearchFilters};
+use super::wire::{error_from_body, str_at, string_list, SearchFilters, WireFormat};
 
 pub const PATH: &str = "/chat/completions";
 
@@ -101,8 +101,9 @@ impl<'a> ChatCompletionRequest<'a> {
 /// Turns chat-completion chunks into events. Sources, images and related questions are repeated
 /// on every chunk: the latest non-empty list wins and is sent only when it changes. Usage is
 /// cumulative: the last one wins and is sent when the answer ends.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ChatMapper {
+    flavor: Flavor,
     think: ThinkSplitter,
     emitted_text: usize,
     /// True once any delta carried content, answer or reasoning.
@@ -119,16 +120,39 @@ pub struct ChatMapper {
 }
 
 impl ChatMapper {
-    pub fn has_text(&self) -> bool {
+    pub fn new(flavor: Flavor) -> ChatMapper {
+        ChatMapper {
+            flavor,
+            think: ThinkSplitter::default(),
+            emitted_text: 0,
+            streamed: false,
+            citations: Vec::new(),
+            results: Vec::new(),
+            sent_sources: Vec::new(),
+            sent_images: Vec::new(),
+            sent_related: Vec::new(),
+            usage: None,
+            model: None,
+            finish: None,
+        }
+    }
+}
+
+impl WireFormat for ChatMapper {
+    fn body(&self, request: &ChatRequest) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&ChatCompletionRequest::new(request, self.flavor))
+    }
+
+    fn has_text(&self) -> bool {
         self.emitted_text > 0
     }
 
     /// A finish reason has arrived; only a trailing usage chunk may follow.
-    pub fn is_finishing(&self) -> bool {
+    fn is_finishing(&self) -> bool {
         self.finish.is_some()
     }
 
-    pub fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+    fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
         if data.trim() == "[DONE]" {
             return Some(self.on_end(out));
         }
@@ -176,7 +200,7 @@ impl ChatMapper {
     }
 
     /// The stream ended (EOF, `[DONE]`, or the done object): flush and report usage.
-    pub fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
+    fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
         let pieces = self.think.finish();
         self.emit_pieces(pieces, out);
         if let Some(mut usage) = self.usage.take().as_ref().and_then(parse_usage) {
@@ -193,7 +217,9 @@ impl ChatMapper {
             }),
         }
     }
+}
 
+impl ChatMapper {
     fn emit_pieces(&mut self, pieces: Vec<Piece>, out: &mut Vec<StreamEvent>) {
         for piece in pieces {
             match piece {

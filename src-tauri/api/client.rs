@@ -12,18 +12,17 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYP
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::agent::{self, AgentMapper, AgentRequest};
 use super::body::{self, MAX_ANSWER_BODY, MAX_ERROR_BODY, MAX_MODELS_BODY};
-use super::chat_completions::{self as chat, ChatCompletionRequest, ChatMapper, Flavor};
 use super::error::{Error, Result};
 use super::headers::{rate_limit, rate_limit_reset_secs, retry_after_secs};
 use super::messages::validate;
 use super::network::{self, redirected, Proxies};
+use super::provider::Provider;
 use super::sse::{self, Frame};
-use super::types::{ChatRequest, Finish, Provider, Retrying, StreamEvent};
+use super::types::{ChatRequest, Finish, Retrying, StreamEvent};
+use super::wire::WireFormat;
 use crate::secrets::ApiKey;
 
-pub const DEFAULT_BASE_URL: &str = "https://api.perplexity.ai";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// From sending a question to the response head. Perplexity starts an event stream before the
 /// model works, so this is short; deep research gets more in case a gateway holds the head.
@@ -62,19 +61,19 @@ impl Endpoint {
     }
 
     fn chat_url(&self) -> String {
-        let path = match self.provider {
-            Provider::Agent => agent::PATH,
-            Provider::Sonar | Provider::OpenAi => chat::PATH,
-        };
-        format!("{}{path}", self.base_url)
+        format!("{}{}", self.base_url, self.provider.spec().chat_path)
     }
 
-    fn models_url(&self) -> String {
-        if self.provider == Provider::OpenAi && self.base_url.ends_with("/v1") {
-            format!("{}/models", self.base_url)
-        } else {
-            format!("{}/v1/models", self.base_url)
-        }
+    /// Where the model list is: the provider's own, or else (Sonar) that of the first provider
+    /// sharing its key, which is what testing a key asks.
+    fn models_url(&self) -> Option<String> {
+        let mut specs = std::iter::once(self.provider).chain(self.provider.account().providers()).map(Provider::spec);
+        let spec = specs.find(|s| s.models_path.is_some())?;
+        let path = spec.models_path?;
+        Some(match self.base_url.strip_suffix("/v1").filter(|_| spec.sdk_base) {
+            Some(_) => format!("{}{}", self.base_url, path.trim_start_matches("/v1")),
+            None => format!("{}{path}", self.base_url),
+        })
     }
 
     fn host(&self) -> String {
@@ -94,51 +93,6 @@ pub struct Client {
     idle_override: Option<Duration>,
     /// Replaces the per-model response-head timeout.
     head_override: Option<Duration>,
-}
-
-/// Either format's mapper, behind one face for the stream driver.
-enum Mapper {
-    Agent(AgentMapper),
-    Chat(ChatMapper),
-}
-
-impl Mapper {
-    fn new(provider: Provider) -> Mapper {
-        match provider {
-            Provider::Agent => Mapper::Agent(AgentMapper::default()),
-            Provider::Sonar | Provider::OpenAi => Mapper::Chat(ChatMapper::default()),
-        }
-    }
-    fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish>> {
-        match self {
-            Mapper::Agent(m) => m.on_data(data, out),
-            Mapper::Chat(m) => m.on_data(data, out),
-        }
-    }
-    /// A whole JSON answer instead of a stream (`stream: false`, or a server that ignores it).
-    fn on_response(&mut self, body: &Value, out: &mut Vec<StreamEvent>) -> Option<Result<Finish>> {
-        match self {
-            Mapper::Agent(m) if body.get("output").is_some() || body.get("status").is_some() => {
-                Some(m.on_response(body, out))
-            }
-            _ => None,
-        }
-    }
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish> {
-        match self {
-            Mapper::Agent(m) => m.on_end(),
-            Mapper::Chat(m) => m.on_end(out),
-        }
-    }
-    fn has_text(&self) -> bool {
-        match self {
-            Mapper::Agent(m) => m.has_text(),
-            Mapper::Chat(m) => m.has_text(),
-        }
-    }
-    fn is_finishing(&self) -> bool {
-        matches!(self, Mapper::Chat(m) if m.is_finishing())
-    }
 }
 
 impl Client {
@@ -177,13 +131,8 @@ impl Client {
         emit: &mut (dyn FnMut(StreamEvent) + Send),
     ) -> Result<Finish> {
         validate(&request.messages, &request.options)?;
-        let body = match endpoint.provider {
-            Provider::Agent => serde_json::to_vec(&AgentRequest::new(request)),
-            Provider::Sonar => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::Sonar)),
-            Provider::OpenAi => serde_json::to_vec(&ChatCompletionRequest::new(request, Flavor::OpenAi)),
-        }
-        .map_err(|e| Error::protocol(e.to_string(), ""))?;
-        let mapper = Mapper::new(endpoint.provider);
+        let mapper = (endpoint.provider.spec().wire)();
+        let body = mapper.body(request).map_err(|e| Error::protocol(e.to_string(), ""))?;
         let head = self.head_override.unwrap_or_else(|| head_timeout(&request.model));
         let response =
             self.send_with_retries(endpoint, key, body, head, cancel, emit).await.map_err(|e| honest(endpoint, e))?;
@@ -196,7 +145,8 @@ impl Client {
 
     /// The models the endpoint offers (`GET /v1/models`), with their prices where it lists them.
     pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<super::models::CatalogueModel>> {
-        let url = endpoint.models_url();
+        let url =
+            endpoint.models_url().ok_or_else(|| Error::Failed { message: "this provider has no model list".into() })?;
         let response = self
             .http
             .get(&url)
@@ -305,7 +255,7 @@ fn honest(endpoint: &Endpoint, err: Error) -> Error {
 async fn read_stream(
     endpoint: &Endpoint,
     response: reqwest::Response,
-    mapper: Mapper,
+    mapper: Box<dyn WireFormat>,
     idle: Duration,
     cancel: &CancellationToken,
     emit: &mut (dyn FnMut(StreamEvent) + Send),
@@ -345,7 +295,7 @@ pub async fn replay(
     body: impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
     emit: &mut (dyn FnMut(StreamEvent) + Send),
 ) -> Result<Finish> {
-    drive(sse::frames(body), Mapper::new(provider), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit).await
+    drive(sse::frames(body), (provider.spec().wire)(), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit).await
 }
 
 /// Decodes a recorded whole-JSON answer (`stream: false`) as `provider` would read it.
@@ -353,7 +303,7 @@ pub fn replay_json(provider: Provider, body: &str, emit: &mut (dyn FnMut(StreamE
     let value: Value =
         serde_json::from_str(body).map_err(|e| Error::protocol(format!("the answer is not JSON ({e})"), ""))?;
     let mut out = Vec::new();
-    let end = Mapper::new(provider)
+    let end = (provider.spec().wire)()
         .on_response(&value, &mut out)
         .unwrap_or_else(|| Err(Error::protocol("not an answer", "")));
     out.drain(..).for_each(&mut *emit);
@@ -363,7 +313,7 @@ pub fn replay_json(provider: Provider, body: &str, emit: &mut (dyn FnMut(StreamE
 /// Feeds SSE frames through a mapper until the answer ends, one way or another.
 async fn drive(
     frames: impl futures_util::Stream<Item = Frame>,
-    mut mapper: Mapper,
+    mut mapper: Box<dyn WireFormat>,
     host: &str,
     idle: Duration,
     cancel: &CancellationToken,
@@ -464,14 +414,19 @@ mod tests {
     fn urls_per_provider() {
         let agent = Endpoint::new(Provider::Agent, "https://api.perplexity.ai/");
         assert_eq!(agent.chat_url(), "https://api.perplexity.ai/v1/agent");
-        assert_eq!(agent.models_url(), "https://api.perplexity.ai/v1/models");
+        assert_eq!(agent.models_url().unwrap(), "https://api.perplexity.ai/v1/models");
         let sonar = Endpoint::new(Provider::Sonar, "https://api.perplexity.ai");
         assert_eq!(sonar.chat_url(), "https://api.perplexity.ai/chat/completions");
+        assert_eq!(
+            sonar.models_url().unwrap(),
+            "https://api.perplexity.ai/v1/models",
+            "its key is tested as the Agent API's"
+        );
         let openai = Endpoint::new(Provider::OpenAi, " https://api.openai.com/v1 ");
         assert_eq!(openai.chat_url(), "https://api.openai.com/v1/chat/completions");
-        assert_eq!(openai.models_url(), "https://api.openai.com/v1/models");
+        assert_eq!(openai.models_url().unwrap(), "https://api.openai.com/v1/models");
         let local = Endpoint::new(Provider::OpenAi, "http://127.0.0.1:8765");
-        assert_eq!(local.models_url(), "http://127.0.0.1:8765/v1/models");
+        assert_eq!(local.models_url().unwrap(), "http://127.0.0.1:8765/v1/models");
     }
 
     #[test]

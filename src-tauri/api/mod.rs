@@ -11,15 +11,17 @@ mod headers;
 pub mod messages;
 pub mod models;
 mod network;
+pub mod provider;
 pub mod sse;
 pub mod think;
 mod types;
-mod wire;
+pub mod wire;
 
-pub use client::{replay, replay_json, Client, Endpoint, DEFAULT_BASE_URL, MAX_ANSWER_TEXT};
+pub use client::{replay, replay_json, Client, Endpoint, MAX_ANSWER_TEXT};
 pub use error::{Error, ErrorPayload, Result};
+pub use provider::{Account, Provider, DEFAULT_BASE_URL, DEFAULT_OPENAI_BASE_URL};
 pub use types::{
     is_deep_preset, preset_name, sonar_successor, ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message,
-    Provider, RateLimit, Recency, RequestOptions, Retrying, Role, Saving, SearchOptions, Source, StreamEvent, Usage,
+    RateLimit, Recency, RequestOptions, Retrying, Role, Saving, SearchOptions, Source, StreamEvent, Usage,
     UserLocation, AGENT_PRESETS, PRESET_ALIASES, SONAR_SUCCESSORS,
 };

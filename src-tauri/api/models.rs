@@ -13,15 +13,10 @@ use serde_json::Value;
 
 use super::client::{Client, Endpoint};
 use super::error::ErrorPayload;
-use super::types::{Provider, AGENT_PRESETS};
+use super::provider::Provider;
 use crate::secrets::ApiKey;
 
 const TTL: Duration = Duration::from_secs(3600);
-
-/// Agent API models known when this version was released (DESIGN §4 prices them).
-pub const AGENT_MODELS: [&str; 3] = ["perplexity/sonar", "openai/gpt-5.4", "anthropic/claude-sonnet-4-6"];
-/// Sonar chat-completions models.
-pub const SONAR_MODELS: [&str; 4] = ["sonar", "sonar-pro", "sonar-reasoning-pro", "sonar-deep-research"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -103,11 +98,7 @@ pub struct ModelList {
 }
 
 pub fn builtin(provider: Provider) -> Vec<String> {
-    match provider {
-        Provider::Agent => AGENT_MODELS.iter().map(|s| s.to_string()).collect(),
-        Provider::Sonar => SONAR_MODELS.iter().map(|s| s.to_string()).collect(),
-        Provider::OpenAi => Vec::new(),
-    }
+    provider.spec().builtin_models.iter().map(|s| s.to_string()).collect()
 }
 
 /// A model known only by its id.
@@ -120,10 +111,7 @@ fn bare(id: &str) -> CatalogueModel {
 }
 
 fn presets(provider: Provider) -> Vec<String> {
-    match provider {
-        Provider::Agent => AGENT_PRESETS.iter().map(|s| s.to_string()).collect(),
-        Provider::Sonar | Provider::OpenAi => Vec::new(),
-    }
+    provider.spec().presets.iter().map(|s| s.to_string()).collect()
 }
 
 /// The models per (provider, base URL), with when they were fetched.
@@ -135,8 +123,8 @@ pub struct ModelCache {
 }
 
 impl ModelCache {
-    /// The endpoint's models, from the cache when fresh. Sonar's ids are not what `/v1/models`
-    /// lists (it lists Agent API ids), so Sonar always uses the built-in list.
+    /// The endpoint's models, from the cache when fresh. A provider without a model list (Sonar:
+    /// `/v1/models` lists Agent API ids, not its own) always uses the built-in list.
     pub async fn get(&self, client: &Client, endpoint: &Endpoint, key: super::Result<&ApiKey>) -> ModelList {
         let provider = endpoint.provider;
         let done = |models: Vec<CatalogueModel>, source, error| ModelList {
@@ -147,7 +135,7 @@ impl ModelCache {
             error,
         };
         let builtin_list = || builtin(provider).into_iter().map(|id| bare(&id)).collect::<Vec<_>>();
-        if provider == Provider::Sonar {
+        if provider.spec().models_path.is_none() {
             return done(builtin_list(), ListSource::Builtin, None);
         }
         let cache_key = (provider, endpoint.base_url.clone());

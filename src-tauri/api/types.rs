@@ -68,20 +68,6 @@ pub fn sonar_successor(model: &str) -> Option<&'static str> {
     SONAR_SUCCESSORS.iter().find(|(old, _)| *old == model.trim()).map(|(_, new)| *new)
 }
 
-/// Which wire format a request is sent in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// Perplexity Agent API, `POST /v1/agent` (current).
-    #[default]
-    Agent,
-    /// The Sonar chat-completions format, `POST /chat/completions`: retired by Perplexity on
-    /// 2026-09-27 (it answers 403), still spoken by gateways that serve Sonar models.
-    Sonar,
-    /// Any OpenAI-compatible endpoint (`/chat/completions` + `/models`), with its own key.
-    OpenAi,
-}
-
 /// One question to a provider, with the conversation so far.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChatRequest {

@@ -1,11 +1,38 @@
-//! Small lenient readers shared by the wire-format mappers: a `null` is as good as absent, and a
-//! field of the wrong type is ignored rather than fatal.
+//! What every wire format is ([`WireFormat`]), and small lenient readers the formats share: a
+//! `null` is as good as absent, and a field of the wrong type is ignored rather than fatal.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::error::{from_type, Error};
-use super::types::{Recency, SearchOptions};
+use super::types::{ChatRequest, Finish, Recency, SearchOptions, StreamEvent};
+
+/// One wire format: how a question is written, and how its answer reads back as
+/// [`StreamEvent`]s. One value per request; the stream driver (client.rs) feeds it.
+pub trait WireFormat: Send {
+    /// The request body.
+    fn body(&self, request: &ChatRequest) -> serde_json::Result<Vec<u8>>;
+
+    /// Maps one SSE `data` payload. Returns `Some` when the event ends the answer.
+    fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>>;
+
+    /// A whole JSON answer instead of a stream (`stream: false`, or a server that ignores it):
+    /// `None` when this format has no such answer or `body` is not one.
+    fn on_response(&mut self, _body: &Value, _out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+        None
+    }
+
+    /// The body ended without a terminal event.
+    fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<Finish, Error>;
+
+    /// True once any part of the answer text has been emitted.
+    fn has_text(&self) -> bool;
+
+    /// The answer has ended but a trailing frame (usage) may still come.
+    fn is_finishing(&self) -> bool {
+        false
+    }
+}
 
 /// Search filters, spelled the same in both wire formats (inside the Agent API's `web_search`
 /// tool, at the top level of a Sonar request).

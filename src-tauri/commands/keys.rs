@@ -97,10 +97,7 @@ pub async fn confirm_address<R: Runtime>(app: &AppHandle<R>, account: Account) -
 
 /// The question, worded so a person who did not change the address says no.
 fn question(account: Account, bound: &str, address: &str) -> (String, String, String, String) {
-    let whose = match account {
-        Account::Perplexity => "Perplexity API key",
-        Account::OpenAi => "API key for the OpenAI-compatible address",
-    };
+    let whose = account.spec().key_name;
     let title = format!("Send your {whose} to {address}?");
     let body = format!(
         "Your {whose} was saved for {bound}.\n\nThe address in Settings is now {address}. \

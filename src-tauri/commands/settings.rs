@@ -4,6 +4,8 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_store::StoreExt;
 
 use crate::api::models::{ListSource, ModelList};
+use crate::api::provider::{self, Registry};
+use crate::api::Account;
 use crate::error::{AppError, Result};
 use crate::pricing::{Catalogue, PriceTable};
 use crate::settings::Settings;
@@ -44,10 +46,10 @@ pub fn settings_update<R: Runtime>(
     api: State<'_, ApiState>,
     prices: State<'_, Prices>,
 ) -> Result<Settings> {
-    settings.validate().map_err(AppError::Settings)?;
+    settings.validate().map_err(|e| AppError::Settings(e.0))?;
     store(&app, &file, &settings)?;
-    let accounts = [crate::secrets::Account::Perplexity, crate::secrets::Account::OpenAi];
-    let before = accounts.map(|a| api.endpoint_for(a).base_url);
+    let accounts: Vec<Account> = Account::all().collect();
+    let before: Vec<String> = accounts.iter().map(|a| api.endpoint_for(*a).base_url).collect();
     api.apply(&settings);
     prices.set_overrides(settings.price_overrides.clone());
     // A key bound to an address the settings no longer use stays unsent until the person says
@@ -75,6 +77,9 @@ pub fn store<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile, settings: &Set
     let store = settings_store(app, file).map_err(|e| AppError::Settings(e.to_string()))?;
     for (key, value) in settings.to_entries() {
         store.set(key, value);
+    }
+    for (old, ..) in crate::settings::LEGACY_KEYS {
+        store.delete(old);
     }
     let all: serde_json::Map<String, serde_json::Value> = store.entries().into_iter().collect();
     let bytes = serde_json::to_vec_pretty(&all).map_err(|e| AppError::Settings(e.to_string()))?;
@@ -111,6 +116,13 @@ pub async fn sonar_migrate<R: Runtime>(
     Ok(Switched { settings, conversations, models: crate::api::SONAR_SUCCESSORS.into_iter().collect() })
 }
 
+/// Every provider and account Citewise knows: labels, built-in models and presets, default
+/// models and addresses, for the window's pickers and fields.
+#[tauri::command]
+pub fn providers_get() -> Registry {
+    provider::registry()
+}
+
 /// The price table shipped with this version with the live catalogue's prices laid over it;
 /// the person's rows are in the settings.
 #[tauri::command]
@@ -129,8 +141,7 @@ pub async fn models_list(
 ) -> Result<ModelList> {
     let target = api.target().await;
     let list = api.models.get(&api.client, &target.endpoint, target.key()).await;
-    let perplexity = target.endpoint.provider != crate::api::Provider::OpenAi;
-    if perplexity && list.source == ListSource::Live {
+    if target.endpoint.provider.spec().priced_catalogue && list.source == ListSource::Live {
         if let Some(catalogue) = Catalogue::new(crate::history::now_ms(), &target.endpoint.base_url, &list.details) {
             if prices.set_catalogue(catalogue.clone()) {
                 let folder = data.0.clone();

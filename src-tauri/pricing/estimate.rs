@@ -15,7 +15,8 @@
 use serde::Serialize;
 
 use super::{Assumption, ModelPrice, PresetAssumption, PriceTable, Range, DEFAULT_CONTEXT};
-use crate::api::{ContextSize, Provider, RequestOptions};
+use crate::api::provider::FeeRules;
+use crate::api::{ContextSize, RequestOptions};
 
 /// What will be sent.
 #[derive(Debug, Clone, Copy)]
@@ -270,8 +271,8 @@ impl PriceTable {
         let search = sent.options.search.enabled;
         let per_million = |rate: f64| Rates::same(rate / 1e6);
         let mut parts = vec![self.input_part(sent, per_million(row.input_per_million))];
-        match row.provider {
-            Provider::Sonar => {
+        match row.provider.spec().fees {
+            FeeRules::Sonar => {
                 if let (Some(fees), true) = (&row.request_fee_per_thousand, search) {
                     let size = sent.options.search.context_size.unwrap_or(DEFAULT_CONTEXT);
                     parts.push(part(
@@ -301,7 +302,7 @@ impl PriceTable {
                     ));
                 }
             }
-            Provider::Agent if search => {
+            FeeRules::AgentTools if search => {
                 let searches = a.searches.unwrap_or([1, 1]);
                 let per_result = a.search_result_tokens.unwrap_or(0);
                 parts.push(part(
@@ -321,7 +322,7 @@ impl PriceTable {
                 ));
                 basis.push(self.tools_basis());
             }
-            Provider::Agent | Provider::OpenAi => {}
+            FeeRules::AgentTools | FeeRules::TokensOnly => {}
         }
         let (output, note) = self.output_range(a.output.unwrap_or([0, 0]), sent.options);
         parts.push(part(PartKind::Output, Unit::Tokens, output, per_million(row.output_per_million), note));
@@ -499,7 +500,7 @@ mod tests {
     fn an_override_prices_a_model_the_table_did_not_know() {
         let row = ModelPrice {
             model: "gpt-4o-mini".into(),
-            provider: Provider::OpenAi,
+            provider: crate::api::Provider::OpenAi,
             input_per_million: 0.15,
             output_per_million: 0.6,
             request_fee_per_thousand: None,

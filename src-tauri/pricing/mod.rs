@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::provider::FeeRules;
 use crate::api::{ContextSize, Cost, Provider, Usage};
 
 pub use catalogue::{Catalogue, CatalogueInfo};
@@ -260,7 +261,7 @@ impl PriceTable {
         }
         if let Some(per_k) = p.search_per_thousand {
             request += searches * per_k / 1000.0;
-        } else if p.provider == Provider::Agent {
+        } else if p.provider.spec().fees == FeeRules::AgentTools {
             request += searches * self.tools.web_search_per_call;
         }
         let cache = read_cost.unwrap_or(0.0) + written_cost.unwrap_or(0.0);

@@ -14,8 +14,8 @@ use serde_json::Value;
 pub use request::{AgentRequest, PATH};
 
 use super::error::Error;
-use super::types::{Cost, Finish, Source, StreamEvent, Usage};
-use super::wire::{error_from_body, str_at, string_list};
+use super::types::{ChatRequest, Cost, Finish, Source, StreamEvent, Usage};
+use super::wire::{error_from_body, str_at, string_list, WireFormat};
 
 /// Turns Agent API SSE payloads into events; one per request.
 #[derive(Debug, Default)]
@@ -28,15 +28,19 @@ pub struct AgentMapper {
     last_sources: Vec<Source>,
 }
 
-impl AgentMapper {
+impl WireFormat for AgentMapper {
+    fn body(&self, request: &ChatRequest) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&AgentRequest::new(request))
+    }
+
     /// True once any part of the answer text has been emitted.
-    pub fn has_text(&self) -> bool {
+    fn has_text(&self) -> bool {
         self.emitted_text > 0
     }
 
     /// The body ended without a terminal event: the Agent API always sends one, so the answer
     /// was cut off.
-    pub fn on_end(&mut self) -> Result<Finish, Error> {
+    fn on_end(&mut self, _out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
         if self.has_text() {
             Err(Error::Interrupted { message: "the server closed the connection early".into() })
         } else {
@@ -45,9 +49,9 @@ impl AgentMapper {
     }
 
     /// Maps one SSE `data` payload. Returns `Some` when the event ends the answer.
-    pub fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+    fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
         if data.trim() == "[DONE]" {
-            return Some(self.on_end());
+            return Some(self.on_end(out));
         }
         let value: Value = match serde_json::from_str(data) {
             Ok(v) => v,
@@ -119,6 +123,13 @@ impl AgentMapper {
         None
     }
 
+    /// A whole response object: an answer when it has `output` or a `status`.
+    fn on_response(&mut self, body: &Value, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
+        (body.get("output").is_some() || body.get("status").is_some()).then(|| self.read_response(body, out))
+    }
+}
+
+impl AgentMapper {
     fn push_sources(&mut self, results: Option<&Value>, out: &mut Vec<StreamEvent>) -> bool {
         let sources = parse_results(results);
         if sources.is_empty() {
@@ -163,7 +174,7 @@ impl AgentMapper {
 
     /// A whole response object (a non-streamed answer, or the body of a poll): the same events a
     /// stream of it would have ended with, by its `status`.
-    pub fn on_response(&mut self, response: &Value, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
+    pub fn read_response(&mut self, response: &Value, out: &mut Vec<StreamEvent>) -> Result<Finish, Error> {
         if response.get("error").is_some_and(|e| !e.is_null()) && str_at(response, "/status").is_none() {
             return Err(error_from_body(response));
         }
