@@ -34,7 +34,8 @@
       problem: 'No usable keyring was found: Citewise keeps keys in the Secret Service (GNOME Keyring or KWallet). Install gnome-keyring (or KWallet), make sure it runs in your session and is unlocked, then try again. [Platform secure storage failure: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files]',
     };
     const resolveKey = (account) => {
-      const key = keys[account];
+      // Any other account of the registry starts without a key.
+      const key = (keys[account] ??= startKey('none', ''));
       const source = SOURCES_IN_ORDER.find((s) => key[s] && (s !== 'keyring' || keyring.available));
       return source ? { source, last4: key[source] } : { source: 'none', last4: null };
     };
