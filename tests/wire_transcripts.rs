@@ -8,6 +8,19 @@
 use citewise::api::{replay, Finish, Provider, Result, StreamEvent};
 use serde_json::{json, Value};
 
+/// One test per fixture that must read exactly as its format's cited answer (`check`): the same
+/// events and a normal end, whatever the framing quirk the fixture carries.
+macro_rules! reads_as_cited {
+    ($check:ident; $($test:ident => $fixture:literal,)+) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                $check($fixture).await;
+            }
+        )+
+    };
+}
+
 /// The bytes of `tests/fixtures/<name>`.
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
@@ -140,39 +153,15 @@ async fn assert_agent_cited(name: &str) {
     assert_eq!(r.finish(), Finish::Stop, "{name}");
 }
 
-#[tokio::test]
-async fn agent_cited_answer_without_event_lines_or_done_sentinel() {
-    assert_agent_cited("agent/cited_answer.sse").await;
-}
-
-#[tokio::test]
-async fn agent_event_lines_are_optional() {
-    assert_agent_cited("agent/event_lines.sse").await;
-}
-
-#[tokio::test]
-async fn agent_comments_keepalives_ids_and_retry_lines_are_ignored() {
-    assert_agent_cited("agent/keepalives.sse").await;
-}
-
-#[tokio::test]
-async fn agent_crlf_line_endings() {
-    assert_agent_cited("agent/crlf.sse").await;
-}
-
-#[tokio::test]
-async fn agent_mixed_lf_crlf_and_cr_line_endings() {
-    assert_agent_cited("agent/mixed_eol.sse").await;
-}
-
-#[tokio::test]
-async fn agent_multi_line_data_is_joined() {
-    assert_agent_cited("agent/multiline_data.sse").await;
-}
-
-#[tokio::test]
-async fn agent_byte_order_mark_at_the_start() {
-    assert_agent_cited("agent/bom.sse").await;
+reads_as_cited! {
+    assert_agent_cited;
+    agent_cited_answer_without_event_lines_or_done_sentinel => "agent/cited_answer.sse",
+    agent_event_lines_are_optional => "agent/event_lines.sse",
+    agent_comments_keepalives_ids_and_retry_lines_are_ignored => "agent/keepalives.sse",
+    agent_crlf_line_endings => "agent/crlf.sse",
+    agent_mixed_lf_crlf_and_cr_line_endings => "agent/mixed_eol.sse",
+    agent_multi_line_data_is_joined => "agent/multiline_data.sse",
+    agent_byte_order_mark_at_the_start => "agent/bom.sse",
 }
 
 #[tokio::test]
@@ -418,39 +407,15 @@ async fn sonar_repeated_sources_and_cumulative_usage_are_reported_once() {
     assert_sonar_cited("sonar/cited_answer.sse").await;
 }
 
-#[tokio::test]
-async fn sonar_without_done_sentinel_ends_on_eof_after_finish_reason() {
-    assert_sonar_cited("sonar/no_done.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_event_lines_and_ids_are_optional() {
-    assert_sonar_cited("sonar/event_lines.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_comments_and_keepalives_are_ignored() {
-    assert_sonar_cited("sonar/keepalives.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_crlf_line_endings() {
-    assert_sonar_cited("sonar/crlf.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_mixed_lf_crlf_and_cr_line_endings() {
-    assert_sonar_cited("sonar/mixed_eol.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_multi_line_data_is_joined() {
-    assert_sonar_cited("sonar/multiline_data.sse").await;
-}
-
-#[tokio::test]
-async fn sonar_byte_order_mark_at_the_start() {
-    assert_sonar_cited("sonar/bom.sse").await;
+reads_as_cited! {
+    assert_sonar_cited;
+    sonar_without_done_sentinel_ends_on_eof_after_finish_reason => "sonar/no_done.sse",
+    sonar_event_lines_and_ids_are_optional => "sonar/event_lines.sse",
+    sonar_comments_and_keepalives_are_ignored => "sonar/keepalives.sse",
+    sonar_crlf_line_endings => "sonar/crlf.sse",
+    sonar_mixed_lf_crlf_and_cr_line_endings => "sonar/mixed_eol.sse",
+    sonar_multi_line_data_is_joined => "sonar/multiline_data.sse",
+    sonar_byte_order_mark_at_the_start => "sonar/bom.sse",
 }
 
 #[tokio::test]
