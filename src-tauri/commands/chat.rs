@@ -14,7 +14,7 @@ use crate::error::{AppError, Result};
 use crate::history::draft::{Checkpoints, Draft, CHECKPOINT};
 use crate::history::{context, Db, MessageStatus, Receipt, Turn, TurnStart};
 use crate::images::Images;
-use crate::relay::{relay, FRAME};
+use crate::answer::relay::{relay, FRAME};
 use crate::state::{ApiState, History, InFlight, Prices};
 
 /// A question, or a new answer to one, as the window describes it: what `chat_send` sends and
