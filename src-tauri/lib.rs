@@ -12,6 +12,7 @@ pub mod files;
 pub mod history;
 pub mod images;
 pub mod keys;
+pub mod links;
 pub mod logging;
 pub mod pricing;
 #[cfg(target_os = "linux")]
