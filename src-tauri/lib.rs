@@ -1,8 +1,9 @@
 //! Citewise: a desktop chat client for Perplexity's API.
 //!
 //! This file only wires the app together: state, commands and the main window. The logic lives in
-//! plain modules ([`api`], [`history`], [`images`], [`relay`], [`secrets`]) that know nothing of Tauri.
+//! plain modules ([`api`], [`history`], [`images`], [`answer`], [`secrets`]) that know nothing of Tauri.
 
+pub mod answer;
 pub mod api;
 mod appearance;
 mod commands;
@@ -11,9 +12,9 @@ pub mod files;
 pub mod history;
 pub mod images;
 pub mod keys;
+pub mod links;
 pub mod logging;
 pub mod pricing;
-pub mod relay;
 #[cfg(target_os = "linux")]
 pub mod rendering;
 pub mod secrets;

@@ -88,13 +88,9 @@ pub fn open_url(url: String) -> Result<()> {
     open::that_detached(parsed.as_str()).map_err(|e| AppError::Browser(e.to_string()))
 }
 
-/// Accepts only absolute `http:`/`https:` URLs with a host.
+/// Accepts only web links ([`crate::links`]: absolute `http:`/`https:` URLs with a host).
 pub fn web_url(raw: &str) -> Result<url::Url> {
-    let parsed = url::Url::parse(raw.trim()).map_err(|_| AppError::BadUrl(shorten(raw)))?;
-    match parsed.scheme() {
-        "http" | "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(parsed),
-        _ => Err(AppError::BadUrl(shorten(raw))),
-    }
+    crate::links::parse_web(raw).ok_or_else(|| AppError::BadUrl(shorten(raw)))
 }
 
 fn shorten(raw: &str) -> String {

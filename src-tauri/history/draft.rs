@@ -4,7 +4,10 @@
 //! a killed process loses at most about a second of text, and a 20,000-token answer costs a few
 //! hundred small UPDATEs rather than one per token.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// tokio's clock, so tests can pause and advance it; outside a runtime it is the system's.
+use tokio::time::Instant;
 
 use super::messages::{MessageStatus, StoredError};
 use crate::api::{Finish, Image, Source, StreamEvent, Usage};

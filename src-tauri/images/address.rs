@@ -78,7 +78,7 @@ impl Policy {
     /// credentials, default port, and the address when the host is one. A host name is checked
     /// when it is resolved ([`PublicResolver`]).
     pub fn check_url(self, url: &Url) -> Result<(), Refused> {
-        if !matches!(url.scheme(), "http" | "https") {
+        if !crate::links::is_web_scheme(url.scheme()) {
             return Err(Refused(format!("the scheme {:?} is not http or https", url.scheme())));
         }
         if !url.username().is_empty() || url.password().is_some() {

@@ -92,18 +92,36 @@ impl ModelPrice {
     }
 }
 
-/// Checks the person's rows; the message says which row and what to fix.
-pub fn validate_overrides(rows: &[ModelPrice]) -> Result<(), String> {
+/// A row of the person's prices that cannot be used; the sentence says which and what to fix.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InvalidPrice {
+    #[error("A price needs a model id.")]
+    NoModel,
+    #[error("Each model can have one price of yours; {0} has two.")]
+    Twice(String),
+    #[error("Price for {model}: the {amount} must be a number of dollars, 0 or more.")]
+    Amount { model: String, amount: &'static str },
+}
+
+/// settings.rs still reports its problems as sentences.
+impl From<InvalidPrice> for String {
+    fn from(e: InvalidPrice) -> String {
+        e.to_string()
+    }
+}
+
+/// Checks the person's rows.
+pub fn validate_overrides(rows: &[ModelPrice]) -> Result<(), InvalidPrice> {
     for (i, row) in rows.iter().enumerate() {
         let model = row.model.trim();
         if model.is_empty() {
-            return Err("A price needs a model id.".into());
+            return Err(InvalidPrice::NoModel);
         }
         if rows[..i].iter().any(|r| r.model.trim() == model) {
-            return Err(format!("Each model can have one price of yours; {model} has two."));
+            return Err(InvalidPrice::Twice(model.to_owned()));
         }
         if let Some((name, _)) = row.amounts().into_iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
-            return Err(format!("Price for {model}: the {name} must be a number of dollars, 0 or more."));
+            return Err(InvalidPrice::Amount { model: model.to_owned(), amount: name });
         }
     }
     Ok(())
@@ -392,16 +410,16 @@ mod tests {
         let row = PriceTable::builtin().get("sonar").unwrap().clone();
         assert_eq!(validate_overrides(std::slice::from_ref(&row)), Ok(()));
         let blank = ModelPrice { model: "  ".into(), ..row.clone() };
-        assert_eq!(validate_overrides(&[blank]).unwrap_err(), "A price needs a model id.");
-        assert!(validate_overrides(&[row.clone(), row.clone()]).unwrap_err().contains("sonar has two"));
+        assert_eq!(validate_overrides(&[blank]).unwrap_err().to_string(), "A price needs a model id.");
+        assert!(validate_overrides(&[row.clone(), row.clone()]).unwrap_err().to_string().contains("sonar has two"));
         let negative = ModelPrice { output_per_million: -1.0, ..row.clone() };
         assert_eq!(
-            validate_overrides(&[negative]).unwrap_err(),
+            validate_overrides(&[negative]).unwrap_err().to_string(),
             "Price for sonar: the output price must be a number of dollars, 0 or more."
         );
         let fee =
             ModelPrice { request_fee_per_thousand: Some(ContextFees { low: 1.0, medium: f64::NAN, high: 1.0 }), ..row };
-        assert!(validate_overrides(&[fee]).unwrap_err().contains("medium context fee"));
+        assert!(validate_overrides(&[fee]).unwrap_err().to_string().contains("medium context fee"));
         let typed: ModelPrice = serde_json::from_str(
             r#"{"model": "llama3.1:8b", "provider": "openai", "inputPerMillion": 0, "outputPerMillion": 0}"#,
         )
