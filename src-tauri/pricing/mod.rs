@@ -103,13 +103,6 @@ pub enum InvalidPrice {
     Amount { model: String, amount: &'static str },
 }
 
-/// settings.rs still reports its problems as sentences.
-impl From<InvalidPrice> for String {
-    fn from(e: InvalidPrice) -> String {
-        e.to_string()
-    }
-}
-
 /// Checks the person's rows.
 pub fn validate_overrides(rows: &[ModelPrice]) -> Result<(), InvalidPrice> {
     for (i, row) in rows.iter().enumerate() {
