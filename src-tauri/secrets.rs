@@ -84,11 +84,7 @@ impl fmt::Debug for ApiKey {
 /// The origin a key may be sent to: `scheme://host[:port]` of an http(s) address, `None` for
 /// anything else.
 pub fn origin_of(address: &str) -> Option<String> {
-    let url = url::Url::parse(address.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return None;
-    }
-    Some(url.origin().ascii_serialization())
+    crate::links::parse_web(address).map(|url| url.origin().ascii_serialization())
 }
 
 /// A key and the origin it may be sent to. `origin` is `None` only for an entry saved before
