@@ -19,7 +19,7 @@ export const VENDOR = join(ROOT, 'ui', 'vendor');
 
 /**
  * The highlight.js grammars shipped: the languages answers about software actually contain, not
- * all 190. Unknown fence languages render as plain code (see ui/code.js).
+ * all 190. Unknown fence languages render as plain code (see ui/answer/code.js).
  */
 export const LANGUAGES = [
   'bash', 'c', 'cpp', 'csharp', 'css', 'diff', 'dockerfile', 'go', 'graphql', 'ini', 'java',

@@ -177,7 +177,7 @@ async function showSpend() {
   await sleep(150);
   if (!dialog.open) {
     // Until main.js wires the sidebar button, open the view directly.
-    const { bindSpendView } = await import('../../ui/spend-view.js');
+    const { bindSpendView } = await import('../../ui/cost/spend-view.js');
     await bindSpendView(dialog, { budget: () => mock.settings.monthlyBudget }).open();
   }
   for (let back = Number(params.get('spendmonth')) || 0; back > 0; back -= 1) {

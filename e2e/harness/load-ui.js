@@ -1,4 +1,4 @@
-// Put the real ui/index.html body into this page and start the real ui/main.js, so the harness
+// Put the real ui/index.html body into this page and start the real ui/app/main.js, so the harness
 // and the self-test always run the markup, styles and modules the app ships.
 
 /** @param {{theme?: string | null}} [options] */
@@ -17,5 +17,5 @@ export async function loadUi(options = {}) {
   for (const img of doc.body.querySelectorAll('img[src]')) img.setAttribute('src', new URL(img.getAttribute('src'), page).pathname);
   const nodes = [...doc.body.childNodes].map((node) => document.importNode(node, true));
   document.body.replaceChildren(...nodes);
-  await import('../../ui/main.js');
+  await import('../../ui/app/main.js');
 }

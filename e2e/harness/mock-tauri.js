@@ -1,5 +1,5 @@
 // A fake `window.__TAURI__` for looking at the real UI in a plain browser, without the Rust app.
-// It speaks the IPC contract of ui/ipc.js: app_status, settings_get, settings_update (validated
+// It speaks the IPC contract of ui/ipc/ipc.js: app_status, settings_get, settings_update (validated
 // like the backend), models_list (per provider), chat_send (saves the question, resolves with a
 // receipt, streams events on a Channel and saves them into the answer), chat_cancel, open_url,
 // the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history

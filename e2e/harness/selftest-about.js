@@ -1,4 +1,4 @@
-// Self-test of the About dialog (ui/about.js) over the mock backend: opened from the sidebar's ⓘ
+// Self-test of the About dialog (ui/settings/about.js) over the mock backend: opened from the sidebar's ⓘ
 // button and from Settings (over the sheet, which keeps what was typed), the mark, version and
 // folders from app_status, long paths wrapping between folder names, Open data/logs folder calling
 // folder_open with an error shown in place, Esc and Close giving focus back to the opener, a stale

@@ -3,8 +3,8 @@
 // a model, the budget's validation, what Save sends; the spending view's days, models, budget,
 // month navigation, a failed report, hostile model ids, and focus going back.
 
-import { formatCost } from '../../ui/cost.js';
-import { bindSpendView } from '../../ui/spend-view.js';
+import { formatCost } from '../../ui/cost/cost-display.js';
+import { bindSpendView } from '../../ui/cost/spend-view.js';
 
 /**
  * @param {{check: (name: string, ok: boolean, detail?: unknown) => void,

@@ -21,7 +21,7 @@ const SAMPLE = [
 ].join('');
 
 try {
-  const { renderBlocks } = await import('../../ui/markdown.js');
+  const { renderBlocks } = await import('../../ui/answer/markdown.js');
   document.body.append(renderBlocks(SAMPLE));
   await new Promise((resolve) => setTimeout(resolve, 300));
   inAnswer = false;

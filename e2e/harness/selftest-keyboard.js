@@ -1,4 +1,4 @@
-// Self-test of the window's keyboard shortcuts (ui/shortcuts.js) over the mock backend: the
+// Self-test of the window's keyboard shortcuts (ui/app/shortcuts.js) over the mock backend: the
 // "Keyboard shortcuts" sheet (? and Ctrl+/), Ctrl+, for Settings, Ctrl+Shift+C for the last
 // answer, ↑ in an empty composer for the last question, and where each must not fire.
 

@@ -4,7 +4,7 @@
 // the first-run welcome with the key form, sending without a key, and a missing keyring with
 // its explicit "Use for this session only".
 
-import { keyShapeWarning, keyStatusText, savedResult, testResult } from '../../ui/key-text.js';
+import { keyShapeWarning, keyStatusText, savedResult, testResult } from '../../ui/settings/key-text.js';
 
 /** The words of the key forms. @param {(name: string, ok: boolean, detail?: unknown) => void} check */
 export function keyTextUnits(check) {

@@ -4,8 +4,8 @@
 // with the app's own CSP (read from tauri.conf.json) and a frozen Object.prototype, as Tauri runs
 // it. The node tests (test/ui/) go wider; these are the checks that need the real engine.
 
-import { renderBlocks } from '../../ui/markdown.js';
-import { indexSources, linkCitations } from '../../ui/sources.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
+import { indexSources, linkCitations } from '../../ui/answer/source-cards.js';
 
 /** Rendered HTML without the newlines markdown-it leaves between tags. */
 export function html(text) {

@@ -5,9 +5,9 @@
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/e2e/harness/selftest.html
 
-import { renderBlocks } from '../../ui/markdown.js';
-import { StreamingMarkdown } from '../../ui/streaming.js';
-import { indexSources, linkCitations } from '../../ui/sources.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
+import { StreamingMarkdown } from '../../ui/answer/streaming.js';
+import { indexSources, linkCitations } from '../../ui/answer/source-cards.js';
 import { citationUnits, cspUnits, html, markdownUnits, mathUnits } from './selftest-markdown.js';
 import { loadUi } from './load-ui.js';
 import { keyFlows, keyTextUnits } from './selftest-keys.js';
@@ -182,7 +182,7 @@ async function windowFlows() {
   enter({ shiftKey: true });
   check('Enter while composing / Shift+Enter does not send', sends().length === 0);
 
-  // The first keystroke starts loading the renderer (chat.js); a question sent before it is
+  // The first keystroke starts loading the renderer (chat/conversation-view.js); a question sent before it is
   // there waits for it, so the first answer's turn may take a moment.
   await ask('How high is Mount Everest?');
   await until(() => $('[data-testid="stop"]'), 5000).catch(() => {});

@@ -1,11 +1,11 @@
-// Citation linking (ui/sources.js linkCitations) on the renderer's DOM: every marker form, unknown
+// Citation linking (ui/answer/source-cards.js linkCitations) on the renderer's DOM: every marker form, unknown
 // indexes, and never inside code, math or links.
 
 import './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderBlocks } from '../../ui/markdown.js';
-import { indexSources, linkCitations } from '../../ui/sources.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
+import { indexSources, linkCitations } from '../../ui/answer/source-cards.js';
 
 const SOURCES = indexSources([
   { index: 1, url: 'https://a.example/1?x=1&y=2', title: 'One' },

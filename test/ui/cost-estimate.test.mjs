@@ -4,10 +4,10 @@
 import './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCost, formatEstimate, formatShort } from '../../ui/cost.js';
-import { bindEstimate, breakdownLines, summaryText } from '../../ui/estimate.js';
-import { completeOptions, searchLabel, servedBy } from '../../ui/conversation-setup.js';
-import { answersText, localStarts } from '../../ui/totals.js';
+import { formatCost, formatEstimate, formatShort } from '../../ui/cost/cost-display.js';
+import { bindEstimate, breakdownLines, summaryText } from '../../ui/cost/send-estimate.js';
+import { completeOptions, searchLabel, servedBy } from '../../ui/chat/conversation-setup.js';
+import { answersText, localStarts } from '../../ui/cost/spend-totals.js';
 
 /** An estimate as the backend sends it for `sonar`. */
 const SONAR = {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 Object.freeze(Object.prototype);
-const { renderBlocks } = await import('../../ui/markdown.js');
-const { StreamingMarkdown } = await import('../../ui/streaming.js');
-const { indexSources, linkCitations } = await import('../../ui/sources.js');
+const { renderBlocks } = await import('../../ui/answer/markdown.js');
+const { StreamingMarkdown } = await import('../../ui/answer/streaming.js');
+const { indexSources, linkCitations } = await import('../../ui/answer/source-cards.js');
 
 test('markdown, tables, task lists, highlighted code, math and citations with Object.prototype frozen', () => {
   assert.ok(Object.isFrozen(Object.prototype));

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import markdownit from '../../ui/vendor/markdown-it/markdown-it.mjs';
 import katex from '../../ui/vendor/katex/katex.mjs';
-import { renderBlocks } from '../../ui/markdown.js';
-import { bindSourcePopover, indexSources, linkCitations } from '../../ui/sources.js';
-import { StreamingMarkdown } from '../../ui/streaming.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
+import { bindSourcePopover, indexSources, linkCitations } from '../../ui/answer/source-cards.js';
+import { StreamingMarkdown } from '../../ui/answer/streaming.js';
 
 const ALLOWED_TAGS = new Set([
   'div', 'p', 'br', 'hr', 'h2', 'h3', 'h4', 'strong', 'em', 's', 'code', 'pre', 'blockquote', 'ul', 'ol',

@@ -1,11 +1,11 @@
-// The answer renderer (ui/markdown.js, ui/code.js): GFM through markdown-it, what the DOM
+// The answer renderer (ui/answer/markdown.js, ui/answer/code.js): GFM through markdown-it, what the DOM
 // post-processing adds, and the Copy button of code blocks.
 
 import { invoked } from './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bindExternalLinks } from '../../ui/links.js';
-import { renderBlocks } from '../../ui/markdown.js';
+import { bindExternalLinks } from '../../ui/lib/links.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
 
 /** Render into a detached <div>. */
 function render(text, options) {

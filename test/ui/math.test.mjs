@@ -1,9 +1,9 @@
-// Math (ui/math.js): the four delimiters, what stays money, broken and unfinished formulas.
+// Math (ui/answer/math.js): the four delimiters, what stays money, broken and unfinished formulas.
 
 import './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderBlocks } from '../../ui/markdown.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
 
 const MATHML = 'http://www.w3.org/1998/Math/MathML';
 

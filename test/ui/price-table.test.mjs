@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import {
   PRICE_FIELDS, amountsError, budgetText, feesText, fieldsOf, formatRate, localDate, mergePrices, modelIdError,
   parseAmount, parseBudget, samePrices, withField,
-} from '../../ui/price-table.js';
-import { bindCostSettings } from '../../ui/cost-settings.js';
+} from '../../ui/cost/price-table.js';
+import { bindCostSettings } from '../../ui/cost/cost-settings.js';
 
 const SONAR = {
   model: 'sonar', provider: 'sonar', inputPerMillion: 1, outputPerMillion: 1,

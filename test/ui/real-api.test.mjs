@@ -7,12 +7,12 @@ import './dom.mjs';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { renderErrorBanner } from '../../ui/errors.js';
-import { modelGroups, presetName, priceLabel } from '../../ui/models.js';
-import { renderAnsweredBy, renderCostActual } from '../../ui/cost.js';
-import { breakdownLines } from '../../ui/estimate.js';
-import { rateLimitWarning } from '../../ui/rate-limit.js';
-import { OFFER_TEXT, switchedText } from '../../ui/retirement.js';
+import { renderErrorBanner } from '../../ui/chat/error-banner.js';
+import { modelGroups, presetName, priceLabel } from '../../ui/settings/models.js';
+import { renderAnsweredBy, renderCostActual } from '../../ui/cost/cost-display.js';
+import { breakdownLines } from '../../ui/cost/send-estimate.js';
+import { rateLimitWarning } from '../../ui/chat/rate-limit.js';
+import { OFFER_TEXT, switchedText } from '../../ui/chat/sonar-retirement.js';
 
 const real = (name) => new URL(`../../tests/fixtures/real/${name}`, import.meta.url);
 

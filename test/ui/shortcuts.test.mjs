@@ -1,11 +1,11 @@
-// Which key does what (ui/shortcuts.js): the decision alone, for every shortcut and the places it
+// Which key does what (ui/app/shortcuts.js): the decision alone, for every shortcut and the places it
 // must not fire (a ? typed into a text field, Escape with nothing streaming, an IME composing).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import './dom.mjs';
 
-const { shortcutFor, keyLabels, SHORTCUTS } = await import('../../ui/shortcuts.js');
+const { shortcutFor, keyLabels, SHORTCUTS } = await import('../../ui/app/shortcuts.js');
 
 const idle = { inText: false, composerEmpty: false, dialogOpen: false, streaming: false };
 const key = (k, mods = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, isComposing: false, ...mods });

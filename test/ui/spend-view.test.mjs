@@ -7,7 +7,7 @@ process.env.TZ = 'Europe/Berlin';
 const { default: assert } = await import('node:assert/strict');
 const { test } = await import('node:test');
 await import('./dom.mjs');
-const { computedNote, dayBars, dayLabel, daysInMonth, monthBounds, shareText } = await import('../../ui/spend-view.js');
+const { computedNote, dayBars, dayLabel, daysInMonth, monthBounds, shareText } = await import('../../ui/cost/spend-view.js');
 
 const HOUR = 3600000;
 const lengths = (bounds) => bounds.slice(1).map((b, i) => (b - bounds[i]) / HOUR);

@@ -1,6 +1,6 @@
-// What the window loads before its first paint: everything main.js imports statically, fetched at
+// What the window loads before its first paint: everything app/main.js imports statically, fetched at
 // once through index.html's modulepreload links, and nothing of the renderer (markdown-it,
-// DOMPurify, KaTeX, highlight.js and the turns that use them), which chat.js loads with the first
+// DOMPurify, KaTeX, highlight.js and the turns that use them), which chat/conversation-view.js loads with the first
 // conversation or question. BENCHMARKS.md's start-up and idle-memory rows depend on both.
 
 import assert from 'node:assert/strict';
@@ -27,24 +27,24 @@ function staticClosure(entry) {
 const html = readFileSync(join(UI, 'index.html'), 'utf8');
 const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]).sort();
 
-test('index.html preloads exactly the modules main.js imports statically', () => {
-  const closure = staticClosure('main.js');
+test('index.html preloads exactly the modules app/main.js imports statically', () => {
+  const closure = staticClosure('app/main.js');
   assert.ok(closure.length > 10, `the import scan found only ${closure.length} modules`);
   assert.deepEqual(preloaded, closure);
 });
 
 test('the renderer is not part of the start-up modules', () => {
-  const closure = staticClosure('main.js');
-  for (const module of ['markdown.js', 'streaming.js', 'message.js', 'branch.js', 'code.js', 'math.js']) {
+  const closure = staticClosure('app/main.js');
+  for (const module of ['answer/markdown.js', 'answer/streaming.js', 'answer/answer-turn.js', 'chat/branch.js', 'answer/code.js', 'answer/math.js']) {
     assert.ok(!closure.includes(module), `${module} is loaded at start-up`);
   }
   assert.deepEqual(closure.filter((m) => m.startsWith('vendor/')), []);
 });
 
-test('the renderer loads through chat.js on demand, and reaches the vendored libraries', () => {
-  assert.match(readFileSync(join(UI, 'chat.js'), 'utf8'), /import\('\.\/branch\.js'\)/);
-  const lazy = staticClosure('branch.js');
-  for (const module of ['markdown.js', 'message.js', 'vendor/markdown-it/markdown-it.mjs', 'vendor/katex/katex.mjs']) {
-    assert.ok(lazy.includes(module), `branch.js does not bring ${module}`);
+test('the renderer loads through chat/conversation-view.js on demand, and reaches the vendored libraries', () => {
+  assert.match(readFileSync(join(UI, 'chat/conversation-view.js'), 'utf8'), /import\('\.\/branch\.js'\)/);
+  const lazy = staticClosure('chat/branch.js');
+  for (const module of ['answer/markdown.js', 'answer/answer-turn.js', 'vendor/markdown-it/markdown-it.mjs', 'vendor/katex/katex.mjs']) {
+    assert.ok(lazy.includes(module), `chat/branch.js does not bring ${module}`);
   }
 });

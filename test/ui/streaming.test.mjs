@@ -1,13 +1,13 @@
-// The streaming renderer (ui/streaming.js): settled chunks rendered once, only the tail redone,
+// The streaming renderer (ui/answer/streaming.js): settled chunks rendered once, only the tail redone,
 // code fences and formulas never cut at a blank line, per-frame work that stays flat, and a long
 // open paragraph shown as frozen pieces plus its tail, exactly as rendering it whole would.
 
 import './dom.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderBlocks } from '../../ui/markdown.js';
-import { indexSources, linkCitations } from '../../ui/sources.js';
-import { StreamingMarkdown } from '../../ui/streaming.js';
+import { renderBlocks } from '../../ui/answer/markdown.js';
+import { indexSources, linkCitations } from '../../ui/answer/source-cards.js';
+import { StreamingMarkdown } from '../../ui/answer/streaming.js';
 
 /** Feed `text` in deltas of `size`, one frame each; `onFrame` sees the container after each. */
 function stream(text, { size = 3, decorate, onFrame } = {}) {
