@@ -7,7 +7,7 @@
 //   node scripts/vendor.mjs --check  exit 1 when ui/vendor/ differs from what this would write
 //
 // Everything is copied byte for byte, except highlight.js's core, which npm ships only as
-// CommonJS: it gets a four-line ES module wrapper. test/ui/vendor.test.mjs runs the check, so the
+// CommonJS: it gets a four-line ES module wrapper. ui-tests/unit/vendor.test.mjs runs the check, so the
 // vendored files cannot drift from node_modules.
 
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@
 // driven end to end (chat, Settings, About, keys, saved history, what comes under an answer, cost). Results go to <pre id="selftest-results"> as JSON, one check a line, and
 // document.title becomes "selftest: N passed, M failed". Run headless:
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
-//     http://127.0.0.1:8000/e2e/harness/selftest.html
+//     http://127.0.0.1:8000/ui-tests/webkit/selftest.html
 
 import { renderBlocks } from '../../ui/answer/markdown.js';
 import { StreamingMarkdown } from '../../ui/answer/streaming.js';

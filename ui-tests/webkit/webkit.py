@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run the UI harness in WebKitGTK, the engine the Linux app uses, without the Rust app.
 
-    python3 e2e/harness/webkit.py selftest
-    python3 e2e/harness/webkit.py shot /tmp/x.png 'theme=dark&ask=How%20high%20is%20Everest%3F' \
+    python3 ui-tests/webkit/webkit.py selftest
+    python3 ui-tests/webkit/webkit.py shot /tmp/x.png 'theme=dark&ask=How%20high%20is%20Everest%3F' \
         --size 1200x800 --wait 12
 
 Starts a static server for the repo root and WebKitWebDriver (on a private Xvfb when there is no
@@ -124,7 +124,7 @@ def browser(width, height):
         wd = WebDriver(f'http://127.0.0.1:{driver_port}')
         wd.start(width, height)
         try:
-            yield wd, f'http://127.0.0.1:{web_port}/e2e/harness/'
+            yield wd, f'http://127.0.0.1:{web_port}/ui-tests/webkit/'
         finally:
             wd.quit()
 

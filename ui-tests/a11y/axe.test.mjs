@@ -40,7 +40,7 @@ async function serve() {
     }
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { server, base: `http://127.0.0.1:${server.address().port}/e2e/harness/index.html` };
+  return { server, base: `http://127.0.0.1:${server.address().port}/ui-tests/webkit/index.html` };
 }
 
 let http;

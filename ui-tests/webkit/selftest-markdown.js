@@ -2,7 +2,7 @@
 // markdown-it + DOMPurify, code blocks with their header and highlighting, math drawn as MathML,
 // prices that stay text, citation linking around code and math, and the renderer inside a frame
 // with the app's own CSP (read from tauri.conf.json) and a frozen Object.prototype, as Tauri runs
-// it. The node tests (test/ui/) go wider; these are the checks that need the real engine.
+// it. The node tests (ui-tests/unit/) go wider; these are the checks that need the real engine.
 
 import { renderBlocks } from '../../ui/answer/markdown.js';
 import { indexSources, linkCitations } from '../../ui/answer/source-cards.js';
