@@ -1,5 +1,5 @@
 // The cost part of the harness's fake backend (loaded after mock-history.js, before mock-tauri.js):
-// `prices_get` (the table of src-tauri/data/prices.json with its preset assumptions),
+// `prices_get` (src-tauri/data/prices.json itself, with its preset assumptions),
 // `cost_estimate` (typical and "up to" figures with their parts; an unknown model is
 // `known: false`, never $0), the spending ledger behind `spend_summary` and `spend_report`
 // (every answer chat_send finishes with a cost is recorded), and `conversation_configure`.
@@ -13,41 +13,19 @@
   const DAY = 86400000;
   const clone = (value) => JSON.parse(JSON.stringify(value));
   const fail = (kind, message) => Promise.reject({ kind, message, retryAfter: null });
-  const PRICING = 'https://docs.perplexity.ai/getting-started/pricing';
-  const AGENT_PRICING = 'https://docs.perplexity.ai/docs/agent-api/pricing';
-
-  const sonar = (model, input, output, fees) => ({
-    model, provider: 'sonar', inputPerMillion: input, outputPerMillion: output,
-    requestFeePerThousand: { low: fees[0], medium: fees[1], high: fees[2] }, source: PRICING, asOf: '2026-09-01',
-  });
-  const agent = (model, input, output, extra = {}) => ({
-    model, provider: 'agent', inputPerMillion: input, outputPerMillion: output, ...extra, source: AGENT_PRICING, asOf: '2026-10-15',
-  });
-
-  /** src-tauri/data/prices.json as prices_get returns it. */
-  const TABLE = {
-    currency: 'USD',
-    models: [
-      sonar('sonar', 1, 1, [5, 8, 12]),
-      sonar('sonar-pro', 3, 15, [6, 10, 14]),
-      sonar('sonar-reasoning-pro', 2, 8, [6, 10, 14]),
-      {
-        model: 'sonar-deep-research', provider: 'sonar', inputPerMillion: 2, outputPerMillion: 8,
-        citationPerMillion: 2, reasoningPerMillion: 3, searchPerThousand: 5, source: PRICING, asOf: '2026-09-01',
-      },
-      agent('perplexity/sonar', 0.25, 2.5, { cacheReadPerMillion: 0.0625 }),
-      agent('openai/gpt-5.4', 2.5, 15),
-      agent('anthropic/claude-sonnet-4-6', 3, 15),
-    ],
-    tools: { webSearchPerCall: 0.0025, fastSearchPerCall: 0.001, fetchUrlPerCall: 0.0005, source: AGENT_PRICING, asOf: '2026-10-15' },
-    presets: [
-      { preset: 'fast', models: ['perplexity/sonar'], fastSearch: true, searches: [1, 2], output: [400, 2000], description: 'perplexity/sonar with fast search: 1 to 2 searches' },
-      { preset: 'low', models: ['perplexity/sonar'], searches: [1, 3], output: [500, 3000], description: 'perplexity/sonar: 1 to 3 searches' },
-      { preset: 'medium', models: ['perplexity/sonar', 'openai/gpt-5.4'], searches: [2, 6], output: [800, 6000], description: 'perplexity/sonar to openai/gpt-5.4: 2 to 6 searches' },
-      { preset: 'high', models: ['openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'], searches: [4, 12], output: [1500, 10000], description: 'openai/gpt-5.4 to anthropic/claude-sonnet-4-6: 4 to 12 searches' },
-      { preset: 'xhigh', models: ['openai/gpt-5.4', 'anthropic/claude-sonnet-4-6'], searches: [8, 30], output: [3000, 16000], description: 'openai/gpt-5.4 to anthropic/claude-sonnet-4-6: 8 to 30 searches, long reports' },
-    ],
-  };
+  /**
+   * src-tauri/data/prices.json itself, as prices_get returns it (the app's table, not a copy of
+   * it): read synchronously while this script loads, so the mock's commands stay synchronous.
+   */
+  function shippedTable() {
+    const url = new URL('../../src-tauri/data/prices.json', document.currentScript.src);
+    const request = new XMLHttpRequest();
+    request.open('GET', url, false);
+    request.send();
+    if (request.status !== 200) throw new Error(`mock-cost.js: ${url} answered ${request.status}`);
+    return JSON.parse(request.responseText);
+  }
+  const TABLE = shippedTable();
 
   /** What a seeded answer of each model costs, [least, most] USD, and whether the API reported it. */
   const SEED_MODELS = [

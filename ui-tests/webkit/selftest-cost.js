@@ -42,10 +42,11 @@ export async function costFlows({ check, sleep, until }) {
   const section = $('#settings-cost');
   const headings = $$('#settings .sheet-section > h3').map((h) => h.textContent);
   check('cost: a section between Search defaults and Data', headings.indexOf('Cost') === headings.indexOf('Search defaults') + 1 && headings.indexOf('Data') === headings.indexOf('Cost') + 1, headings);
-  check('cost: every shipped row, in order', $$('[data-testid="price-row"]').map((r) => r.dataset.model).join(' ') === 'sonar sonar-pro sonar-reasoning-pro sonar-deep-research perplexity/sonar openai/gpt-5.4 anthropic/claude-sonnet-4-6');
+  const shipped = mock.cost.table;
+  check('cost: every shipped row, in order', $$('[data-testid="price-row"]').map((r) => r.dataset.model).join(' ') === shipped.models.map((r) => r.model).join(' '));
   check('cost: the sonar row reads model, prices, fees, source and date', JSON.stringify(cells('sonar').slice(0, 5)) === JSON.stringify(['sonarSonar (retired)', '$1', '$1', '$5 / $8 / $12 per 1K requests', 'perplexity.ai2026-09-01']), cells('sonar'));
   check('cost: deep research shows searches, citations and reasoning', cells('sonar-deep-research')[3] === '$5 per 1K searchescitations $2, reasoning $3\u00a0/1M', cells('sonar-deep-research'));
-  check('cost: Agent rows in dollars and cents', cells('perplexity/sonar').slice(1, 3).join(' ') === '$0.25 $2.50' && cells('openai/gpt-5.4')[3] === '—', cells('perplexity/sonar'));
+  check('cost: Agent rows in dollars and cents', cells('perplexity/sonar').slice(1, 3).join(' ') === '$0.25 $2.50' && cells('openai/gpt-5.4')[3] === 'cache reads $0.25\u00a0/1M', [cells('perplexity/sonar'), cells('openai/gpt-5.4')]);
   const link = row('sonar').querySelector('a');
   check('cost: the source is a web link', link?.getAttribute('href') === 'https://docs.perplexity.ai/getting-started/pricing', link?.outerHTML);
   link.click();
@@ -53,7 +54,7 @@ export async function costFlows({ check, sleep, until }) {
   check('cost: the source opens in the browser', calls.filter((c) => c.command === 'open_url').at(-1)?.args.url === link.getAttribute('href'));
   check('cost: tool fees noted', /web search \$0\.0025 \(fast search \$0\.001\), fetch_url \$0\.0005\. Source: perplexity\.ai, as of 2026-10-15\./.test($('[data-testid="price-tools"]').textContent), $('[data-testid="price-tools"]').textContent);
   const presets = $$('[data-testid="price-presets"] li').map((li) => li.textContent);
-  check('cost: each preset with its models', presets.length === 5 && presets[2] === 'mediumperplexity/sonar to openai/gpt-5.4: 2 to 6 searches', presets);
+  check('cost: each preset with its models', presets.length === shipped.presets.length && presets[2] === `medium${shipped.presets[2].description}`, presets);
   check('cost: no budget, labelled, with its hint', budget.value === '' && budget.labels[0]?.textContent === 'Monthly budget' && /warns before a question that could take this month's spending over it/.test($(`#${budget.getAttribute('aria-describedby')}`).textContent));
 
   // Edit a row: errors inline, Enter saves the row (not the sheet).
