@@ -14,6 +14,7 @@ import { renderAnswerSources, sourcesAsText } from './source-list.js';
 import { StreamingMarkdown } from './streaming.js';
 import { indexSources, linkCitations, renderSourceList } from './source-cards.js';
 import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } from '../chat/turn-actions.js';
+import { el } from '../lib/dom.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').ChatEvent} ChatEvent
@@ -36,13 +37,6 @@ import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } 
  * @property {() => void} onRender  content grew (keep the view scrolled)
  * @property {() => boolean} isBusy  an answer is streaming: no Regenerate or version switch now
  */
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const RETRY_REASONS = {
   rate_limit: 'Rate limited',

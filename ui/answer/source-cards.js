@@ -3,6 +3,7 @@
 // everything here is built with textContent, and only http(s) URLs ever become an href.
 
 import { hostOf, isWebUrl } from '../lib/links.js';
+import { el } from '../lib/dom.js';
 
 /** @typedef {import('../ipc/ipc.js').Source} Source */
 
@@ -12,13 +13,6 @@ const sourceOf = new WeakMap();
 /** [1], [1, 3], [1-3], [2–4, 7]; not [1](…), which is a markdown link. */
 const MARKER = /\[(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\](?!\()/g;
 const MAX_RANGE = 20;
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /**
  * @param {Source[]} sources

@@ -5,6 +5,7 @@
 
 import { isWebUrl } from '../lib/links.js';
 import { sourceDomain } from './source-cards.js';
+import { el } from '../lib/dom.js';
 
 /** @typedef {import('../ipc/ipc.js').Source} Source */
 
@@ -19,13 +20,6 @@ function shortDate(/** @type {unknown} */ date) {
   const parsed = new Date(Number(ymd[1]), Number(ymd[2]) - 1, Number(ymd[3]));
   if (Number.isNaN(parsed.getTime()) || parsed.getDate() !== Number(ymd[3])) return text;
   return parsed.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-}
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /**

@@ -6,7 +6,8 @@
 
 import { fullDate } from '../lib/dates.js';
 import { hostOf, isWebUrl } from '../lib/links.js';
-import { addEditor, el, rowEditor } from './price-editor.js';
+import { addEditor, rowEditor } from './price-editor.js';
+import { el } from '../lib/dom.js';
 import {
   PROVIDER_NAMES, YOUR_PRICE, budgetText, describePrice, feesText, formatRate, mergePrices, parseBudget, samePrices,
 } from './price-table.js';

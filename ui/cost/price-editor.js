@@ -7,6 +7,7 @@ import {
   PRICE_FIELDS, PROVIDER_NAMES, YOUR_PRICE, amountsError, fieldsOf, fieldValue, localDate, modelIdError,
   parseAmount, withField,
 } from './price-table.js';
+import { el } from '../lib/dom.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').ModelPrice} ModelPrice
@@ -26,14 +27,6 @@ import {
  * @property {() => void} onCancel   the Cancel button or Esc
  * @property {() => Date} now
  */
-
-/** @template {keyof HTMLElementTagNameMap} K @param {K} tag @param {string} [className] @param {string} [text] */
-export function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** An amount field, labelled with the model for screen readers. @param {string} model @param {string} label */
 function amountInput(model, label, /** @type {unknown} */ value) {

@@ -5,6 +5,7 @@
 
 import { costEstimate, toIpcError } from '../ipc/ipc.js';
 import { formatCost, formatEstimate } from './cost-display.js';
+import { el } from '../lib/dom.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').Estimate} Estimate
@@ -88,14 +89,6 @@ export function breakdownLines(e) {
   lines.push('Tokens are estimated at about 4 characters each; the real count can differ by a quarter.');
   for (const b of e.basis) lines.push(`Prices: ${b}`);
   return lines;
-}
-
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** @param {Estimate} e @returns {HTMLElement} */

@@ -6,6 +6,7 @@
 import { formatCost } from './cost-display.js';
 import { spendReport } from '../ipc/ipc.js';
 import { trapTab } from '../lib/focus-trap.js';
+import { el } from '../lib/dom.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').SpendReport} SpendReport
@@ -92,14 +93,6 @@ export function computedNote(total) {
     return `≈ ${total.answers === 1 ? 'This answer was' : `All ${plural(total.answers, 'answer')} were`} computed from the price table: the API did not report the cost.`;
   }
   return `≈ ${plural(total.computed, 'answer')} computed from the price table; the API reported the cost of the others.`;
-}
-
-/** @template {keyof HTMLElementTagNameMap} K @param {K} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 /** One day: a bar (an SVG rect sized by attributes), its label for screen readers, a tick under some. */

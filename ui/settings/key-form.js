@@ -8,6 +8,7 @@ import { keyRemove, keySave, keyStatus, keyTest, toIpcError } from '../ipc/ipc.j
 import {
   accountInfo, failedResult, keyShapeWarning, keyStatusText, removedResult, savedResult, testResult,
 } from './key-text.js';
+import { el } from '../lib/dom.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').Account} Account
@@ -24,14 +25,6 @@ import {
  */
 
 const SVG = 'http://www.w3.org/2000/svg';
-
-/** @param {string} tag @param {string} [className] @param {string} [text] */
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** @param {string} className @param {string} text @param {string} [testid] */
 function button(className, text, testid) {
