@@ -2,6 +2,7 @@
 // content), the window-wide keydown handler, and the sheet itself (? or Ctrl/Cmd+/).
 
 import { trapTab } from '../lib/focus-trap.js';
+import { returnFocusOnClose } from '../lib/modal.js';
 
 /**
  * @typedef {"new-chat" | "search" | "settings" | "stop" | "copy-answer" | "edit-last" | "help"} Action
@@ -91,8 +92,11 @@ function takesText(node) {
  */
 export function bindShortcuts({ dialog, composer, isMac }, hooks) {
   const list = /** @type {HTMLElement} */ (dialog.querySelector('[data-part="list"]'));
-  /** @type {HTMLElement | null} */
-  let returnTo = null;
+  const modal = returnFocusOnClose(dialog, {
+    // The opener may be gone from view (the hint line is hidden in a narrow window).
+    reachable: (target) => target.isConnected && target.getClientRects().length > 0,
+    fallback: () => composer,
+  });
 
   const row = (/** @type {string[][]} */ keys, /** @type {string} */ label) => {
     const dt = document.createElement('dt');
@@ -115,25 +119,9 @@ export function bindShortcuts({ dialog, composer, isMac }, hooks) {
 
   const open = (/** @type {HTMLElement | null} */ opener = null) => {
     if (dialog.open) return;
-    const active = document.activeElement;
-    returnTo = opener ?? (active instanceof HTMLElement && active !== document.body ? active : composer);
-    opens += 1;
-    dialog.showModal();
+    modal.showModal(opener, composer);
     /** @type {HTMLElement | null} */ (dialog.querySelector('[data-close]'))?.focus();
   };
-  // Each close event answers one earlier open. It comes a task after close(), so when the sheet
-  // was opened again meanwhile, the event is stale and must leave the new opener alone.
-  let opens = 0;
-  let closes = 0;
-  dialog.addEventListener('close', () => {
-    closes += 1;
-    if (closes < opens || dialog.open) return;
-    const target = returnTo;
-    returnTo = null;
-    // The opener may be gone from view (the hint line is hidden in a narrow window).
-    if (target?.isConnected && target.getClientRects().length) target.focus();
-    else composer.focus();
-  });
   for (const close of dialog.querySelectorAll('[data-close]')) close.addEventListener('click', () => dialog.close());
   trapTab(dialog);
 

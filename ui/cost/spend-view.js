@@ -6,6 +6,7 @@
 import { formatCost } from './cost-display.js';
 import { spendReport } from '../ipc/ipc.js';
 import { trapTab } from '../lib/focus-trap.js';
+import { returnFocusOnClose } from '../lib/modal.js';
 import { el } from '../lib/dom.js';
 
 /**
@@ -154,8 +155,6 @@ export function bindSpendView(dialog, hooks) {
   let year = 0;
   let month = 0;
   let request = 0;
-  /** @type {HTMLElement | null} */
-  let returnTo = null;
 
   const isCurrent = () => {
     const today = now();
@@ -254,11 +253,7 @@ export function bindSpendView(dialog, hooks) {
   dialog.addEventListener('mousedown', (event) => {
     if (event.target === dialog) dialog.close();
   });
-  dialog.addEventListener('close', () => {
-    const target = returnTo;
-    returnTo = null;
-    if (target?.isConnected) target.focus();
-  });
+  const modal = returnFocusOnClose(dialog);
   trapTab(dialog);
 
   const view = {
@@ -268,9 +263,7 @@ export function bindSpendView(dialog, hooks) {
       year = today.getFullYear();
       month = today.getMonth();
       if (!dialog.open) {
-        const active = document.activeElement;
-        returnTo = opener ?? (active instanceof HTMLElement && active !== document.body ? active : null);
-        dialog.showModal();
+        modal.showModal(opener);
         prev.focus();
       }
       await show();

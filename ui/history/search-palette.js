@@ -5,6 +5,7 @@
 
 import { historySearch, toIpcError } from '../ipc/ipc.js';
 import { fullDate, relativeDate } from '../lib/dates.js';
+import { returnFocusOnClose } from '../lib/modal.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').SearchHit} SearchHit
@@ -33,8 +34,6 @@ export function bindSearch({ dialog, openButton }, hooks) {
   /** The latest query sent; responses to any other are stale. */
   let seq = 0;
   let timer = 0;
-  /** @type {HTMLElement | null} */
-  let returnTo = null;
 
   const say = (/** @type {string} */ text) => {
     hint.textContent = text;
@@ -144,7 +143,7 @@ export function bindSearch({ dialog, openButton }, hooks) {
   const choose = (/** @type {number} */ index) => {
     const hit = hits[index];
     if (!hit) return;
-    returnTo = null;
+    modal.forget();
     dialog.close();
     hooks.onOpen(hit.conversationId, hit.messageId ?? null);
   };
@@ -174,10 +173,8 @@ export function bindSearch({ dialog, openButton }, hooks) {
     clearTimeout(timer);
     seq += 1; // whatever is still on its way is stale now
     dialog.removeAttribute('aria-busy');
-    const target = returnTo?.isConnected ? returnTo : null;
-    returnTo = null;
-    target?.focus();
   });
+  const modal = returnFocusOnClose(dialog);
 
   const open = () => {
     if (dialog.open) {
@@ -185,9 +182,7 @@ export function bindSearch({ dialog, openButton }, hooks) {
       input.select();
       return;
     }
-    const focused = document.activeElement;
-    returnTo = focused instanceof HTMLElement && focused !== document.body ? focused : openButton;
-    dialog.showModal();
+    modal.showModal(null, openButton);
     input.focus();
     input.select();
     if (input.value.trim()) search(input.value.trim());

@@ -5,6 +5,7 @@
 
 import { folderOpen, toIpcError } from '../ipc/ipc.js';
 import { trapTab } from '../lib/focus-trap.js';
+import { returnFocusOnClose } from '../lib/modal.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').AppStatus} AppStatus
@@ -33,8 +34,12 @@ export function bindAbout({ dialog, openButtons, fallback }, hooks) {
   const field = (/** @type {string} */ name) => /** @type {HTMLElement} */ (dialog.querySelector(`[data-field="${name}"]`));
   const statusError = /** @type {HTMLElement} */ (dialog.querySelector('[data-testid="about-error"]'));
   const folderError = /** @type {HTMLElement} */ (dialog.querySelector('[data-testid="folder-error"]'));
-  /** @type {HTMLElement | null} */
-  let returnTo = null;
+  const modal = returnFocusOnClose(dialog, {
+    // The opener may be gone from view or inert (the sidebar is a closed drawer in a narrow
+    // window); then the composer, unless another sheet (Settings) is still open under this one.
+    reachable: (target) => target.isConnected && target.getClientRects().length > 0 && !target.closest('[inert]'),
+    fallback: () => (document.querySelector('dialog[open]') ? null : fallback),
+  });
   /** The latest status request; an older answer never overwrites a newer one. */
   let request = 0;
 
@@ -61,29 +66,12 @@ export function bindAbout({ dialog, openButtons, fallback }, hooks) {
   /** @param {HTMLElement | null} [opener] where focus goes back to (default: what had it) */
   const open = async (opener = null) => {
     if (dialog.open) return;
-    const active = document.activeElement;
-    returnTo = opener ?? (active instanceof HTMLElement && active !== document.body ? active : null);
     say(folderError, '');
-    opens += 1;
-    dialog.showModal();
+    modal.showModal(opener);
     /** @type {HTMLElement | null} */ (dialog.querySelector('[data-close]'))?.focus();
     await load();
   };
 
-  // Each close event answers one earlier open. It comes a task after close(), so when the dialog
-  // was opened again meanwhile, the event is stale and must leave the new opener alone.
-  let opens = 0;
-  let closes = 0;
-  dialog.addEventListener('close', () => {
-    closes += 1;
-    if (closes < opens || dialog.open) return;
-    const target = returnTo;
-    returnTo = null;
-    // The opener may be gone from view or inert (the sidebar is a closed drawer in a narrow
-    // window); then the composer, unless another sheet (Settings) is still open under this one.
-    if (target?.isConnected && target.getClientRects().length && !target.closest('[inert]')) target.focus();
-    else if (!document.querySelector('dialog[open]')) fallback.focus();
-  });
   for (const close of dialog.querySelectorAll('[data-close]')) close.addEventListener('click', () => dialog.close());
   // A click on the backdrop lands on the dialog element itself.
   dialog.addEventListener('mousedown', (event) => {

@@ -11,6 +11,7 @@ import { accountFor, pricesGet, settingsGet, settingsUpdate } from '../ipc/ipc.j
 import { createKeyForm } from './key-form.js';
 import { bindSettingsForm } from './settings-form.js';
 import { trapTab } from '../lib/focus-trap.js';
+import { returnFocusOnClose } from '../lib/modal.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').AppStatus} AppStatus
@@ -82,8 +83,6 @@ export function bindSettings({ dialog, openButton }, hooks) {
     onProvider: (provider) => keyFor(accountFor(provider)),
   });
   const cost = bindCostSettings(/** @type {HTMLElement} */ (dialog.querySelector('#settings-cost')));
-  /** @type {HTMLElement | null} */
-  let returnTo = null;
   let loaded = false;
 
   const clearError = () => {
@@ -135,10 +134,8 @@ export function bindSettings({ dialog, openButton }, hooks) {
   const open = async (options = {}) => {
     const { opener = null, atKey = false, message } = options;
     if (!dialog.open) {
-      const active = document.activeElement;
-      returnTo = opener ?? (active instanceof HTMLElement && active !== document.body ? active : openButton);
       clearError();
-      dialog.showModal();
+      modal.showModal(opener, openButton);
       dialog.querySelector('[data-close]')?.focus();
     }
     await load();
@@ -185,12 +182,8 @@ export function bindSettings({ dialog, openButton }, hooks) {
 
   trapTab(dialog);
 
-  dialog.addEventListener('close', () => {
-    keys.reset();
-    const target = returnTo?.isConnected ? returnTo : openButton;
-    returnTo = null;
-    target.focus();
-  });
+  dialog.addEventListener('close', () => keys.reset());
+  const modal = returnFocusOnClose(dialog, { fallback: () => openButton });
 
   // WebKit does not focus a clicked button everywhere; say where focus goes back to.
   openButton.addEventListener('click', () => open({ opener: openButton }));
