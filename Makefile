@@ -40,7 +40,7 @@ ui:
 	npm run --silent test:ui
 	npm run --silent test:a11y
 	node --test bench/
-	python3 e2e/harness/webkit.py selftest
+	python3 ui-tests/webkit/webkit.py selftest
 
 ## Rust integration tests: api/ against the local server, secrets against a real Secret Service.
 integration:

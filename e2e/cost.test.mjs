@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key } from 'selenium-webdriver';
 import { KEY, ask, byTestId, session, waitForIdle, waitUntil } from './support.mjs';
-import { formatCost, formatShort } from '../ui/cost.js';
+import { formatCost, formatShort } from '../ui/cost/cost-display.js';
 
 const run = session();
 /** A data folder whose settings.json holds `settings`. */

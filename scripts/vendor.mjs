@@ -7,7 +7,7 @@
 //   node scripts/vendor.mjs --check  exit 1 when ui/vendor/ differs from what this would write
 //
 // Everything is copied byte for byte, except highlight.js's core, which npm ships only as
-// CommonJS: it gets a four-line ES module wrapper. test/ui/vendor.test.mjs runs the check, so the
+// CommonJS: it gets a four-line ES module wrapper. ui-tests/unit/vendor.test.mjs runs the check, so the
 // vendored files cannot drift from node_modules.
 
 import { existsSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ export const VENDOR = join(ROOT, 'ui', 'vendor');
 
 /**
  * The highlight.js grammars shipped: the languages answers about software actually contain, not
- * all 190. Unknown fence languages render as plain code (see ui/code.js).
+ * all 190. Unknown fence languages render as plain code (see ui/answer/code.js).
  */
 export const LANGUAGES = [
   'bash', 'c', 'cpp', 'csharp', 'css', 'diff', 'dockerfile', 'go', 'graphql', 'ini', 'java',

@@ -35,7 +35,7 @@ const MAX_TEXT: usize = 10 * 1024 * 1024;
 
 /// The largest export Citewise imports, in bytes: a history of thousands of long conversations is
 /// well under it, and parsing holds a file several times over in memory. The page reads the
-/// chosen file and passes its text, so `ui/data.js` refuses a bigger file by its size before
+/// chosen file and passes its text, so `ui/history/export-import.js` refuses a bigger file by its size before
 /// reading it (`MAX_IMPORT_BYTES` there, kept equal by a test); [`parse`] refuses a bigger text
 /// before parsing it, for a page that skipped that check.
 pub const MAX_IMPORT_BYTES: usize = 50 * 1024 * 1024;
@@ -53,7 +53,7 @@ fn check_size(bytes: usize) -> Result<()> {
 }
 
 /// `73 MB`, `50.1 MB`: MB = 1024 × 1024 bytes, rounded up to a tenth, so nothing over the limit
-/// reads as the limit itself (`ui/data.js` rounds the same way).
+/// reads as the limit itself (`ui/history/export-import.js` rounds the same way).
 fn megabytes(bytes: usize) -> String {
     let tenths = bytes.saturating_mul(10).div_ceil(1024 * 1024);
     match tenths % 10 {
@@ -349,9 +349,9 @@ mod tests {
     /// The page checks a chosen file's size against the same number before reading it.
     #[test]
     fn the_page_refuses_files_by_the_same_limit() {
-        let data_js = include_str!("../../ui/data.js");
+        let data_js = include_str!("../../ui/history/export-import.js");
         let line = format!("const MAX_IMPORT_BYTES = {} * 1024 * 1024;", MAX_IMPORT_BYTES / (1024 * 1024));
-        assert!(data_js.contains(&line), "ui/data.js should say `{line}`");
+        assert!(data_js.contains(&line), "ui/history/export-import.js should say `{line}`");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use citewise_seed::words::tail_name;
 use citewise_seed::LONG_CONVERSATION_ID;
 use serde_json::{json, Value};
 
-/// ui/search.js `LIMIT`, ui/history-list.js `FIRST_PAGE`.
+/// ui/history/search-palette.js `LIMIT`, ui/history/conversation-list.js `FIRST_PAGE`.
 const SEARCH_LIMIT: usize = 50;
 const FIRST_PAGE: usize = 60;
 /// Metric 4's goal.
