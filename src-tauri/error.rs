@@ -27,16 +27,16 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> crate::error_kind::ErrorKind {
         match self {
             AppError::Api(e) => e.kind(),
-            AppError::BadUrl(_) => "bad_url",
-            AppError::Browser(_) => "browser",
-            AppError::DuplicateRequest(_) => "bad_request",
-            AppError::Settings(_) => "settings",
+            AppError::BadUrl(_) => crate::error_kind::ErrorKind::BadUrl,
+            AppError::Browser(_) => crate::error_kind::ErrorKind::Browser,
+            AppError::DuplicateRequest(_) => crate::error_kind::ErrorKind::BadRequest,
+            AppError::Settings(_) => crate::error_kind::ErrorKind::Settings,
             AppError::Key(e) => e.kind(),
             AppError::History(e) => e.kind(),
-            AppError::Folder(_) => "folder",
+            AppError::Folder(_) => crate::error_kind::ErrorKind::Folder,
             AppError::Image(e) => e.kind(),
         }
     }

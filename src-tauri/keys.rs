@@ -37,11 +37,11 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> crate::error_kind::ErrorKind {
         match self {
-            KeyError::Invalid(_) | KeyError::Empty => "bad_key",
-            KeyError::Keyring(SecretError::Unavailable(_)) => "keyring_unavailable",
-            KeyError::Keyring(SecretError::Failed(_)) => "keyring",
+            KeyError::Invalid(_) | KeyError::Empty => crate::error_kind::ErrorKind::BadKey,
+            KeyError::Keyring(SecretError::Unavailable(_)) => crate::error_kind::ErrorKind::KeyringUnavailable,
+            KeyError::Keyring(SecretError::Failed(_)) => crate::error_kind::ErrorKind::Keyring,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 mod appearance;
 mod commands;
 pub mod error;
+pub mod error_kind;
 pub mod files;
 pub mod history;
 pub mod images;

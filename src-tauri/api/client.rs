@@ -232,7 +232,7 @@ impl Client {
             }
             attempt += 1;
             log::info!("{}: retry {attempt} in {wait} s", err.kind());
-            emit(StreamEvent::Retrying(Retrying { attempt, wait_seconds: wait, reason: err.kind().to_owned() }));
+            emit(StreamEvent::Retrying(Retrying { attempt, wait_seconds: wait, reason: err.kind() }));
             tokio::select! {
                 _ = cancel.cancelled() => return Err(Error::Cancelled),
                 _ = tokio::time::sleep(Duration::from_secs(wait)) => {}

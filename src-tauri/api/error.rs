@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+pub use crate::error_kind::ErrorKind;
+
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Longest provider body kept for diagnostics (logged, shown under Details); HTML error pages can
@@ -73,24 +75,24 @@ pub enum Error {
 
 impl Error {
     /// The stable identifier the UI reacts to.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NoKey => "no_key",
-            Error::KeyElsewhere { .. } => "key_elsewhere",
-            Error::Auth { .. } => "auth",
-            Error::Retired { .. } => "retired",
-            Error::Forbidden { .. } => "forbidden",
-            Error::RateLimited { .. } => "rate_limit",
-            Error::BadRequest { .. } => "bad_request",
-            Error::Server { .. } | Error::Failed { .. } => "server",
-            Error::Network { .. } => "network",
-            Error::Tls { .. } => "tls",
-            Error::Redirected { .. } => "redirect",
-            Error::Timeout { .. } => "timeout",
-            Error::Interrupted { .. } => "interrupted",
-            Error::Protocol { .. } => "protocol",
-            Error::TooLarge { .. } => "too_large",
-            Error::Cancelled => "cancelled",
+            Error::NoKey => ErrorKind::NoKey,
+            Error::KeyElsewhere { .. } => ErrorKind::KeyElsewhere,
+            Error::Auth { .. } => ErrorKind::Auth,
+            Error::Retired { .. } => ErrorKind::Retired,
+            Error::Forbidden { .. } => ErrorKind::Forbidden,
+            Error::RateLimited { .. } => ErrorKind::RateLimit,
+            Error::BadRequest { .. } => ErrorKind::BadRequest,
+            Error::Server { .. } | Error::Failed { .. } => ErrorKind::Server,
+            Error::Network { .. } => ErrorKind::Network,
+            Error::Tls { .. } => ErrorKind::Tls,
+            Error::Redirected { .. } => ErrorKind::Redirect,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Interrupted { .. } => ErrorKind::Interrupted,
+            Error::Protocol { .. } => ErrorKind::Protocol,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::Cancelled => ErrorKind::Cancelled,
         }
     }
 
@@ -158,7 +160,7 @@ impl Error {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorPayload {
-    pub kind: &'static str,
+    pub kind: ErrorKind,
     pub message: String,
     pub retry_after: Option<u64>,
 }
@@ -384,7 +386,7 @@ mod tests {
         assert_eq!(err.kind(), "forbidden");
         assert!(err.to_string().ends_with("Model not available in your region"), "{err}");
         let html = Error::from_status(403, None, "<html><body><h1>403 Forbidden</h1>cloudflare</body></html>");
-        assert_eq!((html.kind(), html.to_string().contains("access denied")), ("forbidden", true));
+        assert_eq!((html.kind(), html.to_string().contains("access denied")), (ErrorKind::Forbidden, true));
         let key = Error::from_status(
             403,
             None,
@@ -415,7 +417,10 @@ mod tests {
     #[test]
     fn rate_limit_keeps_retry_after() {
         let err = Error::from_status(429, Some(7), r#"{"error":{"message":"Rate limit exceeded","code":429}}"#);
-        assert_eq!(err.payload(), ErrorPayload { kind: "rate_limit", message: err.to_string(), retry_after: Some(7) });
+        assert_eq!(
+            err.payload(),
+            ErrorPayload { kind: ErrorKind::RateLimit, message: err.to_string(), retry_after: Some(7) }
+        );
     }
 
     #[test]

@@ -333,7 +333,7 @@ pub struct RateLimit {
 pub struct Retrying {
     pub attempt: u32,
     pub wait_seconds: u64,
-    pub reason: String,
+    pub reason: crate::error_kind::ErrorKind,
 }
 
 #[cfg(test)]

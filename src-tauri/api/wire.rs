@@ -115,7 +115,7 @@ mod tests {
         let e = error_from_body(&json!({"error": {"message": "bad key", "type": "invalid_api_key", "code": null}}));
         assert_eq!(e.kind(), "auth");
         let e = error_from_body(&json!({"type": "error", "message": "boom"}));
-        assert_eq!((e.kind(), e.to_string().contains("boom")), ("server", true));
+        assert_eq!((e.kind(), e.to_string().contains("boom")), (crate::error_kind::ErrorKind::Server, true));
         let e = error_from_body(&json!({"error": "plain string"}));
         assert!(e.to_string().contains("plain string"));
     }
@@ -123,7 +123,10 @@ mod tests {
     #[test]
     fn a_403_in_a_stream_is_not_the_key_unless_its_type_says_so() {
         let e = error_from_body(&json!({"error": {"message": "Not in your region", "code": 403}}));
-        assert_eq!((e.kind(), e.to_string().contains("Not in your region")), ("forbidden", true));
+        assert_eq!(
+            (e.kind(), e.to_string().contains("Not in your region")),
+            (crate::error_kind::ErrorKind::Forbidden, true)
+        );
         let e =
             error_from_body(&json!({"error": {"message": "m", "type": "chat_completions_not_available", "code": 403}}));
         assert_eq!(e.kind(), "retired");

@@ -61,12 +61,12 @@ impl Draft {
             }
             StreamEvent::Error(payload) => {
                 self.error = Some(StoredError {
-                    kind: payload.kind.to_owned(),
+                    kind: payload.kind,
                     message: payload.message.clone(),
                     retry_after: payload.retry_after,
                 });
                 // A dropped stream is an interruption of a good answer, not a failed one.
-                return Some(if payload.kind == "interrupted" {
+                return Some(if payload.kind == crate::error_kind::ErrorKind::Interrupted {
                     MessageStatus::Interrupted
                 } else {
                     MessageStatus::Error
@@ -143,9 +143,14 @@ mod tests {
     fn stop_and_a_dropped_stream_interrupt_other_errors_fail() {
         let mut d = Draft::default();
         assert_eq!(d.apply(&StreamEvent::Done { finish: Finish::Cancelled }), Some(MessageStatus::Interrupted));
-        let drop = ErrorPayload { kind: "interrupted", message: "The connection dropped.".into(), retry_after: None };
+        let drop = ErrorPayload {
+            kind: crate::error_kind::ErrorKind::Interrupted,
+            message: "The connection dropped.".into(),
+            retry_after: None,
+        };
         assert_eq!(d.apply(&StreamEvent::Error(drop)), Some(MessageStatus::Interrupted));
-        let auth = ErrorPayload { kind: "auth", message: "Bad key.".into(), retry_after: None };
+        let auth =
+            ErrorPayload { kind: crate::error_kind::ErrorKind::Auth, message: "Bad key.".into(), retry_after: None };
         assert_eq!(d.apply(&StreamEvent::Error(auth)), Some(MessageStatus::Error));
         assert_eq!(d.error.unwrap().kind, "auth");
     }

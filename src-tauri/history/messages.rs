@@ -46,7 +46,7 @@ impl MessageStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredError {
-    pub kind: String,
+    pub kind: crate::error_kind::ErrorKind,
     pub message: String,
     #[serde(default)]
     pub retry_after: Option<u64>,

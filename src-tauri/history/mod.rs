@@ -60,13 +60,13 @@ pub enum Error {
 
 impl Error {
     /// What the UI branches on.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> crate::error_kind::ErrorKind {
         match self {
-            Error::NotFound(_) => "not_found",
-            Error::BadRequest(_) => "bad_request",
-            Error::Import(_) => "import",
-            Error::Sqlite(_) | Error::TooNew { .. } => "history",
-            Error::Io(_) => "io",
+            Error::NotFound(_) => crate::error_kind::ErrorKind::NotFound,
+            Error::BadRequest(_) => crate::error_kind::ErrorKind::BadRequest,
+            Error::Import(_) => crate::error_kind::ErrorKind::Import,
+            Error::Sqlite(_) | Error::TooNew { .. } => crate::error_kind::ErrorKind::History,
+            Error::Io(_) => crate::error_kind::ErrorKind::Io,
         }
     }
 

@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(p2.receipt.answer_versions.count, 2);
         let mut failed = Draft::default();
         failed.apply(&StreamEvent::Error(crate::api::ErrorPayload {
-            kind: "server",
+            kind: crate::error_kind::ErrorKind::Server,
             message: "500".into(),
             retry_after: None,
         }));

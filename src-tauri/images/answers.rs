@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(saved_url(&db, &answer, 0).unwrap(), "https://a.example/1.png");
         assert_eq!(saved_url(&db, &answer, 1).unwrap(), "http://127.0.0.1:1/2.png");
         let err = saved_url(&db, &answer, 2).unwrap_err();
-        assert_eq!((err.kind(), err.to_string().as_str()), ("not_found", "That image is no longer in your history."));
+        assert_eq!(
+            (err.kind(), err.to_string().as_str()),
+            (crate::error_kind::ErrorKind::NotFound, "That image is no longer in your history.")
+        );
         assert_eq!(saved_url(&db, "no-such-message", 0).unwrap_err().kind(), "not_found");
         // The question has no images.
         assert_eq!(saved_url(&db, &plan.receipt.user_message_id, 0).unwrap_err().kind(), "not_found");

@@ -62,12 +62,12 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> crate::error_kind::ErrorKind {
         match self {
-            Error::Unavailable => "image_unavailable",
-            Error::Status(_) => "image_status",
-            Error::TooLarge => "too_large",
-            Error::NotImage => "not_image",
+            Error::Unavailable => crate::error_kind::ErrorKind::ImageUnavailable,
+            Error::Status(_) => crate::error_kind::ErrorKind::ImageStatus,
+            Error::TooLarge => crate::error_kind::ErrorKind::TooLarge,
+            Error::NotImage => crate::error_kind::ErrorKind::NotImage,
         }
     }
 }
