@@ -49,7 +49,7 @@ impl Replayed {
     fn error(&self) -> (&'static str, String) {
         match &self.end {
             Ok(finish) => panic!("expected an error, got {finish:?}"),
-            Err(e) => (e.kind(), e.to_string()),
+            Err(e) => (e.kind().as_str(), e.to_string()),
         }
     }
 }
