@@ -23,11 +23,15 @@ demo: setup-app
 test: setup-test lint unit ui integration e2e install-test
 	@echo "All test layers passed."
 
-## Formatting and clippy, warnings as errors; then known advisories in Cargo.lock (cargo-deny,
-## deny.toml) and in the npm runtime dependencies (scripts/audit.sh; CONTRIBUTING.md, "Advisories").
+## Formatting and clippy, warnings as errors; the IPC types generated from Rust are current
+## (src-tauri/contract/ipc.d.ts) and the window's JavaScript type-checks against them (tsc, checkJs,
+## strict); then known advisories in Cargo.lock (cargo-deny, deny.toml) and in the npm runtime
+## dependencies (scripts/audit.sh; CONTRIBUTING.md, "Advisories").
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo test -p citewise --lib --quiet ipc_types
+	npx --no-install tsc -p tsconfig.json
 	scripts/audit.sh
 
 ## Rust unit tests (app and mock server).

@@ -11,6 +11,7 @@ use crate::secrets::{key_from_env, Account, ApiKey, BoundKey, KeySource, MemoryS
 
 /// What Settings shows about a key: never the key, only where it is and how it ends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyStatus {
     pub account: Account,

@@ -12,6 +12,8 @@ pub mod error_kind;
 pub mod files;
 pub mod history;
 pub mod images;
+#[cfg(test)]
+mod ipc_types;
 pub mod keys;
 pub mod links;
 pub mod logging;

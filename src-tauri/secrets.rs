@@ -24,6 +24,7 @@ pub const SERVICE: &str = "Citewise";
 
 /// Where the key in use came from; shown in Settings, never the key itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum KeySource {
     Keyring,

@@ -38,6 +38,7 @@ impl std::fmt::Display for Invalid {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, rename_all = "camelCase")]
 pub struct Settings {
     pub provider: Provider,
@@ -61,6 +62,7 @@ pub struct Settings {
 
 /// The window's colours.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     /// Follow the system's light or dark setting (and its changes).

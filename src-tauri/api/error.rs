@@ -158,6 +158,7 @@ impl Error {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorPayload {
     pub kind: ErrorKind,

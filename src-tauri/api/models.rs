@@ -19,6 +19,7 @@ use crate::secrets::ApiKey;
 const TTL: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ListSource {
     /// Just asked the endpoint.
@@ -31,6 +32,7 @@ pub enum ListSource {
 
 /// One model of `GET /v1/models`, with its prices when the endpoint gives them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogueModel {
     pub id: String,
@@ -42,6 +44,7 @@ pub struct CatalogueModel {
 
 /// A model's token prices, USD per 1M tokens, as `/v1/models` states them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Pricing {
     pub input: f64,
@@ -85,6 +88,7 @@ fn catalogue_entry(entry: &Value) -> Option<CatalogueModel> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelList {
     /// Agent API presets (empty for other providers).

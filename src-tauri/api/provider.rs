@@ -12,6 +12,7 @@ use super::wire::WireFormat;
 
 /// Which provider a request goes to; the registry ([`Provider::spec`]) says everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
     /// Perplexity Agent API, `POST /v1/agent` (current).
@@ -26,6 +27,7 @@ pub enum Provider {
 
 /// Whose key: one keyring entry each, bound to one address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Account {
     /// Perplexity (Agent API and Sonar share the key and the address).
@@ -48,6 +50,7 @@ pub enum FeeRules {
 
 /// One provider, as the rest of the app needs it.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSpec {
     pub id: Provider,
@@ -100,6 +103,7 @@ pub struct ProviderSpec {
 
 /// One account: its key and the address the key is sent to.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSpec {
     pub id: Account,
@@ -302,6 +306,7 @@ impl Account {
 
 /// What `providers_get` gives the window: the registry, for its pickers and fields.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Registry {
     pub providers: &'static [ProviderSpec],

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     System,
@@ -80,6 +81,7 @@ pub struct ChatRequest {
 
 /// Everything a person can tune about one request; each provider sends what its format accepts.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, rename_all = "camelCase")]
 pub struct RequestOptions {
     pub system_prompt: Option<String>,
@@ -95,6 +97,7 @@ pub struct RequestOptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, rename_all = "camelCase")]
 pub struct SearchOptions {
     pub enabled: bool,
@@ -130,6 +133,7 @@ impl SearchOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Effort {
     Minimal,
@@ -139,6 +143,7 @@ pub enum Effort {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Recency {
     Hour,
@@ -149,6 +154,7 @@ pub enum Recency {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ContextSize {
     Low,
@@ -158,6 +164,7 @@ pub enum ContextSize {
 
 /// Approximate location to localise search results; every part optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default)]
 pub struct UserLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,6 +181,7 @@ pub struct UserLocation {
 
 /// An image returned with an answer (Sonar `return_images`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Image {
     pub url: String,
@@ -184,6 +192,7 @@ pub struct Image {
 
 /// One web source an answer can cite as `[index]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     pub index: u32,
@@ -210,6 +219,7 @@ impl Source {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Cost {
     pub total: f64,
@@ -231,6 +241,7 @@ pub struct Cost {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(default, rename_all = "camelCase")]
 pub struct Usage {
     pub input_tokens: u64,
@@ -260,6 +271,7 @@ pub struct Usage {
 
 /// How an answer ended when it ended normally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Finish {
     Stop,
@@ -270,6 +282,7 @@ pub enum Finish {
 
 /// What a streaming answer is made of. Serialized as `{event, data}` for the UI's channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
 pub enum StreamEvent {
     Delta {
@@ -309,6 +322,7 @@ pub enum StreamEvent {
 
 /// See [`StreamEvent::Saving`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Saving {
     pub ok: bool,
@@ -320,6 +334,7 @@ pub struct Saving {
 /// The `x-ratelimit-*` headers of a response: how many requests the key may still make in the
 /// current window, and when it starts over.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimit {
     pub limit: Option<u64>,
@@ -329,6 +344,7 @@ pub struct RateLimit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Retrying {
     pub attempt: u32,

@@ -9,6 +9,7 @@ use crate::secrets::KeySource;
 use crate::state::{ApiState, DataDir, LogDir, Notices, SettingsFile};
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     version: &'static str,
@@ -60,6 +61,7 @@ pub async fn app_status<R: tauri::Runtime>(
 
 /// A folder of Citewise's own that a person may want to look into.
 #[derive(Debug, Clone, Copy, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Folder {
     /// Where history, settings and the webview's storage are.

@@ -17,19 +17,25 @@ use crate::state::{ApiState, History, InFlight, Prices};
 /// A question, or a new answer to one, as the window describes it: what `chat_send` sends and
 /// `cost_estimate` prices.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Ask {
     pub model: String,
     #[serde(default)]
+    #[cfg_attr(test, ts(as = "Option<RequestOptions>", optional))]
     pub options: RequestOptions,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub conversation_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub parent_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub question: Option<String>,
     /// A question's id to answer again, instead of asking `question`.
     #[serde(default)]
+    #[cfg_attr(test, ts(optional = nullable))]
     pub regenerate: Option<String>,
 }
 
@@ -53,6 +59,7 @@ impl Ask {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatSendArgs {
     pub request_id: String,

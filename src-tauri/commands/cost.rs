@@ -44,6 +44,7 @@ const LEARN_FROM: usize = 20;
 const LEARN_WINDOW_MS: i64 = 90 * 86_400_000;
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SummaryArgs {
     /// Where the window's local day and month begin, unix ms.

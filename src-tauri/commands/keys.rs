@@ -51,6 +51,7 @@ pub async fn key_remove(account: Account, api: State<'_, ApiState>) -> Result<Ke
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyTest {
     pub ok: bool,

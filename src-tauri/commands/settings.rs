@@ -88,6 +88,7 @@ pub fn store<R: Runtime>(app: &AppHandle<R>, file: &SettingsFile, settings: &Set
 
 /// What "Switch to the Agent API" did.
 #[derive(Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Switched {
     pub settings: Settings,

@@ -8,6 +8,7 @@ use super::{now_ms, Db, Error, Result};
 
 /// One row of the sidebar.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
     pub id: String,
@@ -19,6 +20,7 @@ pub struct ConversationSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPage {
     pub items: Vec<ConversationSummary>,

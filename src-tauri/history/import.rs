@@ -12,6 +12,7 @@ use super::{conversations, Db, Error, Result};
 use crate::api::Role;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     pub conversations: usize,

@@ -12,6 +12,7 @@ use super::{Db, Error, Result};
 use crate::api::{Finish, Image, RequestOptions, Role, Source, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum MessageStatus {
     /// Being received by this session right now.
@@ -44,6 +45,7 @@ impl MessageStatus {
 
 /// Why an answer failed, as the UI showed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StoredError {
     pub kind: crate::error_kind::ErrorKind,
@@ -54,6 +56,7 @@ pub struct StoredError {
 
 /// A message's place among its siblings: the edits of one question, or the answers to one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Versions {
     pub index: usize,
@@ -69,6 +72,7 @@ impl Versions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StoredMessage {
     pub id: String,
@@ -135,6 +139,7 @@ impl StoredMessage {
 
 /// A conversation with the branch it shows, oldest message first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     #[serde(flatten)]

@@ -20,6 +20,7 @@ const MAX_TITLE_HITS: usize = 5;
 /// found once the words are specific enough to match fewer messages than this.
 pub const RANK_WINDOW: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     pub conversation_id: String,

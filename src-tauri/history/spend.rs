@@ -14,6 +14,7 @@ use super::{Db, Error, Result};
 pub const MAX_BOUNDS: usize = 367;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpendTotal {
     /// USD.
@@ -38,6 +39,7 @@ impl SpendTotal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpendSummary {
     pub today: SpendTotal,
@@ -46,6 +48,7 @@ pub struct SpendSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpendByModel {
     pub model: String,
@@ -54,6 +57,7 @@ pub struct SpendByModel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SpendReport {
     /// One per `[bounds[i], bounds[i + 1])`.

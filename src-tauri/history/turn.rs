@@ -29,6 +29,7 @@ pub struct TurnStart {
 
 /// What the UI is told once the answer has started.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     pub conversation: ConversationSummary,

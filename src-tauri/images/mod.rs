@@ -38,6 +38,7 @@ const CACHE_BYTES: usize = 24 * 1024 * 1024;
 
 /// What the UI gets: a `data:` URL it can put in an `<img>` without loading anything remote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ImageData {
     pub data_url: String,

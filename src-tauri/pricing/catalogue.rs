@@ -26,6 +26,7 @@ pub struct Catalogue {
 
 /// What the window shows of the catalogue in use: "Perplexity /v1/models, fetched <date>".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogueInfo {
     pub source: String,

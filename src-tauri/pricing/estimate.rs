@@ -29,6 +29,7 @@ pub struct Sent<'a> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum PartKind {
     Input,
@@ -41,6 +42,7 @@ pub enum PartKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     Tokens,
@@ -50,6 +52,7 @@ pub enum Unit {
 
 /// One line of the breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Part {
     pub kind: PartKind,
@@ -62,6 +65,7 @@ pub struct Part {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub model: String,
@@ -81,6 +85,7 @@ pub struct Estimate {
 
 /// What recent answers with the same preset or model really cost (the API's own figures).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Learned {
     pub answers: usize,

@@ -21,6 +21,7 @@ const BUILTIN: &str = include_str!("../data/prices.json");
 
 /// Request fees per 1,000 requests, by search context size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ContextFees {
     pub low: f64,
     pub medium: f64,
@@ -39,6 +40,7 @@ impl ContextFees {
 
 /// One model's prices (USD).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModelPrice {
     pub model: String,
@@ -122,6 +124,7 @@ pub fn validate_overrides(rows: &[ModelPrice]) -> Result<(), InvalidPrice> {
 
 /// Agent API tool fees, per call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ToolPrices {
     pub web_search_per_call: f64,
@@ -137,6 +140,7 @@ pub type Range = [u64; 2];
 /// How an Agent API preset is estimated: presets pick their model on the server, so the typical
 /// figure uses the first (cheapest) model and "up to" the last (costliest).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PresetAssumption {
     pub preset: String,
@@ -154,6 +158,7 @@ pub struct PresetAssumption {
 
 /// Not prices: the typical and the longest answer, for estimates. Unset fields take the default's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Assumption {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,6 +175,7 @@ pub struct Assumption {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Assumptions {
     #[serde(default)]
@@ -195,6 +201,7 @@ impl Assumptions {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PriceTable {
     pub currency: String,
