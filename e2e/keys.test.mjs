@@ -9,7 +9,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { ask, byTestId, lastAnswerText, session, waitForIdle, waitUntil, KEY } from './support.mjs';
+import {
+  ask, byTestId, closeSettings, lastAnswerText, openSettings, session, shownText as shown, waitForIdle, waitUntil, KEY,
+} from './support.mjs';
 
 // The app must find no key but the one saved through the window.
 const NO_ENV_KEY = { PERPLEXITY_API_KEY: '', OPENAI_API_KEY: '' };
@@ -45,21 +47,12 @@ after(() => {
   if (!skip) clearKey();
 });
 
-/** The element's text as shown (innerText: WebKitWebDriver's getText runs inline parts together). */
-const shown = (driver, testid) => driver.executeScript(
-  'const n = document.querySelector(`[data-testid="${arguments[0]}"]`); return n ? n.innerText : null;', testid);
 const activeTestId = (driver) => driver.executeScript('return document.activeElement?.dataset.testid ?? ""');
-const sheetOpen = (driver) => driver.executeScript('return document.getElementById("settings").open');
 
-async function openSettings(driver) {
-  await driver.findElement(byTestId('settings-open')).click();
-  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled())
-    && /\S/.test((await shown(driver, 'key-status')) ?? ''), 10_000, 'the settings and key status to load');
-}
-
-async function closeSettings(driver) {
-  await driver.findElement(By.css('#settings [data-close]')).click();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+/** Opens Settings and waits until the key status is there too. */
+async function openKeySettings(driver) {
+  await openSettings(driver);
+  await waitUntil(async () => /\S/.test((await shown(driver, 'key-status')) ?? ''), 10_000, 'the key status to load');
 }
 
 /** Asks and waits for the answer; returns the Authorization header the server saw. */
@@ -130,7 +123,7 @@ test('first run without a key: the key form is the welcome; the saved key is use
 
   assert.equal(await askAndGetAuth(driver, 'How high is Mount Everest?'), `Bearer ${KEY}`);
 
-  await openSettings(driver);
+  await openKeySettings(driver);
   assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
 });
@@ -143,7 +136,7 @@ test('after a restart (still no key in the environment) the stored key is used',
   const driver = await run.start(dataDir, NO_ENV_KEY);
   await waitUntil(async () => driver.findElement(By.css('#welcome-ready')).isDisplayed(), 10_000, 'the usual welcome');
   assert.equal(await driver.findElement(byTestId('welcome-key')).isDisplayed(), false, 'no key form');
-  await openSettings(driver);
+  await openKeySettings(driver);
   assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
   assert.equal(await askAndGetAuth(driver, 'And how was it measured?'), `Bearer ${KEY}`);
@@ -151,7 +144,7 @@ test('after a restart (still no key in the environment) the stored key is used',
 
 test('Test key: it works, then the server rejects it and the reason shows', { skip }, async () => {
   const { driver } = run.app;
-  await openSettings(driver);
+  await openKeySettings(driver);
   const testKey = async () => {
     const before = (await run.mock.requests()).filter((r) => r.path === '/v1/models').length;
     await driver.findElement(byTestId('key-test')).click();
@@ -187,7 +180,7 @@ test('no file Citewise or its webview wrote holds the key', { skip }, (t) => {
 
 test('Remove asks first, then the keyring entry is gone and the key form is back', { skip }, async (t) => {
   const { driver } = run.app;
-  await openSettings(driver);
+  await openKeySettings(driver);
   await driver.findElement(byTestId('key-remove')).click();
   const confirm = await driver.findElement(byTestId('key-confirm'));
   assert.equal(await confirm.isDisplayed(), true);

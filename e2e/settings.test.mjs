@@ -5,17 +5,12 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By, Key } from 'selenium-webdriver';
-import { ask, byTestId, lastAnswerText, session, waitForIdle, waitUntil, words } from './support.mjs';
+import {
+  ask, byTestId, lastAnswerText, openSettings, saveSettings, session, settingsOpen, waitForIdle, waitUntil, words,
+} from './support.mjs';
 
 const run = session();
 
-/** Opens the sheet and waits until it shows the stored settings. */
-async function openSettings(driver) {
-  await driver.findElement(byTestId('settings-open')).click();
-  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled()), 10_000, 'the settings to load');
-}
-
-const sheetOpen = (driver) => driver.executeScript('return document.getElementById("settings").open');
 const active = (driver) => driver.executeScript('return document.activeElement?.dataset.testid ?? document.activeElement?.id ?? ""');
 
 /** The picker's provider and groups, as "Group: id id | Group: id". */
@@ -32,7 +27,7 @@ async function picker(driver) {
 test('Tab stays inside Settings; Esc closes it and focus goes back to the Settings button', async () => {
   const driver = await run.start(run.dataDir());
   await openSettings(driver);
-  assert.equal(await sheetOpen(driver), true);
+  assert.equal(await settingsOpen(driver), true);
   await driver.executeScript('document.querySelector(\'[data-testid="settings-save"]\').focus()');
   await driver.actions().sendKeys(Key.TAB).perform();
   assert.equal(await driver.executeScript('return document.activeElement.getAttribute("aria-label")'), 'Close settings',
@@ -40,7 +35,7 @@ test('Tab stays inside Settings; Esc closes it and focus goes back to the Settin
   await driver.actions().keyDown(Key.SHIFT).sendKeys(Key.TAB).keyUp(Key.SHIFT).perform();
   assert.equal(await active(driver), 'settings-save', 'Shift+Tab wraps back');
   await driver.actions().sendKeys(Key.ESCAPE).perform();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+  await waitUntil(async () => !(await settingsOpen(driver)), 5_000, 'the sheet to close');
   assert.equal(await active(driver), 'settings-open');
 });
 
@@ -51,9 +46,7 @@ test('switching to Sonar with sonar-pro sends there, and the cited answer render
   await driver.findElement(By.css('[data-testid="settings-provider"] input[value="sonar"]')).click();
   await driver.findElement(By.css('#settings-model option[value="sonar-pro"]')).click();
   assert.equal(await driver.findElement(By.css('#settings-model')).getAttribute('value'), 'sonar-pro');
-  await driver.findElement(byTestId('settings-save')).click();
-
-  await waitUntil(async () => !(await sheetOpen(driver)), 10_000, 'the sheet to close after Save');
+  await saveSettings(driver);
   await waitUntil(async () => (await picker(driver)).provider === 'sonar', 10_000, 'the picker to follow the provider');
   const shown = await picker(driver);
   assert.equal(shown.groups, 'Sonar models: sonar sonar-pro sonar-reasoning-pro sonar-deep-research');
@@ -123,7 +116,7 @@ test('a damaged settings file is moved aside, the app starts on defaults and say
   await openSettings(driver);
   assert.equal(await driver.findElement(byTestId('settings-provider')).getAttribute('data-value'), 'agent');
   await driver.actions().sendKeys(Key.ESCAPE).perform();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+  await waitUntil(async () => !(await settingsOpen(driver)), 5_000, 'the sheet to close');
 
   const aside = readdirSync(dataDir).filter((name) => /^settings\.corrupt-.+\.json$/.test(name));
   assert.equal(aside.length, 1, `the damaged file is kept aside (${readdirSync(dataDir).join(', ')})`);

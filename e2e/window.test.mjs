@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { APP, appEnv, endGroup, session, waitUntil } from './support.mjs';
+import { APP, appEnv, endGroup, openSettings, saveSettings, session, waitUntil } from './support.mjs';
 
 const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
 const COMPOSITING = 'WEBKIT_DISABLE_COMPOSITING_MODE';
@@ -169,13 +169,11 @@ function themeVariant() {
 
 /** Settings → Appearance → `value`, saved; waits for the sheet to close. */
 async function chooseTheme(driver, value) {
-  await driver.findElement(By.css('[data-testid="settings-open"]')).click();
-  await waitUntil(async () => driver.findElement(By.css('[data-testid="settings-save"]')).isEnabled(), 10_000, 'the settings to load');
+  await openSettings(driver);
   const radio = await driver.findElement(By.css(`input[name="theme"][value="${value}"]`));
   await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', radio);
   await radio.click();
-  await driver.findElement(By.css('[data-testid="settings-save"]')).click();
-  await waitUntil(async () => !(await driver.executeScript('return document.getElementById("settings").open')), 10_000, 'Settings to close');
+  await saveSettings(driver);
 }
 
 test('the native title bar follows Settings → Appearance, from the first frame of the next start too', async () => {
