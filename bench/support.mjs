@@ -1,11 +1,11 @@
 // Plumbing for bench/run.mjs: launching any Tauri binary through tauri-driver (the floor has no
 // composer, so e2e/support.mjs's launchApp does not fit), the process tree under it, PSS, start
 // times, and machine facts. Linux only: everything here reads /proc.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Builder } from 'selenium-webdriver';
-import { endGroup, freePort, waitUntil } from '../e2e/support.mjs';
+import { endGroup, startDriver, waitUntil } from '../e2e/support.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,27 +119,12 @@ export async function settledPss(pid, { gapMs = 1000, tolerance = 0.02, timeoutM
 }
 
 /**
- * Starts tauri-driver (its own process group, as e2e/support.mjs does) and opens a WebDriver
+ * Starts tauri-driver (e2e/support.mjs's startDriver: its own process group) and opens a WebDriver
  * session on `application`, which inherits `env`. Returns the driver, the app's pid (the
  * process running `application` under the driver) and `close`.
  */
 export async function launch(application, env = {}) {
-  const fullEnv = { ...process.env, ...env };
-  let child;
-  let port;
-  for (let attempt = 1; ; attempt += 1) {
-    port = await freePort();
-    const nativePort = await freePort();
-    child = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)],
-      { env: fullEnv, detached: true, stdio: ['ignore', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore', 'inherit'] });
-    try {
-      await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/status`).catch(() => null))?.ok, 20_000, 'tauri-driver');
-      break;
-    } catch (err) {
-      await endGroup(child);
-      if (attempt === 3) throw err;
-    }
-  }
+  const { child, port } = await startDriver({ ...process.env, ...env }, { verbose: Boolean(process.env.BENCH_VERBOSE) });
   let driver;
   try {
     driver = await new Builder()

@@ -1,28 +1,17 @@
 // End-to-end: the real Citewise window (tauri-driver + WebKitWebDriver under Xvfb) asking the
 // local Perplexity-compatible server, as a person would.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startMock, launchApp, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, KEY,
-} from './support.mjs';
+import { ask, byTestId, lastAnswerText, session, waitForIdle, waitUntil, words, KEY } from './support.mjs';
 
-let mock;
-let app;
+const run = session();
 
-before(async () => {
-  mock = await startMock();
-  app = await launchApp(mock.baseUrl);
-});
-
-after(async () => {
-  await app?.close();
-  mock?.stop();
-});
+before(() => run.start(run.dataDir()));
 
 test('a cited answer streams in with every citation linked to its source', async () => {
-  const { driver } = app;
-  await mock.scenario('cited');
-  const fixture = await mock.fixture('cited');
+  const { driver } = run.app;
+  await run.mock.scenario('cited');
+  const fixture = await run.mock.fixture('cited');
   await ask(driver, 'How high is Mount Everest?');
 
   await driver.wait(async () => (await driver.findElements(byTestId('message-assistant'))).length === 1, 10_000);
@@ -50,7 +39,7 @@ test('a cited answer streams in with every citation linked to its source', async
   const cost = await driver.findElement(byTestId('cost-actual')).getText();
   assert.match(cost, /\$0\.\d+/, 'the answer shows its cost');
 
-  const sent = (await mock.requests()).filter((r) => r.path === '/v1/agent');
+  const sent = (await run.mock.requests()).filter((r) => r.path === '/v1/agent');
   assert.equal(sent.length, 1);
   assert.ok(sent[0].headers.some(([k, v]) => k === 'authorization' && v === `Bearer ${KEY}`));
   const body = JSON.parse(sent[0].body);
@@ -59,9 +48,9 @@ test('a cited answer streams in with every citation linked to its source', async
 });
 
 test('Stop ends a slow answer mid-stream and keeps what arrived', async () => {
-  const { driver } = app;
-  await mock.scenario('slow');
-  const fixture = await mock.fixture('slow');
+  const { driver } = run.app;
+  await run.mock.scenario('slow');
+  const fixture = await run.mock.fixture('slow');
   await ask(driver, 'Tell me slowly about Everest');
 
   const lengths = new Set();
@@ -87,8 +76,8 @@ test('Stop ends a slow answer mid-stream and keeps what arrived', async () => {
 });
 
 test('a dropped connection keeps the partial answer and offers Retry', async () => {
-  const { driver } = app;
-  await mock.scenario('drop');
+  const { driver } = run.app;
+  await run.mock.scenario('drop');
   await ask(driver, 'What if the connection drops?');
   const banner = await driver.wait(async () => (await driver.findElements(byTestId('error-banner')))[0], 15_000);
   assert.match(await banner.getText(), /connection dropped/i);
@@ -98,8 +87,8 @@ test('a dropped connection keeps the partial answer and offers Retry', async () 
 });
 
 test('a rejected key says so and points to Settings', async () => {
-  const { driver } = app;
-  await mock.scenario('auth401');
+  const { driver } = run.app;
+  await run.mock.scenario('auth401');
   await ask(driver, 'Is my key fine?');
   await driver.wait(async () => {
     const banners = await driver.findElements(byTestId('error-banner'));

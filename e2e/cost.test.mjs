@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key } from 'selenium-webdriver';
-import { KEY, ask, byTestId, session, waitForIdle, waitUntil } from './support.mjs';
+import { KEY, ask, byTestId, openSettings, saveSettings, session, waitForIdle, waitUntil } from './support.mjs';
 import { formatCost, formatShort } from '../ui/cost/cost-display.js';
 
 const run = session();
@@ -193,8 +193,7 @@ test('a price of your own makes an OpenAI-compatible model estimable, and its an
   const unknown = await estimate(driver, '', (line) => line.includes('~11 tokens'));
   assert.match(unknown, /^Unknown price · ~\d+ tokens in · gpt-4o-mini · no web search$/);
 
-  await driver.findElement(byTestId('settings-open')).click();
-  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled()), 10_000, 'the settings to load');
+  await openSettings(driver);
   await driver.executeScript('document.getElementById("settings-cost").scrollIntoView()');
   await driver.findElement(byTestId('price-add')).click();
   await driver.findElement(byTestId('price-add-model')).sendKeys('gpt-4o-mini');
@@ -202,8 +201,7 @@ test('a price of your own makes an OpenAI-compatible model estimable, and its an
   await input.sendKeys('0.15');
   await output.sendKeys('0.6');
   await driver.findElement(byTestId('price-save')).click();
-  await driver.findElement(byTestId('settings-save')).click();
-  await waitUntil(async () => !(await driver.executeScript('return document.getElementById("settings").open')), 10_000, 'the sheet to close');
+  await saveSettings(driver);
   const priced = await estimate(driver, unknown);
   assert.match(priced, /^≈ \$0\.\d+ \(up to \$0\.\d+\) · gpt-4o-mini · no web search$/);
 

@@ -1,43 +1,27 @@
 // End-to-end: saved history in the real window — conversations survive a restart, search finds
 // words of an answer and opens it, a Markdown export's footnotes are the answer's sources, and an
 // answer cut off by SIGKILL comes back marked interrupted with Retry.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, KEY, removeDir } from './support.mjs';
+import { ask, byTestId, lastAnswerText, session, waitForIdle, waitUntil, words, KEY } from './support.mjs';
 
-let mock;
+const run = session();
 let fixture;
-const cleanup = [];
 
 before(async () => {
-  mock = await startMock();
-  fixture = await mock.fixture('cited');
-});
-
-after(async () => {
-  for (const done of cleanup.reverse()) await done();
-  mock?.stop();
+  fixture = await (await run.ready()).fixture('cited');
 });
 
 /** A data folder and an export folder that outlive app restarts; removed at the end. */
-function folders() {
-  const dataDir = makeDataDir();
-  const exportDir = mkdtempSync(join(tmpdir(), 'citewise-export-'));
-  cleanup.push(() => {
-    removeDir(dataDir);
-    removeDir(exportDir);
-  });
-  return { dataDir, exportDir };
-}
+const folders = () => ({ dataDir: run.dataDir(), exportDir: run.tempDir('citewise-export-') });
 
+/** (Re)starts the app on the folders; resolves with it (driver, kill, close). */
 async function launch({ dataDir, exportDir }) {
-  const app = await launchAppIn(mock.baseUrl, dataDir, { CITEWISE_EXPORT_DIR: exportDir });
-  cleanup.push(() => app.close());
-  return app;
+  await run.start(dataDir, { CITEWISE_EXPORT_DIR: exportDir });
+  return run.app;
 }
 
 const count = async (driver, id) => (await driver.findElements(byTestId(id))).length;
@@ -67,7 +51,7 @@ async function openConversation(driver, title) {
 test('two conversations survive a restart; search finds a word of an answer and opens it', async () => {
   const dirs = folders();
   let app = await launch(dirs);
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   await ask(app.driver, 'How high is Mount Everest?');
   await waitForIdle(app.driver);
   await app.driver.findElement(byTestId('new-chat')).click();
@@ -107,7 +91,7 @@ test('a Markdown export has the answer with footnotes that are its sources, and 
   const dirs = folders();
   const app = await launch(dirs);
   const { driver } = app;
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   await ask(driver, 'How high is Mount Everest?');
   await waitForIdle(driver);
 
@@ -146,7 +130,7 @@ test('a Markdown export has the answer with footnotes that are its sources, and 
 test('an answer cut off by SIGKILL comes back interrupted, with Retry', async () => {
   const dirs = folders();
   let app = await launch(dirs);
-  await mock.scenario('slow');
+  await run.mock.scenario('slow');
   await ask(app.driver, 'How high is Mount Everest, slowly?');
   await waitUntil(async () => words(await lastAnswerText(app.driver)).length >= 12, 20_000, 'part of the answer');
   await new Promise((r) => setTimeout(r, 1_500));
@@ -171,7 +155,7 @@ test('an answer cut off by SIGKILL comes back interrupted, with Retry', async ()
   const text = await driver.executeScript('return arguments[0].innerText', turn);
   assert.match(text, /interrupted/i, 'it says it was interrupted');
 
-  await mock.scenario('cited');
+  await run.mock.scenario('cited');
   const retry = await turn.findElement({ xpath: './/button[normalize-space(.)="Retry"]' });
   await retry.click();
   await waitUntil(async () => (await driver.findElements(byTestId('stop'))).length > 0
@@ -180,7 +164,7 @@ test('an answer cut off by SIGKILL comes back interrupted, with Retry', async ()
   assert.deepEqual(words(await lastAnswerText(driver)).filter((w) => expected.includes(w)), expected, 'the answer, in full');
   const label = await driver.findElement(byTestId('version-label')).getText();
   assert.match(label, /2\s*\/\s*2/, 'the cut-off answer is kept as version 1 of 2');
-  const sent = (await mock.requests()).filter((r) => r.path === '/v1/agent').at(-1);
+  const sent = (await run.mock.requests()).filter((r) => r.path === '/v1/agent').at(-1);
   const body = JSON.parse(sent.body);
   assert.equal(body.input.length, 1, 'a retry sends the question alone, not the cut-off answer');
 });

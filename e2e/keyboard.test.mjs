@@ -2,43 +2,25 @@
 // system browser, the shortcuts sheet and Settings, the last question edited and the last answer
 // copied, all with keys sent through WebDriver's key actions (never an element click). The page
 // counts every pointer or mouse event the system delivers (isTrusted): there must be none.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Key } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
+import { byTestId, session, waitForIdle, waitUntil } from './support.mjs';
 
-let mock;
-let app;
-let dataDir;
-let binDir;
-let openedFile;
+const run = session();
+let xdg;
 
 before(async () => {
-  mock = await startMock();
-  binDir = mkdtempSync(join(tmpdir(), 'citewise-e2e-bin-'));
-  openedFile = join(binDir, 'opened.txt');
-  const fake = join(binDir, 'xdg-open');
-  writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openedFile}'\n`);
-  chmodSync(fake, 0o755);
-  dataDir = makeDataDir();
-  app = await launchAppIn(mock.baseUrl, dataDir, { PATH: `${binDir}:${process.env.PATH}` });
-  await app.driver.executeScript(`
+  xdg = run.fakeXdgOpen();
+  const driver = await run.start(run.dataDir(), xdg.env);
+  await driver.executeScript(`
     window.__pointerEvents = 0;
     for (const type of ['pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'auxclick', 'contextmenu']) {
       document.addEventListener(type, (e) => { if (e.isTrusted && (type !== 'click' || e.detail > 0)) window.__pointerEvents += 1; }, true);
     }`);
 });
 
-after(async () => {
-  await app?.close();
-  mock?.stop();
-  for (const dir of [dataDir, binDir]) if (dir) removeDir(dir);
-});
-
-const opened = () => (existsSync(openedFile) ? readFileSync(openedFile, 'utf8').split('\n').filter(Boolean) : []);
+const opened = () => xdg.opened();
 
 /** Presses keys as a person would, into whatever has focus. */
 async function keys(driver, ...sequence) {
@@ -61,9 +43,9 @@ const focused = (driver) => driver.executeScript(`
   return a ? (a.dataset.testid ?? a.id ?? a.tagName) : null;`);
 
 test('keyboard only: new chat → ask → open a source → shortcuts → Settings', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('cited');
-  await mock.scenario('cited');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('cited');
+  await run.mock.scenario('cited');
 
   // New chat; the composer has focus and takes the question.
   await keys(driver, [Key.CONTROL, 'n']);
@@ -106,7 +88,7 @@ test('keyboard only: new chat → ask → open a source → shortcuts → Settin
 });
 
 test('keyboard only: ↑ edits the last question, Ctrl+Shift+C copies the last answer', async () => {
-  const { driver } = app;
+  const { driver } = run.app;
   // Tab on from the citation (where focus came back to) to the composer, which is empty.
   for (let i = 0; i < 80 && (await focused(driver)) !== 'composer'; i += 1) await keys(driver, Key.TAB);
   assert.equal(await focused(driver), 'composer');

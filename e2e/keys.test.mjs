@@ -9,19 +9,20 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, KEY, removeDir } from './support.mjs';
+import {
+  ask, byTestId, closeSettings, lastAnswerText, openSettings, session, shownText as shown, waitForIdle, waitUntil, KEY,
+} from './support.mjs';
 
 // The app must find no key but the one saved through the window.
 const NO_ENV_KEY = { PERPLEXITY_API_KEY: '', OPENAI_API_KEY: '' };
 const LAST4 = KEY.slice(-4);
 /** The status line of the stored key: where it is, how it ends, the only address it goes to. */
-const stored = () => `Stored in the system keyring (Secret Service) · ends in ${LAST4} · for ${new URL(mock.baseUrl).origin}`;
+const stored = () => `Stored in the system keyring (Secret Service) · ends in ${LAST4} · for ${new URL(run.mock.baseUrl).origin}`;
 // This test writes to the Secret Service: only inside the throwaway session of with-desktop.sh.
 const inThrowawayDesktop = process.env.CITEWISE_DESKTOP_STAGE === 'run';
 const skip = inThrowawayDesktop ? false : 'writes to the keyring: run inside scripts/with-desktop.sh';
 
-let mock;
-let app;
+const run = session();
 let dataDir;
 
 /** secret-tool's output; exit status 1 (nothing found) is an empty answer, not an error. */
@@ -36,35 +37,22 @@ function secretTool(...args) {
 const lookupKey = () => secretTool('lookup', 'service', 'Citewise', 'username', 'perplexity');
 const clearKey = () => secretTool('clear', 'service', 'Citewise', 'username', 'perplexity');
 
-before(async () => {
+before(() => {
   if (skip) return;
   clearKey();
-  mock = await startMock();
-  dataDir = makeDataDir();
+  dataDir = run.dataDir();
 });
 
-after(async () => {
-  await app?.close();
-  mock?.stop();
+after(() => {
   if (!skip) clearKey();
-  if (dataDir) removeDir(dataDir);
 });
 
-/** The element's text as shown (innerText: WebKitWebDriver's getText runs inline parts together). */
-const shown = (driver, testid) => driver.executeScript(
-  'const n = document.querySelector(`[data-testid="${arguments[0]}"]`); return n ? n.innerText : null;', testid);
 const activeTestId = (driver) => driver.executeScript('return document.activeElement?.dataset.testid ?? ""');
-const sheetOpen = (driver) => driver.executeScript('return document.getElementById("settings").open');
 
-async function openSettings(driver) {
-  await driver.findElement(byTestId('settings-open')).click();
-  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled())
-    && /\S/.test((await shown(driver, 'key-status')) ?? ''), 10_000, 'the settings and key status to load');
-}
-
-async function closeSettings(driver) {
-  await driver.findElement(By.css('#settings [data-close]')).click();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+/** Opens Settings and waits until the key status is there too. */
+async function openKeySettings(driver) {
+  await openSettings(driver);
+  await waitUntil(async () => /\S/.test((await shown(driver, 'key-status')) ?? ''), 10_000, 'the key status to load');
 }
 
 /** Asks and waits for the answer; returns the Authorization header the server saw. */
@@ -75,7 +63,7 @@ async function askAndGetAuth(driver, question) {
   await waitForIdle(driver);
   assert.ok((await lastAnswerText(driver)).length > 20, 'an answer arrived');
   assert.equal((await driver.findElements(byTestId('error-banner'))).length, 0, 'no error');
-  const sent = (await mock.requests()).filter((r) => r.path === '/v1/agent').at(-1);
+  const sent = (await run.mock.requests()).filter((r) => r.path === '/v1/agent').at(-1);
   assert.ok(sent, 'the question reached the server');
   assert.equal(JSON.parse(sent.body).input.at(-1).content, question);
   return sent.headers.find(([name]) => name === 'authorization')?.[1];
@@ -117,8 +105,7 @@ function filesWithKey() {
 }
 
 test('first run without a key: the key form is the welcome; the saved key is used', { skip }, async () => {
-  app = await launchAppIn(mock.baseUrl, dataDir, NO_ENV_KEY);
-  const { driver } = app;
+  const driver = await run.start(dataDir, NO_ENV_KEY);
   const input = await driver.wait(until.elementLocated(byTestId('welcome-key-input')), 10_000);
   await driver.wait(until.elementIsVisible(input), 10_000);
   await waitUntil(async () => (await activeTestId(driver)) === 'welcome-key-input', 5_000, 'the key field to have focus');
@@ -136,49 +123,47 @@ test('first run without a key: the key form is the welcome; the saved key is use
 
   assert.equal(await askAndGetAuth(driver, 'How high is Mount Everest?'), `Bearer ${KEY}`);
 
-  await openSettings(driver);
+  await openKeySettings(driver);
   assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
 });
 
 test('the key is in the Secret Service under Citewise / perplexity, with the address it may be sent to', { skip }, () => {
-  assert.deepEqual(JSON.parse(lookupKey()), { v: 1, origin: new URL(mock.baseUrl).origin, key: KEY });
+  assert.deepEqual(JSON.parse(lookupKey()), { v: 1, origin: new URL(run.mock.baseUrl).origin, key: KEY });
 });
 
 test('after a restart (still no key in the environment) the stored key is used', { skip }, async () => {
-  await app.close();
-  app = await launchAppIn(mock.baseUrl, dataDir, NO_ENV_KEY);
-  const { driver } = app;
+  const driver = await run.start(dataDir, NO_ENV_KEY);
   await waitUntil(async () => driver.findElement(By.css('#welcome-ready')).isDisplayed(), 10_000, 'the usual welcome');
   assert.equal(await driver.findElement(byTestId('welcome-key')).isDisplayed(), false, 'no key form');
-  await openSettings(driver);
+  await openKeySettings(driver);
   assert.equal(await shown(driver, 'key-status'), stored());
   await closeSettings(driver);
   assert.equal(await askAndGetAuth(driver, 'And how was it measured?'), `Bearer ${KEY}`);
 });
 
 test('Test key: it works, then the server rejects it and the reason shows', { skip }, async () => {
-  const { driver } = app;
-  await openSettings(driver);
+  const { driver } = run.app;
+  await openKeySettings(driver);
   const testKey = async () => {
-    const before = (await mock.requests()).filter((r) => r.path === '/v1/models').length;
+    const before = (await run.mock.requests()).filter((r) => r.path === '/v1/models').length;
     await driver.findElement(byTestId('key-test')).click();
-    await waitUntil(async () => (await mock.requests()).filter((r) => r.path === '/v1/models').length > before
+    await waitUntil(async () => (await run.mock.requests()).filter((r) => r.path === '/v1/models').length > before
       && !/^Testing/.test((await shown(driver, 'key-result')) ?? 'Testing'), 15_000, 'the test result');
     return shown(driver, 'key-result');
   };
   assert.match(await testKey(), /^Key works · \d+ models available$/);
-  const models = (await mock.requests()).filter((r) => r.path === '/v1/models').at(-1);
+  const models = (await run.mock.requests()).filter((r) => r.path === '/v1/models').at(-1);
   assert.ok(models.headers.some(([k, v]) => k === 'authorization' && v === `Bearer ${KEY}`), 'tested with the stored key');
 
-  await mock.scenario('auth401');
+  await run.mock.scenario('auth401');
   try {
     const failed = await testKey();
     assert.match(failed, /rejected the API key/);
     assert.match(failed, /out of credits/);
     assert.equal(await driver.findElement(byTestId('key-result')).getAttribute('role'), 'status');
   } finally {
-    await mock.scenario('cited');
+    await run.mock.scenario('cited');
   }
   await closeSettings(driver);
 });
@@ -194,8 +179,8 @@ test('no file Citewise or its webview wrote holds the key', { skip }, (t) => {
 });
 
 test('Remove asks first, then the keyring entry is gone and the key form is back', { skip }, async (t) => {
-  const { driver } = app;
-  await openSettings(driver);
+  const { driver } = run.app;
+  await openKeySettings(driver);
   await driver.findElement(byTestId('key-remove')).click();
   const confirm = await driver.findElement(byTestId('key-confirm'));
   assert.equal(await confirm.isDisplayed(), true);
@@ -215,8 +200,7 @@ test('Remove asks first, then the keyring entry is gone and the key form is back
   assert.equal((await driver.findElements(byTestId('message-user'))).length, 0, 'no failed question in the conversation');
   assert.match(await shown(driver, 'welcome-key-result'), /Add a key first/);
 
-  await app.close();
-  app = null;
+  await run.stop();
   const { scanned, found } = filesWithKey();
   t.diagnostic(`${scanned} files scanned after quitting`);
   assert.deepEqual(found, [], `after quitting, the key is in ${found.join(', ')} (${scanned} files scanned)`);

@@ -5,45 +5,27 @@
 // talks Sonar with images and related questions turned on (a settings file written before the
 // start), so the answer also brings images (fetched by the backend, shown as data: URLs) and
 // related questions (a click asks a follow-up in the same conversation).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, waitForIdle, waitUntil, removeDir } from './support.mjs';
+import { ask, byTestId, session, waitForIdle, waitUntil } from './support.mjs';
 
-let mock;
-let app;
-let dataDir;
-let binDir;
-let openedFile;
+const run = session();
+let xdg;
 
 before(async () => {
-  mock = await startMock();
-  binDir = mkdtempSync(join(tmpdir(), 'citewise-e2e-bin-'));
-  openedFile = join(binDir, 'opened.txt');
-  const fake = join(binDir, 'xdg-open');
-  writeFileSync(fake, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${openedFile}'\n`);
-  chmodSync(fake, 0o755);
-  dataDir = makeDataDir();
+  xdg = run.fakeXdgOpen();
   // A settings file as an earlier version wrote it (defaultSonarModel, before the maps): read as is.
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({
+  const dir = run.dataDir({
     provider: 'sonar',
     defaultSonarModel: 'sonar',
     requestDefaults: { images: true, relatedQuestions: true },
-  }));
-  app = await launchAppIn(mock.baseUrl, dataDir, { PATH: `${binDir}:${process.env.PATH}` });
-});
-
-after(async () => {
-  await app?.close();
-  mock?.stop();
-  for (const dir of [dataDir, binDir]) if (dir) removeDir(dir);
+  });
+  await run.start(dir, xdg.env);
 });
 
 /** Every URL the fake xdg-open was given so far, in order. */
-const opened = () => (existsSync(openedFile) ? readFileSync(openedFile, 'utf8').split('\n').filter(Boolean) : []);
+const opened = () => xdg.opened();
 
 /** Clicks `element` as a person would and returns what reached the system browser because of it. */
 async function clickAndSeeOpened(driver, element, { expectOpen = true } = {}) {
@@ -64,7 +46,7 @@ async function lastAnswer(driver) {
 }
 
 async function askAndWait(driver, scenario, question) {
-  await mock.scenario(scenario);
+  await run.mock.scenario(scenario);
   const before = (await driver.findElements(byTestId('message-assistant'))).length;
   await ask(driver, question);
   await waitUntil(async () => (await driver.findElements(byTestId('message-assistant'))).length > before, 10_000, 'the answer');
@@ -73,8 +55,8 @@ async function askAndWait(driver, scenario, question) {
 }
 
 test('a citation opens exactly its source in the system browser, once', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('cited');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('cited');
   const answer = await askAndWait(driver, 'cited', 'How high is Mount Everest?');
   const citation = await answer.findElement(By.css('[data-testid="citation"][data-index="2"]'));
   const urls = await clickAndSeeOpened(driver, citation);
@@ -83,8 +65,8 @@ test('a citation opens exactly its source in the system browser, once', async ()
 });
 
 test('a source card and a line of the sources list under the answer open their source', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('cited');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('cited');
   const answer = await lastAnswer(driver);
   const card = await answer.findElement(By.css('[data-testid="source-item"][data-index="1"]'));
   assert.deepEqual(await clickAndSeeOpened(driver, card), [fixture.sources[0].url]);
@@ -99,8 +81,8 @@ test('a source card and a line of the sources list under the answer open their s
 });
 
 test('images arrive as data: URLs fetched by the backend; the refused ones are left out', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('cited');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('cited');
   const answer = await lastAnswer(driver);
   const gallery = await answer.findElement(byTestId('answer-gallery'));
   await driver.executeScript('arguments[0].scrollIntoView({block: "center"})', gallery);
@@ -123,12 +105,12 @@ test('images arrive as data: URLs fetched by the backend; the refused ones are l
 });
 
 test('a related question asks a follow-up in the same conversation', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('cited');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('cited');
   const answer = await lastAnswer(driver);
   const related = await answer.findElements(byTestId('related-question'));
   assert.deepEqual(await Promise.all(related.map((b) => b.getText())), fixture.related);
-  const sent = async () => (await mock.requests()).filter((r) => r.path === '/chat/completions');
+  const sent = async () => (await run.mock.requests()).filter((r) => r.path === '/chat/completions');
   const before = (await sent()).length;
   await driver.executeScript('arguments[0].scrollIntoView({block: "center"})', related[1]);
   await related[1].click();
@@ -145,8 +127,8 @@ test('a related question asks a follow-up in the same conversation', async () =>
 });
 
 test('a hostile answer runs nothing and never hands a non-web URL to the system browser', async () => {
-  const { driver } = app;
-  const fixture = await mock.fixture('hostile');
+  const { driver } = run.app;
+  const fixture = await run.mock.fixture('hostile');
   const answer = await askAndWait(driver, 'hostile', 'Show me something nasty');
   assert.equal(await driver.executeScript('return typeof window.__pwned'), 'undefined', 'no payload ran');
   assert.ok(await appUrl(driver));

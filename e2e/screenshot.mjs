@@ -5,9 +5,9 @@
 // extras.png (Sonar with images and related questions, the sources list open), and from the
 // recordings of real traffic recorded-{light,dark}.png (a preset's resolved model, the cache in the
 // cost) and retired-{light,dark}.png (the Sonar retirement: the start-up offer and the 403's banner).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMock, launchApp, launchAppIn, makeDataDir, ask, waitForIdle, lastAnswerText, waitUntil } from './support.mjs';
+import { startMock, launchApp, makeDataDir, removeDir, ask, waitForIdle, lastAnswerText, waitUntil } from './support.mjs';
 
 const out = process.argv[2] || 'target/screenshots';
 mkdirSync(out, { recursive: true });
@@ -20,7 +20,7 @@ async function shoot(driver, name) {
 
 try {
   for (const theme of ['light', 'dark']) {
-    const app = await launchApp(mock.baseUrl, theme === 'dark' ? { GTK_THEME: 'Adwaita:dark' } : {});
+    const app = await launchApp(mock.baseUrl, { env: theme === 'dark' ? { GTK_THEME: 'Adwaita:dark' } : {} });
     try {
       await mock.scenario('cited');
       await ask(app.driver, 'How high is Mount Everest?');
@@ -45,7 +45,7 @@ try {
   // Real traffic: a recorded answer, and the retirement as a Sonar user meets it.
   for (const theme of ['light', 'dark']) {
     const env = theme === 'dark' ? { GTK_THEME: 'Adwaita:dark' } : {};
-    let app = await launchApp(mock.baseUrl, env);
+    let app = await launchApp(mock.baseUrl, { env });
     try {
       await ask(app.driver, 'Find the official TypeScript website #mock:recorded=agent_fast_web_search');
       await waitForIdle(app.driver);
@@ -56,7 +56,7 @@ try {
     const sonarDir = makeDataDir();
     writeFileSync(join(sonarDir, 'settings.json'), JSON.stringify({ provider: 'sonar' }));
     await mock.recorded(true);
-    app = await launchAppIn(mock.baseUrl, sonarDir, env);
+    app = await launchApp(mock.baseUrl, { dataDir: sonarDir, env });
     try {
       await ask(app.driver, 'How high is Mount Everest?');
       await app.driver.wait(async () => (await app.driver.findElements({ css: '[data-testid="error-banner"]' })).length > 0, 15_000);
@@ -64,13 +64,13 @@ try {
     } finally {
       await mock.recorded(false);
       await app.close();
-      rmSync(sonarDir, { recursive: true, force: true });
+      removeDir(sonarDir);
     }
   }
   // Images, related questions and the sources list come with Sonar when asked for.
   const dataDir = makeDataDir();
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ provider: 'sonar', requestDefaults: { images: true, relatedQuestions: true } }));
-  const app = await launchAppIn(mock.baseUrl, dataDir);
+  const app = await launchApp(mock.baseUrl, { dataDir });
   try {
     await mock.scenario('cited');
     await ask(app.driver, 'How high is Mount Everest?');
@@ -81,7 +81,7 @@ try {
     await shoot(app.driver, 'extras.png');
   } finally {
     await app.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDir(dataDir);
   }
 } finally {
   mock.stop();

@@ -1,39 +1,16 @@
 // End-to-end: the Settings sheet of the real Citewise window against the local server —
 // switching provider and model, the choice surviving a restart, and a damaged settings file.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { By, Key } from 'selenium-webdriver';
-import { startMock, launchAppIn, makeDataDir, ask, byTestId, lastAnswerText, waitForIdle, waitUntil, words, removeDir } from './support.mjs';
+import {
+  ask, byTestId, lastAnswerText, openSettings, saveSettings, session, settingsOpen, waitForIdle, waitUntil, words,
+} from './support.mjs';
 
-let mock;
-let app;
-const dirs = [];
+const run = session();
 
-before(async () => {
-  mock = await startMock();
-});
-
-after(async () => {
-  await app?.close();
-  mock?.stop();
-  for (const dir of dirs) removeDir(dir);
-});
-
-const newDataDir = () => {
-  const dir = makeDataDir();
-  dirs.push(dir);
-  return dir;
-};
-
-/** Opens the sheet and waits until it shows the stored settings. */
-async function openSettings(driver) {
-  await driver.findElement(byTestId('settings-open')).click();
-  await waitUntil(async () => (await driver.findElement(byTestId('settings-save')).isEnabled()), 10_000, 'the settings to load');
-}
-
-const sheetOpen = (driver) => driver.executeScript('return document.getElementById("settings").open');
 const active = (driver) => driver.executeScript('return document.activeElement?.dataset.testid ?? document.activeElement?.id ?? ""');
 
 /** The picker's provider and groups, as "Group: id id | Group: id". */
@@ -48,10 +25,9 @@ async function picker(driver) {
 }
 
 test('Tab stays inside Settings; Esc closes it and focus goes back to the Settings button', async () => {
-  app = await launchAppIn(mock.baseUrl, newDataDir());
-  const { driver } = app;
+  const driver = await run.start(run.dataDir());
   await openSettings(driver);
-  assert.equal(await sheetOpen(driver), true);
+  assert.equal(await settingsOpen(driver), true);
   await driver.executeScript('document.querySelector(\'[data-testid="settings-save"]\').focus()');
   await driver.actions().sendKeys(Key.TAB).perform();
   assert.equal(await driver.executeScript('return document.activeElement.getAttribute("aria-label")'), 'Close settings',
@@ -59,37 +35,35 @@ test('Tab stays inside Settings; Esc closes it and focus goes back to the Settin
   await driver.actions().keyDown(Key.SHIFT).sendKeys(Key.TAB).keyUp(Key.SHIFT).perform();
   assert.equal(await active(driver), 'settings-save', 'Shift+Tab wraps back');
   await driver.actions().sendKeys(Key.ESCAPE).perform();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+  await waitUntil(async () => !(await settingsOpen(driver)), 5_000, 'the sheet to close');
   assert.equal(await active(driver), 'settings-open');
 });
 
 test('switching to Sonar with sonar-pro sends there, and the cited answer renders', async () => {
-  const { driver } = app;
+  const { driver } = run.app;
   await waitUntil(async () => (await picker(driver)).groups.startsWith('Presets:'), 10_000, 'the Agent model list');
   await openSettings(driver);
   await driver.findElement(By.css('[data-testid="settings-provider"] input[value="sonar"]')).click();
   await driver.findElement(By.css('#settings-model option[value="sonar-pro"]')).click();
   assert.equal(await driver.findElement(By.css('#settings-model')).getAttribute('value'), 'sonar-pro');
-  await driver.findElement(byTestId('settings-save')).click();
-
-  await waitUntil(async () => !(await sheetOpen(driver)), 10_000, 'the sheet to close after Save');
+  await saveSettings(driver);
   await waitUntil(async () => (await picker(driver)).provider === 'sonar', 10_000, 'the picker to follow the provider');
   const shown = await picker(driver);
   assert.equal(shown.groups, 'Sonar models: sonar sonar-pro sonar-reasoning-pro sonar-deep-research');
   assert.equal(shown.value, 'sonar-pro', 'the new default is preselected');
   assert.equal(await active(driver), 'settings-open', 'focus is back on the Settings button');
 
-  await mock.scenario('cited');
-  const fixture = await mock.fixture('cited');
+  await run.mock.scenario('cited');
+  const fixture = await run.mock.fixture('cited');
   await ask(driver, 'How high is Mount Everest?');
   await driver.wait(async () => (await driver.findElements(byTestId('message-assistant'))).length === 1, 10_000);
   await waitForIdle(driver);
 
-  const sent = (await mock.requests()).filter((r) => r.path === '/chat/completions');
+  const sent = (await run.mock.requests()).filter((r) => r.path === '/chat/completions');
   assert.equal(sent.length, 1, 'one Sonar request');
   assert.match(sent[0].body, /"model":\s*"sonar-pro"/);
   assert.equal(JSON.parse(sent[0].body).messages.at(-1).content, 'How high is Mount Everest?');
-  assert.equal((await mock.requests()).filter((r) => r.path === '/v1/agent').length, 0, 'nothing went to the Agent API');
+  assert.equal((await run.mock.requests()).filter((r) => r.path === '/v1/agent').length, 0, 'nothing went to the Agent API');
 
   const text = await lastAnswerText(driver);
   const expected = words(fixture.text);
@@ -107,16 +81,14 @@ test('switching to Sonar with sonar-pro sends there, and the cited answer render
 });
 
 test('the provider and model survive a restart on the same data folder', async () => {
-  const dataDir = app.dataDir;
-  await app.close();
-  app = null;
+  const { dataDir } = run.app;
+  await run.stop();
   const stored = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
   assert.equal(stored.provider, 'sonar');
   assert.equal(stored.defaultModels.sonar, 'sonar-pro');
   assert.equal(stored.defaultSonarModel, undefined, 'the key of earlier versions is not written');
 
-  app = await launchAppIn(mock.baseUrl, dataDir);
-  const { driver } = app;
+  const driver = await run.start(dataDir);
   await waitUntil(async () => (await picker(driver)).groups.startsWith('Sonar models:'), 10_000, 'the Sonar model list');
   assert.equal((await picker(driver)).value, 'sonar-pro');
   await openSettings(driver);
@@ -129,13 +101,11 @@ test('the provider and model survive a restart on the same data folder', async (
 });
 
 test('a damaged settings file is moved aside, the app starts on defaults and says so', async () => {
-  await app?.close();
-  app = null;
-  const dataDir = newDataDir();
+  await run.stop();
+  const dataDir = run.dataDir();
   writeFileSync(join(dataDir, 'settings.json'), '{"provider": "sonar", \u0000 this is not json');
 
-  app = await launchAppIn(mock.baseUrl, dataDir);
-  const { driver } = app;
+  const driver = await run.start(dataDir);
   const notice = await driver.wait(async () => (await driver.findElements(byTestId('notice')))[0], 10_000);
   // getText is empty while the bar is still fading in.
   await waitUntil(async () => /settings file was damaged/i.test(await notice.getText()), 5_000, 'the notice text');
@@ -146,7 +116,7 @@ test('a damaged settings file is moved aside, the app starts on defaults and say
   await openSettings(driver);
   assert.equal(await driver.findElement(byTestId('settings-provider')).getAttribute('data-value'), 'agent');
   await driver.actions().sendKeys(Key.ESCAPE).perform();
-  await waitUntil(async () => !(await sheetOpen(driver)), 5_000, 'the sheet to close');
+  await waitUntil(async () => !(await settingsOpen(driver)), 5_000, 'the sheet to close');
 
   const aside = readdirSync(dataDir).filter((name) => /^settings\.corrupt-.+\.json$/.test(name));
   assert.equal(aside.length, 1, `the damaged file is kept aside (${readdirSync(dataDir).join(', ')})`);

@@ -5,23 +5,19 @@
 // compositing, which its web process inherits; a value the person set themselves is left alone,
 // switch by switch (src-tauri/rendering.rs). The native title bar takes the theme chosen in
 // Settings → Appearance (src-tauri/appearance.rs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { By } from 'selenium-webdriver';
-import { APP, KEY, endGroup, startMock, launchApp, launchAppIn, makeDataDir, removeDir, waitUntil } from './support.mjs';
+import { APP, appEnv, endGroup, openSettings, saveSettings, session, waitUntil } from './support.mjs';
 
 const PAINTER = 'WEBKIT_SKIA_ENABLE_CPU_RENDERING';
 const COMPOSITING = 'WEBKIT_DISABLE_COMPOSITING_MODE';
 const hasGpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
 
-let mock;
-before(async () => {
-  mock = await startMock();
-});
-after(() => mock?.stop());
+const run = session();
 
 /** The environment WebKit's web process of `app` started with. */
 async function webProcessEnv(app) {
@@ -44,36 +40,24 @@ async function webProcessEnv(app) {
 
 test('without a GPU the window is painted on the CPU, without OpenGL compositing', { skip: hasGpu && 'this machine has a GPU render node' }, async () => {
   // Unset for the app even if this shell has them (spawn leaves out undefined values).
-  const app = await launchApp(mock.baseUrl, { [PAINTER]: undefined, [COMPOSITING]: undefined });
-  try {
-    const env = await webProcessEnv(app);
-    assert.equal(env.get(PAINTER), '1');
-    assert.equal(env.get(COMPOSITING), '1');
-  } finally {
-    await app.close();
-  }
+  await run.start(run.dataDir(), { [PAINTER]: undefined, [COMPOSITING]: undefined });
+  const env = await webProcessEnv(run.app);
+  assert.equal(env.get(PAINTER), '1');
+  assert.equal(env.get(COMPOSITING), '1');
 });
 
 test("the person's own setting wins, switch by switch", { skip: hasGpu && 'this machine has a GPU render node' }, async () => {
-  const app = await launchApp(mock.baseUrl, { [PAINTER]: '0', [COMPOSITING]: undefined });
-  try {
-    const env = await webProcessEnv(app);
-    assert.equal(env.get(PAINTER), '0');
-    assert.equal(env.get(COMPOSITING), '1', 'the other switch is still decided by Citewise');
-  } finally {
-    await app.close();
-  }
+  await run.start(run.dataDir(), { [PAINTER]: '0', [COMPOSITING]: undefined });
+  const env = await webProcessEnv(run.app);
+  assert.equal(env.get(PAINTER), '0');
+  assert.equal(env.get(COMPOSITING), '1', 'the other switch is still decided by Citewise');
 });
 
 test('CITEWISE_WEBKIT_DEFAULTS keeps WebKit as it is', async () => {
-  const app = await launchApp(mock.baseUrl, { CITEWISE_WEBKIT_DEFAULTS: '1', [PAINTER]: undefined, [COMPOSITING]: undefined });
-  try {
-    const env = await webProcessEnv(app);
-    assert.equal(env.get(PAINTER), undefined);
-    assert.equal(env.get(COMPOSITING), undefined);
-  } finally {
-    await app.close();
-  }
+  await run.start(run.dataDir(), { CITEWISE_WEBKIT_DEFAULTS: '1', [PAINTER]: undefined, [COMPOSITING]: undefined });
+  const env = await webProcessEnv(run.app);
+  assert.equal(env.get(PAINTER), undefined);
+  assert.equal(env.get(COMPOSITING), undefined);
 });
 
 /**
@@ -83,7 +67,7 @@ test('CITEWISE_WEBKIT_DEFAULTS keeps WebKit as it is', async () => {
  */
 function launchDirect(dataDir, ms) {
   const child = spawn(APP, [], {
-    env: { ...process.env, CITEWISE_DATA_DIR: dataDir, PERPLEXITY_BASE_URL: mock.baseUrl, PERPLEXITY_API_KEY: KEY },
+    env: appEnv(run.mock.baseUrl, dataDir),
     stdio: 'ignore',
     detached: true,
   });
@@ -97,38 +81,33 @@ function launchDirect(dataDir, ms) {
 }
 
 test('a second launch on the same data brings the open window forward and exits', async () => {
-  const dir = makeDataDir();
-  const app = await launchAppIn(mock.baseUrl, dir);
+  const dir = run.dataDir();
+  const driver = await run.start(dir);
   let other = null;
   try {
     const second = await launchDirect(dir, 20_000);
     assert.equal(second.running, false, 'the second launch ended by itself');
     assert.equal(second.code, 0);
     await endGroup(second.child);
-    assert.equal(await app.driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
+    assert.equal(await driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
     await waitUntil(async () => /launched again; bringing this window forward/.test(readFileSync(join(dir, 'logs', 'citewise.log'), 'utf8')),
       5_000, 'the first instance to hear of it');
 
     // Another data folder is another instance: it starts and keeps running.
-    const otherDir = makeDataDir();
-    other = { ...(await launchDirect(otherDir, 4_000)), dir: otherDir };
+    other = await launchDirect(run.dataDir(), 4_000);
     assert.equal(other.running, true, 'a launch on other data runs beside it');
   } finally {
     // regression: removing the folder while WebKit still wrote into it failed with ENOTEMPTY.
-    if (other) {
-      await endGroup(other.child);
-      removeDir(other.dir);
-    }
-    await app.close();
-    removeDir(dir);
+    if (other) await endGroup(other.child);
+    await run.stop();
   }
 });
 
 test('the same data folder by another path (a symlink: another D-Bus name) is refused by its lock file', async () => {
-  const dir = makeDataDir();
+  const dir = run.dataDir();
   const link = `${dir}-link`;
   symlinkSync(dir, link);
-  const app = await launchAppIn(mock.baseUrl, dir);
+  const driver = await run.start(dir);
   let second = null;
   try {
     second = await launchDirect(link, 3_000);
@@ -144,13 +123,12 @@ test('the same data folder by another path (a symlink: another D-Bus name) is re
       }
     });
     assert.ok(!open.some((path) => path.includes('history.sqlite3')), `the second process has no history open: ${open.join(', ')}`);
-    assert.equal(readFileSync(join(dir, 'citewise.lock'), 'utf8').trim(), String(groupAppPid(app.group)), 'the first holds the lock');
-    assert.equal(await app.driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
+    assert.equal(readFileSync(join(dir, 'citewise.lock'), 'utf8').trim(), String(groupAppPid(run.app.group)), 'the first holds the lock');
+    assert.equal(await driver.executeScript('return document.documentElement.dataset.ready'), 'true', 'the first window is still there');
   } finally {
     if (second) await endGroup(second.child);
-    await app.close();
+    await run.stop();
     rmSync(link, { force: true });
-    removeDir(dir);
   }
 });
 
@@ -160,34 +138,23 @@ function groupAppPid(pgid) {
 }
 
 test('the window comes back at the size and place it was left', async () => {
-  const dir = makeDataDir();
-  try {
-    let app = await launchAppIn(mock.baseUrl, dir);
-    const wanted = { x: 60, y: 40, width: 900, height: 640 };
-    try {
-      await app.driver.manage().window().setRect(wanted);
-      await waitUntil(async () => {
-        const saved = existsSync(join(dir, 'window.json')) && JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
-        return saved && saved.width === wanted.width && saved.height === wanted.height;
-      }, 10_000, 'window.json to hold the new size');
-    } finally {
-      await app.close();
-    }
-    const saved = JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
-    app = await launchAppIn(mock.baseUrl, dir);
-    try {
-      const rect = await app.driver.manage().window().getRect();
-      assert.equal(rect.width, wanted.width);
-      assert.equal(rect.height, wanted.height);
-      assert.deepEqual([rect.x, rect.y], [saved.x, saved.y], 'and where it was');
-      const inner = await app.driver.executeScript('return [window.innerWidth, window.innerHeight]');
-      assert.deepEqual(inner, [wanted.width, wanted.height], 'the page has that room');
-    } finally {
-      await app.close();
-    }
-  } finally {
-    removeDir(dir);
-  }
+  const dir = run.dataDir();
+  let driver = await run.start(dir);
+  const wanted = { x: 60, y: 40, width: 900, height: 640 };
+  await driver.manage().window().setRect(wanted);
+  await waitUntil(async () => {
+    const saved = existsSync(join(dir, 'window.json')) && JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
+    return saved && saved.width === wanted.width && saved.height === wanted.height;
+  }, 10_000, 'window.json to hold the new size');
+  await run.stop();
+  const saved = JSON.parse(readFileSync(join(dir, 'window.json'), 'utf8'));
+  driver = await run.start(dir);
+  const rect = await driver.manage().window().getRect();
+  assert.equal(rect.width, wanted.width);
+  assert.equal(rect.height, wanted.height);
+  assert.deepEqual([rect.x, rect.y], [saved.x, saved.y], 'and where it was');
+  const inner = await driver.executeScript('return [window.innerWidth, window.innerHeight]');
+  assert.deepEqual(inner, [wanted.width, wanted.height], 'the page has that room');
 });
 
 /** GTK's theme variant on the app's top-level X window, which the window manager's title bar follows. */
@@ -202,37 +169,23 @@ function themeVariant() {
 
 /** Settings → Appearance → `value`, saved; waits for the sheet to close. */
 async function chooseTheme(driver, value) {
-  await driver.findElement(By.css('[data-testid="settings-open"]')).click();
-  await waitUntil(async () => driver.findElement(By.css('[data-testid="settings-save"]')).isEnabled(), 10_000, 'the settings to load');
+  await openSettings(driver);
   const radio = await driver.findElement(By.css(`input[name="theme"][value="${value}"]`));
   await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', radio);
   await radio.click();
-  await driver.findElement(By.css('[data-testid="settings-save"]')).click();
-  await waitUntil(async () => !(await driver.executeScript('return document.getElementById("settings").open')), 10_000, 'Settings to close');
+  await saveSettings(driver);
 }
 
 test('the native title bar follows Settings → Appearance, from the first frame of the next start too', async () => {
-  const dir = makeDataDir();
-  try {
-    let app = await launchAppIn(mock.baseUrl, dir);
-    try {
-      assert.equal(themeVariant(), '', 'System on a desktop without a dark preference');
-      await chooseTheme(app.driver, 'dark');
-      await waitUntil(async () => themeVariant() === 'dark', 5_000, 'the title bar to turn dark');
-      assert.equal(await app.driver.executeScript('return matchMedia("(prefers-color-scheme: dark)").matches'), true,
-        'the page sees the same scheme');
-    } finally {
-      await app.close();
-    }
-    app = await launchAppIn(mock.baseUrl, dir);
-    try {
-      assert.equal(themeVariant(), 'dark', 'dark again after the restart');
-      await chooseTheme(app.driver, 'light');
-      await waitUntil(async () => themeVariant() === '', 5_000, 'the title bar to turn light');
-    } finally {
-      await app.close();
-    }
-  } finally {
-    removeDir(dir);
-  }
+  const dir = run.dataDir();
+  let driver = await run.start(dir);
+  assert.equal(themeVariant(), '', 'System on a desktop without a dark preference');
+  await chooseTheme(driver, 'dark');
+  await waitUntil(async () => themeVariant() === 'dark', 5_000, 'the title bar to turn dark');
+  assert.equal(await driver.executeScript('return matchMedia("(prefers-color-scheme: dark)").matches'), true,
+    'the page sees the same scheme');
+  driver = await run.start(dir);
+  assert.equal(themeVariant(), 'dark', 'dark again after the restart');
+  await chooseTheme(driver, 'light');
+  await waitUntil(async () => themeVariant() === '', 5_000, 'the title bar to turn light');
 });
