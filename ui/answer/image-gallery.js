@@ -46,9 +46,14 @@ function watch(/** @type {HTMLElement} */ item, /** @type {() => void} */ load) 
   observer.observe(item);
 }
 
-/** Width for a thumbnail of the given size, HEIGHT pixels tall. */
+/**
+ * Width for a thumbnail of the given size, HEIGHT pixels tall.
+ * @param {number | null | undefined} width
+ * @param {number | null | undefined} height
+ * @returns {number | null}
+ */
 function widthFor(width, height) {
-  if (!(width > 0 && height > 0)) return null;
+  if (!width || !height || !(width > 0 && height > 0)) return null;
   return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, (HEIGHT * width) / height)));
 }
 

@@ -74,6 +74,7 @@ md.renderer.rules.softbreak = () => '<br>';
 md.renderer.rules.hardbreak = () => '<br>';
 // No newlines between tags: between blocks they would only be more text nodes to build and walk.
 const renderToken = md.renderer.renderToken.bind(md.renderer);
+/** @type {import('markdown-it').Renderer['renderToken']} */
 md.renderer.renderToken = (tokens, idx, options) => renderToken(tokens, idx, options).replace(/\n/g, '');
 for (const rule of ['fence', 'code_block']) {
   const render = md.renderer.rules[rule];
@@ -123,6 +124,7 @@ function markTaskItem(tokens, i) {
 /**
  * `![alt](src)` is never an <img> (the webview must not fetch what a model points at): it becomes
  * a link to the picture, or just its alt text inside another link.
+ * @type {import('markdown-it').RendererRule}
  */
 function renderImage(tokens, idx, options, env, self) {
   const token = tokens[idx];
@@ -131,10 +133,13 @@ function renderImage(tokens, idx, options, env, self) {
   let depth = 0;
   for (let j = 0; j < idx; j += 1) depth += tokens[j].type === 'link_open' ? 1 : tokens[j].type === 'link_close' ? -1 : 0;
   if (depth > 0) return `<span class="md-image">${text}</span>`;
-  return `<a class="md-image" href="${md.utils.escapeHtml(token.attrGet('src') ?? '')}">${text}</a>`;
+  return `<a class="md-image" href="${md.utils.escapeHtml(String(token.attrGet('src') ?? ''))}">${text}</a>`;
 }
 
-/** http(s) links get what lib/links.js and the stylesheet expect; any other link becomes text. */
+/**
+ * http(s) links get what lib/links.js and the stylesheet expect; any other link becomes text.
+ * @param {DocumentFragment} root
+ */
 function finishLinks(root) {
   for (const a of root.querySelectorAll('a')) {
     const href = a.getAttribute('href');
@@ -206,7 +211,7 @@ export function closesFence(line, marker) {
 export function renderBlocks(text, options = {}) {
   const env = { open: options.open === true };
   const html = Array.isArray(text) ? text.map((t) => md.render(t, env)).join('') : md.render(text, env);
-  const frag = /** @type {DocumentFragment} */ (document.adoptNode(purify.sanitize(html)));
+  const frag = /** @type {DocumentFragment} */ (document.adoptNode(/** @type {Node} */ (/** @type {unknown} */ (purify.sanitize(html)))));
   // Each pass only when its markup can be there: most chunks are a plain paragraph.
   if (html.includes('<a ')) finishLinks(frag);
   if (html.includes('<table') || html.includes('task-item') || html.includes('mathcolor')) finishBlocks(frag);

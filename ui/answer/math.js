@@ -12,6 +12,7 @@
 
 import katex from '../vendor/katex/katex.mjs';
 
+/** @type {import('katex').KatexOptions} */
 const KATEX_OPTIONS = {
   output: 'mathml',
   throwOnError: false,
@@ -58,19 +59,31 @@ export function renderMath(tex, display, block = display) {
   return `<${tag} class="${display ? 'math math-display' : 'math'}">${html}</${tag}>`;
 }
 
-/** Source of a displayed formula whose closing delimiter has not streamed in yet. */
+/**
+ * Source of a displayed formula whose closing delimiter has not streamed in yet.
+ * @param {string} tex
+ */
 function renderPending(tex) {
   return `<div class="math math-display is-pending"><code>${escapeHtml(tex)}</code></div>`;
 }
 
-/** Is the `$` at `pos` escaped by an odd number of backslashes? */
+/**
+ * Is the `$` at `pos` escaped by an odd number of backslashes?
+ * @param {string} src
+ * @param {number} pos
+ */
 function isEscaped(src, pos) {
   let n = 0;
   while (pos - n - 1 >= 0 && src[pos - n - 1] === '\\') n += 1;
   return n % 2 === 1;
 }
 
-/** The next unescaped `$` at or after `from`, or -1. */
+/**
+ * The next unescaped `$` at or after `from`, or -1.
+ * @param {string} src
+ * @param {number} from
+ * @param {number} max
+ */
 function nextDollar(src, from, max) {
   for (let i = src.indexOf('$', from); i !== -1 && i < max; i = src.indexOf('$', i + 1)) {
     if (!isEscaped(src, i)) return i;
@@ -111,7 +124,11 @@ function pushInline(state, start, end, display, markup) {
   token.info = display ? 'display' : '';
 }
 
-/** Inline rule: `\(…\)`, `\[…\]`, `$$…$$` and `$…$` inside a paragraph. */
+/**
+ * Inline rule: `\(…\)`, `\[…\]`, `$$…$$` and `$…$` inside a paragraph.
+ * @param {import('markdown-it').StateInline} state
+ * @param {boolean} silent
+ */
 function mathInline(state, silent) {
   const { src, pos, posMax: max } = state;
   const c = src[pos];
@@ -154,6 +171,10 @@ function mathInline(state, silent) {
  * Block rule: a line starting with `$$` or `\[` up to a line ending with `$$` or `\]`. Blank
  * lines may sit inside. While the answer streams (env.open), an unclosed formula shows as its
  * source; once complete, an unclosed one is ordinary text.
+ * @param {import('markdown-it').StateBlock} state
+ * @param {number} startLine
+ * @param {number} endLine
+ * @param {boolean} silent
  */
 function mathBlock(state, startLine, endLine, silent) {
   if (state.sCount[startLine] - state.blkIndent >= 4) return false;
@@ -206,7 +227,7 @@ function mathBlock(state, startLine, endLine, silent) {
 
 /**
  * The markdown-it plugin.
- * @param {any} md  a markdown-it instance
+ * @param {import('markdown-it').MarkdownIt} md
  */
 export function mathPlugin(md) {
   md.inline.ruler.before('escape', 'math_inline', mathInline);

@@ -45,7 +45,7 @@ export class OpenParagraph {
     this.from = from;
     /** the tail length past which a piece is frozen off its front */
     this.want = PIECE_AT;
-    /** @type {Node[]} */
+    /** @type {ChildNode[]} */
     this.tail = [...p.childNodes];
   }
 
@@ -92,9 +92,9 @@ export class OpenParagraph {
  * node or two instead of the whole tail, and a citation under the pointer stays the same element
  * (its hover card stays up).
  * @param {HTMLElement} parent
- * @param {Node[]} old  the old tail's nodes, the last children of `parent`
- * @param {Node[]} fresh  the new tail's nodes
- * @returns {Node[]} the tail's nodes now in `parent`
+ * @param {ChildNode[]} old  the old tail's nodes, the last children of `parent`
+ * @param {ChildNode[]} fresh  the new tail's nodes
+ * @returns {ChildNode[]} the tail's nodes now in `parent`
  */
 function replaceTail(parent, old, fresh) {
   let same = 0;

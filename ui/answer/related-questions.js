@@ -13,6 +13,7 @@ const MAX_LENGTH = 300;
  */
 export function relatedQuestions(questions) {
   if (!Array.isArray(questions)) return [];
+  /** @type {string[]} */
   const out = [];
   for (const q of questions) {
     if (typeof q !== 'string') continue;

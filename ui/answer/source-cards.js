@@ -46,7 +46,11 @@ function formatDate(date) {
   return parsed.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
-/** A link to the source when its URL is http(s), inert text otherwise. */
+/**
+ * A link to the source when its URL is http(s), inert text otherwise.
+ * @param {Source} source
+ * @param {string} className
+ */
 function sourceElement(source, className) {
   const web = isWebUrl(source.url);
   const node = el(web ? 'a' : 'span', web ? className : `${className} is-inert`);
@@ -82,7 +86,11 @@ export function renderSourceList(sources) {
   return list;
 }
 
-/** "1, 3" → [1, 3]; "1-3" → [1, 2, 3]; null for silly ranges. */
+/**
+ * "1, 3" → [1, 3]; "1-3" → [1, 2, 3]; null for silly ranges.
+ * @param {string} body
+ * @returns {number[] | null}
+ */
 function expandMarker(body) {
   const numbers = [];
   for (const part of body.split(',')) {
@@ -94,6 +102,10 @@ function expandMarker(body) {
   return numbers;
 }
 
+/**
+ * @param {number} n
+ * @param {Source} source
+ */
 function renderCitation(n, source) {
   const pill = sourceElement(source, 'cite');
   pill.dataset.testid = 'citation';

@@ -50,6 +50,14 @@ export class StreamingMarkdown {
     this.frame = 0;
     this.timer = 0;
     this.idleTimer = 0;
+    // Set again by reset(); declared here so they are never undefined.
+    this.committed = 0;
+    this.scanned = 0;
+    this.gap = -1;
+    this.mathLines = 0;
+    this.groupSize = 0;
+    /** @type {Node[]} */
+    this.openNodes = [];
     this.reset();
     container.append(this.caret);
   }
@@ -164,6 +172,7 @@ export class StreamingMarkdown {
     const { text } = this;
     let nl;
     // Complete lines only, until the answer is finished: then its last line too.
+    /** @returns {number} */
     const nextLine = () => {
       const at = text.indexOf('\n', this.scanned);
       return at === -1 && this.finished && this.scanned < text.length ? text.length : at;

@@ -61,7 +61,10 @@ export function bindComposer(els, actions) {
   updateSend();
 
   return {
-    /** Swap Send and Stop, keeping keyboard focus somewhere sensible. */
+    /**
+     * Swap Send and Stop, keeping keyboard focus somewhere sensible.
+     * @param {boolean} on
+     */
     setStreaming(on) {
       if (on === streaming) return;
       streaming = on;
@@ -76,7 +79,10 @@ export function bindComposer(els, actions) {
     },
     /** The text in the box. */
     value: () => input.value,
-    /** A question sent later (after the budget question): clear the box if it still holds it. */
+    /**
+     * A question sent later (after the budget question): clear the box if it still holds it.
+     * @param {string} text
+     */
     taken(text) {
       if (input.value !== text) return;
       input.value = '';
@@ -84,7 +90,10 @@ export function bindComposer(els, actions) {
       updateSend();
       actions.onInput?.();
     },
-    /** Put a question back that could not be sent (unless something new was typed meanwhile). */
+    /**
+     * Put a question back that could not be sent (unless something new was typed meanwhile).
+     * @param {string} text
+     */
     restore(text) {
       if (input.value.trim() !== '') return;
       input.value = text;

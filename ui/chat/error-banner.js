@@ -88,7 +88,11 @@ export function renderErrorBanner(error, actions) {
   return banner;
 }
 
-/** "Retry in 12 s", disabled, counting down to a plain "Retry". */
+/**
+ * "Retry in 12 s", disabled, counting down to a plain "Retry".
+ * @param {HTMLButtonElement} button
+ * @param {number} seconds
+ */
 function startCountdown(button, seconds) {
   const until = Date.now() + seconds * 1000;
   button.disabled = true;

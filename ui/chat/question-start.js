@@ -3,7 +3,11 @@
 
 const TITLE_LENGTH = 48;
 
-/** First question → conversation title, cut at a word boundary (the backend titles it the same way). */
+/**
+ * First question → conversation title, cut at a word boundary (the backend titles it the same way).
+ * @param {string} question
+ * @returns {string}
+ */
 export function titleFrom(question) {
   const flat = question.replace(/\s+/g, ' ').trim();
   if (flat.length <= TITLE_LENGTH) return flat;

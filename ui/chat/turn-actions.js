@@ -70,6 +70,12 @@ export function renderVersions(versions, what, onPick) {
   group.className = 'versions';
   group.setAttribute('role', 'group');
   group.setAttribute('aria-label', `Versions of this ${what}`);
+  /**
+   * @param {number} delta
+   * @param {'prev' | 'next'} name
+   * @param {string} label
+   * @param {string} testid
+   */
   const step = (delta, name, label, testid) => {
     const button = document.createElement('button');
     button.type = 'button';

@@ -247,8 +247,8 @@ export function bindCostSettings(section, hooks = {}) {
       budget.value = budgetText(settings.monthlyBudget);
       status.hidden = !problem;
       status.textContent = problem ? `The shipped prices could not be read (${problem}). Your own prices are shown.` : '';
-      render();
-      renderNotes(table);
+      render(undefined);
+      renderNotes(table ?? null);
     },
 
     /**

@@ -94,6 +94,7 @@ function shell(/** @type {string} */ label, /** @type {string} */ saveText, /** 
  * Amounts typed into `inputs`, checked; the first bad one as a FormError.
  * @param {string} model
  * @param {{field: PriceField, input: HTMLInputElement}[]} inputs
+ * @returns {{amounts: {field: PriceField, input: HTMLInputElement, value: number | null}[]} | {error: FormError}}
  */
 function readAmounts(model, inputs) {
   const amounts = inputs.map(({ field, input }) => ({ field, input, value: parseAmount(input.value, input.validity.badInput) }));

@@ -39,7 +39,10 @@ export const PRICE_FIELDS = [
  * @returns {unknown}
  */
 export function fieldValue(row, key) {
-  return key.split('.').reduce((value, part) => (value && typeof value === 'object' ? value[part] : undefined), row);
+  return key.split('.').reduce(
+    (/** @type {unknown} */ value, part) => (value && typeof value === 'object' ? /** @type {Record<string, unknown>} */ (value)[part] : undefined),
+    /** @type {unknown} */ (row),
+  );
 }
 
 /**
@@ -49,7 +52,8 @@ export function fieldValue(row, key) {
 export function withField(row, key, value) {
   const [head, tail] = key.split('.');
   if (!tail) return { ...row, [head]: value };
-  const inner = row[head] && typeof row[head] === 'object' ? row[head] : {};
+  const old = /** @type {Record<string, unknown>} */ (row)[head];
+  const inner = old && typeof old === 'object' ? old : {};
   return { ...row, [head]: { ...inner, [tail]: value } };
 }
 
@@ -70,8 +74,10 @@ export function fieldsOf(row) {
  * @returns {PriceRow[]}
  */
 export function mergePrices(shipped, overrides) {
+  /** @type {Map<string, ModelPrice>} */
   const own = new Map();
   for (const row of overrides ?? []) if (row && !own.has(row.model)) own.set(row.model, row);
+  /** @type {PriceRow[]} */
   const rows = (shipped ?? []).map((row) => ({ price: own.get(row.model) ?? row, shipped: row, overridden: own.has(row.model) }));
   const known = new Set((shipped ?? []).map((row) => row.model));
   for (const row of own.values()) if (!known.has(row.model)) rows.push({ price: row, shipped: null, overridden: true });

@@ -4,7 +4,7 @@
 // one bar per calendar day. Esc or Close closes it; focus goes back to what opened it.
 
 import { formatCost } from './cost-display.js';
-import { spendReport } from '../ipc/ipc.js';
+import { spendReport, toIpcError } from '../ipc/ipc.js';
 import { trapTab } from '../lib/focus-trap.js';
 import { returnFocusOnClose } from '../lib/modal.js';
 import { el } from '../lib/dom.js';
@@ -226,7 +226,7 @@ export function bindSpendView(dialog, hooks) {
       render(report);
     } catch (err) {
       if (ticket !== request) return;
-      problem.textContent = `Could not read the spending: ${err?.message ?? err}`;
+      problem.textContent = `Could not read the spending: ${toIpcError(err).message}`;
       problem.hidden = false;
       days.hidden = true;
       table.hidden = true;

@@ -25,7 +25,11 @@ import { icon } from '../chat/turn-actions.js';
 const FIRST_PAGE = 60;
 const NEXT_PAGE = 100;
 
-/** Sidebar order: pinned first, then newest first. Negative when `a` comes before `b`. */
+/**
+ * Sidebar order: pinned first, then newest first. Negative when `a` comes before `b`.
+ * @param {ConversationSummary} a
+ * @param {ConversationSummary} b
+ */
 function compare(a, b) {
   if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
   if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;

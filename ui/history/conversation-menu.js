@@ -58,7 +58,7 @@ export function createConversationMenu(host) {
   menu.addEventListener('keydown', (event) => {
     const list = items();
     const at = list.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
-    const move = (to) => list[(to + list.length) % list.length]?.focus();
+    const move = (/** @type {number} */ to) => list[(to + list.length) % list.length]?.focus();
     if (event.key === 'ArrowDown') move(at + 1);
     else if (event.key === 'ArrowUp') move(at - 1);
     else if (event.key === 'Home') move(0);

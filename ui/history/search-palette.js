@@ -16,7 +16,8 @@ import { returnFocusOnClose } from '../lib/modal.js';
 
 const DEBOUNCE_MS = 120;
 const LIMIT = 50;
-const ROLES = { user: 'Question', assistant: 'Answer' };
+/** @type {Record<import('../ipc/ipc.js').Role, string>} */
+const ROLES = { system: 'Instructions', user: 'Question', assistant: 'Answer' };
 
 /**
  * @param {{dialog: HTMLDialogElement, openButton: HTMLElement}} els

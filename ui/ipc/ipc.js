@@ -55,6 +55,7 @@
  * @typedef {import('../../src-tauri/contract/ipc').RateLimit} RateLimit
  * @typedef {import('../../src-tauri/contract/ipc').ErrorKind} ErrorKind
  * @typedef {import('../../src-tauri/contract/ipc').Folder} Folder
+ * @typedef {import('../../src-tauri/contract/ipc').Role} Role
  * @typedef {import('../../src-tauri/contract/ipc').Effort} ReasoningEffort
  * @typedef {import('../../src-tauri/contract/ipc').PartKind} EstimatePartKind
  * @typedef {import('../../src-tauri/contract/ipc').Part} EstimatePart
@@ -86,6 +87,12 @@ export function toIpcError(err) {
   return { kind: 'unknown', message: message || 'Something went wrong.', retryAfter: null };
 }
 
+/**
+ * Invokes a backend command; each wrapper below states what it resolves with.
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<any>}
+ */
 async function call(command, args) {
   try {
     return await core().invoke(command, args);

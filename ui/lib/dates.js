@@ -16,14 +16,21 @@ export const GROUPS = [
   { key: 'older', label: 'Older' },
 ];
 
-/** Local midnight at the start of the day of `ms`. */
+/**
+ * Local midnight at the start of the day of `ms`.
+ * @param {number} ms
+ */
 export function midnight(ms) {
   const d = new Date(ms);
   d.setHours(0, 0, 0, 0);
   return d.getTime();
 }
 
-/** Local midnight `days` calendar days before the midnight `start` (DST-safe). */
+/**
+ * Local midnight `days` calendar days before the midnight `start` (DST-safe).
+ * @param {number} start
+ * @param {number} days
+ */
 function daysBefore(start, days) {
   const d = new Date(start);
   d.setDate(d.getDate() - days);
@@ -46,7 +53,10 @@ export function groupOf(summary, now) {
   return 'older';
 }
 
-/** Milliseconds until the next local midnight (when the groups shift). */
+/**
+ * Milliseconds until the next local midnight (when the groups shift).
+ * @param {number} now
+ */
 export function untilMidnight(now) {
   const d = new Date(midnight(now));
   d.setDate(d.getDate() + 1);

@@ -45,8 +45,8 @@ export function bindExternalLinks(root) {
     const href = link.getAttribute('href');
     if (isWebUrl(href)) openUrl(href);
   };
-  root.addEventListener('click', onClick);
-  root.addEventListener('auxclick', onClick);
+  root.addEventListener('click', /** @type {EventListener} */ (onClick));
+  root.addEventListener('auxclick', /** @type {EventListener} */ (onClick));
   // Dropping a dragged link onto the page would navigate the webview.
   root.addEventListener('dragover', (event) => event.preventDefault());
   root.addEventListener('drop', (event) => event.preventDefault());

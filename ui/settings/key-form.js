@@ -27,7 +27,7 @@ import { accountSpec } from '../ipc/providers.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** @param {string} className @param {string} text @param {string} [testid] */
+/** @param {string} className @param {string} [text] @param {string} [testid] */
 function button(className, text, testid) {
   const node = /** @type {HTMLButtonElement} */ (el('button', className, text));
   node.type = 'button';
@@ -55,7 +55,7 @@ function eyeIcon() {
 
 /** @param {KeyFormOptions} options */
 export function createKeyForm({ prefix, full, onChange }) {
-  const id = (name) => `${prefix}key-${name}`;
+  const id = (/** @type {string} */ name) => `${prefix}key-${name}`;
   /** @type {Account} */
   let account = 'perplexity';
   /** @type {KeyStatus | null} */

@@ -108,7 +108,7 @@ export function modelGroups(provider, list) {
       const vendor = detail?.vendor || (id.includes('/') ? id.slice(0, id.indexOf('/')) : '');
       const name = vendorName(vendor);
       if (!byVendor.has(name)) byVendor.set(name, []);
-      /** @type {ModelChoice[]} */ (byVendor.get(name)).push(choice(id, detail?.pricing));
+      /** @type {ModelChoice[]} */ (byVendor.get(name)).push(choice(id, detail?.pricing ?? undefined));
     }
     // Perplexity's own first, then the others by name.
     const names = [...byVendor.keys()].sort((a, b) => (a === 'Perplexity' ? -1 : b === 'Perplexity' ? 1 : a.localeCompare(b)));
@@ -119,11 +119,16 @@ export function modelGroups(provider, list) {
   return groups;
 }
 
+/**
+ * @param {string} value
+ * @param {string} label
+ * @param {string} [title]
+ */
 function option(value, label, title) {
   const node = document.createElement('option');
   node.value = value;
   node.textContent = label;
-  node.title = title;
+  node.title = title ?? '';
   return node;
 }
 
@@ -156,7 +161,10 @@ export function fillModelSelect(select, groups, preferred, opts = {}) {
   describe(select);
 }
 
-/** The selected option's description as the select's tooltip. */
+/**
+ * The selected option's description as the select's tooltip.
+ * @param {HTMLSelectElement} select
+ */
 function describe(select) {
   select.title = /** @type {HTMLOptionElement | undefined} */ (select.selectedOptions[0])?.title ?? '';
 }

@@ -72,6 +72,7 @@ function addressField(account) {
  * @returns {{domains: string[], error: string | null}}
  */
 export function parseDomains(text) {
+  /** @type {string[]} */
   const domains = [];
   for (const raw of text.split(/[\s,;]+/)) {
     if (!raw) continue;
@@ -129,7 +130,8 @@ export function bindSettingsForm(form, hooks) {
   /** @type {Provider} */
   let savedProvider = 'agent';
   /** Model typed or chosen per provider while the sheet is open. */
-  let chosen = /** @type {Record<Provider, string>} */ ({});
+  /** @type {{[key in Provider]?: string}} */
+  let chosen = {};
 
   const provider = () => /** @type {Provider} */ (radios.find((r) => r.checked)?.value ?? 'agent');
 

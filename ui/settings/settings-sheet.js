@@ -41,7 +41,7 @@ import { returnFocusOnClose } from '../lib/modal.js';
  * @param {AppStatus} status
  */
 function renderStatus(root, status) {
-  const set = (field, text) => {
+  const set = (/** @type {string} */ field, /** @type {string} */ text) => {
     const node = root.querySelector(`[data-field="${field}"]`);
     if (node) node.textContent = text;
   };
@@ -125,7 +125,7 @@ export function bindSettings({ dialog, openButton }, hooks) {
     if (!dialog.open) {
       clearError();
       modal.showModal(opener, openButton);
-      dialog.querySelector('[data-close]')?.focus();
+      dialog.querySelector(/** @type {'button'} */ ('[data-close]'))?.focus();
     }
     await load();
     if (!dialog.open) return;
@@ -160,7 +160,7 @@ export function bindSettings({ dialog, openButton }, hooks) {
       dialog.close();
       await hooks.onSaved(saved);
     } catch (err) {
-      const message = err?.message || 'The settings could not be saved.';
+      const message = String((err && typeof err === 'object' && 'message' in err && err.message) || 'The settings could not be saved.');
       const costField = cost.fieldFor(message);
       showError(message, costField === undefined ? fields.fieldFor(message) : costField);
     } finally {
