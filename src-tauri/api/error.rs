@@ -2,6 +2,9 @@
 //!
 //! The UI branches on [`Error::kind`], never on message text. The message says what happened
 //! (and why, when known); the UI adds what to do about it and a button that does it.
+//!
+//! One piece on purpose: the variants, how a response or a transport failure becomes one, and
+//! (the last 130 lines) their tests, which read best beside the rules they pin.
 
 use serde::Serialize;
 
