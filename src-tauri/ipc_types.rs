@@ -8,7 +8,7 @@
 //! `CITEWISE_BLESS=1 cargo test --lib ipc_types` writes it anew.
 
 use std::any::TypeId;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use ts_rs::{Config, TypeVisitor, TS};
@@ -31,11 +31,12 @@ use crate::keys::KeyStatus;
 use crate::pricing::{estimate::Estimate, PriceTable};
 use crate::settings::Settings;
 
-/// Collects each type's declaration once, dependencies before the types that use them.
+/// Collects each type's declaration once, by name: the order ts-rs visits dependencies in is not
+/// the same from one build to the next, and TypeScript does not mind the order of declarations.
 struct Declarations {
     cfg: Config,
     seen: HashSet<TypeId>,
-    out: Vec<String>,
+    out: BTreeMap<String, String>,
 }
 
 impl TypeVisitor for Declarations {
@@ -46,14 +47,15 @@ impl TypeVisitor for Declarations {
         }
         T::visit_dependencies(self);
         let docs = T::docs().unwrap_or_default();
-        self.out.push(format!("{docs}export {}", T::decl(&self.cfg)));
+        self.out.insert(T::ident(&self.cfg), format!("{docs}export {}", T::decl(&self.cfg)));
     }
 }
 
 /// The payloads of every command (arguments, results, the error) and of the chat's events.
 fn contract() -> String {
     // Timestamps and counts are JavaScript numbers: well inside 2^53.
-    let mut all = Declarations { cfg: Config::new().with_large_int("number"), seen: HashSet::new(), out: Vec::new() };
+    let mut all =
+        Declarations { cfg: Config::new().with_large_int("number"), seen: HashSet::new(), out: BTreeMap::new() };
     let roots: &mut Declarations = &mut all;
     roots.visit::<ErrorPayload>();
     roots.visit::<StreamEvent>();
@@ -85,7 +87,7 @@ fn contract() -> String {
         "// Generated from the Rust types by src-tauri/ipc_types.rs (ts-rs); do not edit.\n\
          // After changing a type: CITEWISE_BLESS=1 cargo test --lib ipc_types\n\n",
     );
-    text.push_str(&all.out.join("\n\n"));
+    text.push_str(&all.out.into_values().collect::<Vec<_>>().join("\n\n"));
     text.push('\n');
     text
 }

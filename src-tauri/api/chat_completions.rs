@@ -11,7 +11,7 @@ use super::think::{Piece, ThinkSplitter};
 use super::types::{
     ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message, Source, StreamEvent, Usage, UserLocation,
 };
-use super::wire::{error_from_body, str_at, string_list, SearchFilters, WireFormat};
+use super::wire::{error_from_body, read_data, str_at, string_list, Data, SearchFilters, WireFormat};
 
 pub const PATH: &str = "/chat/completions";
 
@@ -153,15 +153,10 @@ impl WireFormat for ChatMapper {
     }
 
     fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
-        if data.trim() == "[DONE]" {
-            return Some(self.on_end(out));
-        }
-        let value: Value = match serde_json::from_str(data) {
-            Ok(v) => v,
-            Err(err) => {
-                log::warn!("chat: skipping unreadable chunk ({err}); {} bytes", data.len());
-                return None;
-            }
+        let value = match read_data(data, "chat") {
+            Data::Event(value) => value,
+            Data::Done => return Some(self.on_end(out)),
+            Data::Unreadable => return None,
         };
         if value.get("error").is_some_and(|e| !e.is_null()) {
             return Some(Err(error_from_body(&value)));

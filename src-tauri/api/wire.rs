@@ -34,6 +34,29 @@ pub trait WireFormat: Send {
     }
 }
 
+/// One SSE `data` payload, as both formats read it first.
+pub enum Data {
+    /// `[DONE]`: the body is over.
+    Done,
+    Event(Value),
+    /// Not JSON: logged (its size, never its text) and skipped.
+    Unreadable,
+}
+
+/// Reads one `data` payload; `format` names the wire format in the log line.
+pub fn read_data(data: &str, format: &str) -> Data {
+    if data.trim() == "[DONE]" {
+        return Data::Done;
+    }
+    match serde_json::from_str(data) {
+        Ok(value) => Data::Event(value),
+        Err(err) => {
+            log::warn!("{format}: skipping unreadable event ({err}); {} bytes", data.len());
+            Data::Unreadable
+        }
+    }
+}
+
 /// Search filters, spelled the same in both wire formats (inside the Agent API's `web_search`
 /// tool, at the top level of a Sonar request).
 #[derive(Debug, Serialize)]

@@ -15,7 +15,7 @@ pub use request::{AgentRequest, PATH};
 
 use super::error::Error;
 use super::types::{ChatRequest, Cost, Finish, Source, StreamEvent, Usage};
-use super::wire::{error_from_body, str_at, string_list, WireFormat};
+use super::wire::{error_from_body, read_data, str_at, string_list, Data, WireFormat};
 
 /// Turns Agent API SSE payloads into events; one per request.
 #[derive(Debug, Default)]
@@ -50,15 +50,10 @@ impl WireFormat for AgentMapper {
 
     /// Maps one SSE `data` payload. Returns `Some` when the event ends the answer.
     fn on_data(&mut self, data: &str, out: &mut Vec<StreamEvent>) -> Option<Result<Finish, Error>> {
-        if data.trim() == "[DONE]" {
-            return Some(self.on_end(out));
-        }
-        let value: Value = match serde_json::from_str(data) {
-            Ok(v) => v,
-            Err(err) => {
-                log::warn!("agent: skipping unreadable event ({err}); {} bytes", data.len());
-                return None;
-            }
+        let value = match read_data(data, "agent") {
+            Data::Event(value) => value,
+            Data::Done => return Some(self.on_end(out)),
+            Data::Unreadable => return None,
         };
         let kind = value.get("type").and_then(Value::as_str).unwrap_or_default();
         if let Some(failure) = failed_response(&value) {
