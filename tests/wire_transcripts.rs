@@ -52,6 +52,13 @@ impl Replayed {
             Err(e) => (e.kind().as_str(), e.to_string()),
         }
     }
+
+    /// The answer ended in an error of `kind` whose message says `says`.
+    fn assert_error(&self, kind: &str, says: &str) {
+        let (got, message) = self.error();
+        assert_eq!(got, kind, "{message}");
+        assert!(message.contains(says), "{message}");
+    }
 }
 
 /// Feeds a fixture as one chunk, the way a single network read would deliver it.
@@ -222,9 +229,7 @@ async fn agent_incomplete_response_is_length() {
 async fn agent_response_failed_with_http_200_is_an_error() {
     let r = play(Provider::Agent, "agent/failed.sse").await;
     assert_eq!(r.events(), json!([]));
-    let (kind, message) = r.error();
-    assert_eq!(kind, "server");
-    assert!(message.contains("The model failed to generate a response."), "{message}");
+    r.assert_error("server", "The model failed to generate a response.");
 }
 
 #[tokio::test]
@@ -238,27 +243,21 @@ async fn agent_any_event_with_failed_status_ends_the_answer() {
 async fn agent_error_event_keeps_the_partial_answer() {
     let r = play(Provider::Agent, "agent/error_event.sse").await;
     assert_eq!(r.events(), json!([delta("Mount Everest is 8,849")]));
-    let (kind, message) = r.error();
-    assert_eq!(kind, "server");
-    assert!(message.contains("An error occurred while processing your request."), "{message}");
+    r.assert_error("server", "An error occurred while processing your request.");
 }
 
 #[tokio::test]
 async fn agent_error_body_without_a_type_is_an_error_not_an_interruption() {
     let r = play(Provider::Agent, "agent/error_without_type.sse").await;
     assert_eq!(r.events(), json!([delta("Mount Everest")]));
-    let (kind, message) = r.error();
-    assert_eq!(kind, "server");
-    assert!(message.contains("The model is overloaded. Please try again."), "{message}");
+    r.assert_error("server", "The model is overloaded. Please try again.");
 }
 
 #[tokio::test]
 async fn agent_cancelled_by_the_server_is_an_error() {
     let r = play(Provider::Agent, "agent/cancelled.sse").await;
     assert_eq!(r.events(), json!([delta("Mount")]));
-    let (kind, message) = r.error();
-    assert_eq!(kind, "server");
-    assert!(message.contains("cancelled"), "{message}");
+    r.assert_error("server", "cancelled");
 }
 
 #[tokio::test]
@@ -501,9 +500,7 @@ async fn sonar_length_while_thinking_does_not_repeat_the_reasoning_from_the_done
 async fn sonar_error_chunk_with_http_200_is_an_error() {
     let r = play(Provider::Sonar, "sonar/error_chunk.sse").await;
     assert_eq!(r.events(), json!([delta("Mount Everest is"), sources(everest_sources())]));
-    let (kind, message) = r.error();
-    assert_eq!(kind, "server");
-    assert!(message.contains("The model failed to generate a response."), "{message}");
+    r.assert_error("server", "The model failed to generate a response.");
 }
 
 /// What `sonar/eof_no_finish.sse` and `sonar/truncated.sse` deliver: text, sources, and the
