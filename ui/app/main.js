@@ -17,7 +17,7 @@ import { bindWelcome } from '../chat/welcome.js';
 import { createChat } from '../chat/conversation-view.js';
 import { createConversationMenu } from '../history/conversation-menu.js';
 import { createHistoryActions } from '../history/conversation-actions.js';
-import { createHistoryList } from '../history/conversation-list.js';
+import { askFirstPage, createHistoryList } from '../history/conversation-list.js';
 import { createSession } from './session.js';
 import { createToaster } from '../lib/toast.js';
 import { appStatus, settingsGet, toIpcError } from '../ipc/ipc.js';
@@ -25,9 +25,17 @@ import { $ } from '../lib/dom.js';
 import { applyStoredTheme } from '../lib/theme.js';
 import { loadProviders, providersLoaded } from '../ipc/providers.js';
 
-/** @typedef {import('./actions.js').Parts} Parts */
+/**
+ * @typedef {import('./actions.js').Parts} Parts
+ *
+ * @typedef {object} Launch  what start-up asks the backend for, all at once with the registry
+ * @property {Promise<import('../ipc/ipc.js').ConversationPage>} firstPage  the sidebar's first page
+ * @property {Promise<import('../ipc/ipc.js').Settings>} settings
+ * @property {Promise<import('../ipc/ipc.js').AppStatus>} status
+ */
 
-function start() {
+/** @param {Launch} launch */
+function start(launch) {
   applyStoredTheme();
   const parts = /** @type {Parts} */ ({});
   const session = createSession({ onStatus: (s) => act.statusArrived(s), onModels: (...a) => act.modelsArrived(...a) });
@@ -41,7 +49,7 @@ function start() {
     onMenu: (anchor, summary) => historyActions.openMenu(anchor, summary),
     onRenamed: (summary) => parts.chat.renamed(summary),
     onError: (error) => parts.toast.show({ text: error.message, tone: 'warn' }),
-  });
+  }, launch.firstPage);
 
   bindExternalLinks(document);
   bindSourcePopover($('#conversation'));
@@ -111,20 +119,28 @@ function start() {
   bindDialogs(parts, session, act);
   $('[data-testid="new-chat"]').addEventListener('click', act.newChat);
 
-  act.launch(settingsGet(), appStatus());
+  act.launch(launch.settings, launch.status);
 
   act.prepareWhenIdle();
 
   parts.composer.focus();
 }
 
-/** The provider registry first: the pickers, Settings and the welcome are built from it. */
+/**
+ * The provider registry (the pickers, Settings and the welcome are built from it) and what
+ * start-up shows (the list's first page, settings, status) are asked for together; the window
+ * is built once the registry is here.
+ */
 function boot() {
+  /** @type {Launch} */
+  const launch = { firstPage: askFirstPage(), settings: settingsGet(), status: appStatus() };
+  // Handled where they are used; until then a failure must not count as unhandled.
+  for (const asked of Object.values(launch)) asked.catch(() => {});
   if (providersLoaded()) {
-    start();
+    start(launch);
     return;
   }
-  loadProviders().then(start, (err) => {
+  loadProviders().then(() => start(launch), (err) => {
     console.error('providers_get failed:', err);
     document.body.textContent = `Citewise could not start: ${toIpcError(err).message}`;
   });
