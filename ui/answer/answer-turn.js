@@ -4,7 +4,8 @@
 //
 // Layout, top to bottom: search status line, source cards, retry note, answer, reasoning
 // (collapsed), image thumbnails, related questions, the sources list (collapsed), error banner,
-// footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost).
+// footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost). The words of
+// the live status line, the retry countdown and the "Not saved" note are in turn-notes.js.
 
 import { renderAnsweredBy, renderCostActual } from '../cost/cost-display.js';
 import { renderErrorBanner } from '../chat/error-banner.js';
@@ -15,6 +16,7 @@ import { StreamingMarkdown } from './streaming.js';
 import { indexSources, linkCitations, renderSourceList } from './source-cards.js';
 import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } from '../chat/turn-actions.js';
 import { el } from '../lib/dom.js';
+import { readingHosts, savingText, showLive, startRetryCountdown } from './turn-notes.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').ChatEvent} ChatEvent
@@ -37,13 +39,6 @@ import { el } from '../lib/dom.js';
  * @property {() => void} onRender  content grew (keep the view scrolled)
  * @property {() => boolean} isBusy  an answer is streaming: no Regenerate or version switch now
  */
-
-const RETRY_REASONS = {
-  rate_limit: 'Rate limited',
-  server: 'The server is busy',
-  network: 'Connection lost',
-  timeout: 'Timed out',
-};
 
 export class AssistantTurn {
   /** @param {TurnHooks} hooks */
@@ -331,26 +326,13 @@ export class AssistantTurn {
   showSearching(queries) {
     for (const q of queries) if (typeof q === 'string' && q && !this.queries.includes(q)) this.queries.push(q);
     if (this.sources.size > 0 || this.queries.length === 0) return;
-    this.statusLine.hidden = false;
-    this.statusLine.classList.add('is-live');
-    this.statusLine.replaceChildren(el('span', 'spinner'), `Searching: ${this.quotedQueries()}`);
-    this.statusLine.firstElementChild?.setAttribute('aria-hidden', 'true');
+    showLive(this.statusLine, `Searching: ${this.quotedQueries()}`);
   }
 
   /** Pages the model opens and reads (the fetch_url tool): "Reading: example.com, …". @param {string[]} urls */
   showReading(urls) {
-    const hosts = urls.map((u) => {
-      try {
-        return new URL(u).hostname.replace(/^www\./, '');
-      } catch {
-        return '';
-      }
-    }).filter(Boolean);
-    if (!hosts.length) return;
-    this.statusLine.hidden = false;
-    this.statusLine.classList.add('is-live');
-    this.statusLine.replaceChildren(el('span', 'spinner'), `Reading: ${[...new Set(hosts)].join(', ')}`);
-    this.statusLine.firstElementChild?.setAttribute('aria-hidden', 'true');
+    const hosts = readingHosts(urls);
+    if (hosts.length) showLive(this.statusLine, `Reading: ${hosts.join(', ')}`);
   }
 
   /** @param {Source[]} sources  replaces any earlier list */
@@ -411,17 +393,7 @@ export class AssistantTurn {
    */
   showRetrying(seconds, reason, attempt) {
     this.clearRetrying();
-    const label = RETRY_REASONS[reason] ?? (/\s/.test(reason ?? '') ? reason.replace(/\.$/, '') : 'Temporary problem');
-    const until = Date.now() + Math.max(0, seconds) * 1000;
-    const tick = () => {
-      const left = Math.ceil((until - Date.now()) / 1000);
-      this.retryNote.textContent =
-        left > 0 ? `${label}, retrying in ${left} s… (attempt ${attempt})` : `${label}, retrying now…`;
-      if (left <= 0) clearInterval(this.retryTimer);
-    };
-    this.retryNote.hidden = false;
-    tick();
-    this.retryTimer = window.setInterval(tick, 250);
+    this.retryTimer = startRetryCountdown(this.retryNote, seconds, reason, attempt);
   }
 
   /**
@@ -430,16 +402,9 @@ export class AssistantTurn {
    * @param {{ok: boolean, retrying: boolean, message: string | null}} saving
    */
   showSaving(saving) {
-    if (saving.ok) {
-      this.saveNote.hidden = true;
-      this.saveNote.textContent = '';
-      return;
-    }
-    const why = String(saving.message ?? 'the history could not be written').replace(/\.$/, '');
-    this.saveNote.textContent = saving.retrying
-      ? `Not saved yet: ${why}. Citewise keeps trying.`
-      : `Not saved: ${why}. Copy the answer if you need it: it will not be in your history.`;
-    this.saveNote.hidden = false;
+    const text = savingText(saving);
+    this.saveNote.textContent = text ?? '';
+    this.saveNote.hidden = text === null;
   }
 
   clearRetrying() {

@@ -14,6 +14,10 @@
 // above them, earlier-messages.js), so opening a 500-message conversation costs what opening a 40-message
 // one does. The turns and the renderer behind them (branch.js) load with the first conversation
 // or question, not the window.
+//
+// Kept as one file (~550 lines) on purpose: sending, versions and opening all read and write the
+// same few variables (the shown branch, the one active stream, `view`); split, they would travel
+// between files as a shared mutable object, which is harder to follow than this one closure.
 
 import { chatCancel, chatSend, conversationOpen, conversationSelectVersion, toIpcError } from '../ipc/ipc.js';
 import { newRequestId, titleFrom } from './question-start.js';

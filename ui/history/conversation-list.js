@@ -26,6 +26,15 @@ const FIRST_PAGE = 60;
 const NEXT_PAGE = 100;
 
 /**
+ * Ask for the first page now (start-up asks for it together with the provider registry) and
+ * hand the promise to createHistoryList.
+ * @returns {Promise<import('../ipc/ipc.js').ConversationPage>}
+ */
+export function askFirstPage() {
+  return conversationsList(null, FIRST_PAGE);
+}
+
+/**
  * Sidebar order: pinned first, then newest first. Negative when `a` comes before `b`.
  * @param {ConversationSummary} a
  * @param {ConversationSummary} b
@@ -39,8 +48,10 @@ function compare(a, b) {
 /**
  * @param {HTMLElement} root  the scrolling list area of the sidebar
  * @param {HistoryListHooks} hooks
+ * @param {Promise<import('../ipc/ipc.js').ConversationPage>} [firstPage]  asked for already
+ *   (askFirstPage); used for the first load only, never after a reload
  */
-export function createHistoryList(root, hooks) {
+export function createHistoryList(root, hooks, firstPage) {
   /** @type {Map<string, Row>} */
   const rows = new Map();
   /** @type {Map<GroupKey, GroupBox>} */
@@ -192,7 +203,9 @@ export function createHistoryList(root, hooks) {
     const mine = epoch;
     let page;
     try {
-      page = await conversationsList(cursor, cursor ? NEXT_PAGE : FIRST_PAGE);
+      const asked = firstPage ?? conversationsList(cursor, cursor ? NEXT_PAGE : FIRST_PAGE);
+      firstPage = undefined;
+      page = await asked;
     } catch (err) {
       if (mine !== epoch) return;
       loading = false;

@@ -1,6 +1,6 @@
 // The Settings sheet: the API key (see key-form.js), provider and model defaults with the connection
 // in use now, search defaults, cost (budget and prices, see cost/cost-settings.js), and a button to the
-// About dialog (about.js, wired in app/main.js). Opening it reads `settings_get`, the key status,
+// About dialog (about.js, wired in app/dialogs.js). Opening it reads `settings_get`, the key status,
 // `app_status` and the price table; Save sends the whole settings object to `settings_update` and
 // shows the backend's validation message inline (the sheet stays open); on success the sheet
 // closes and the window refreshes what depends on settings. The key section follows the provider
