@@ -126,7 +126,7 @@ export class AssistantTurn {
     turn.showRelated(message.related);
     if (message.usage) turn.handleEvent({ event: 'usage', data: message.usage });
     if (message.status === 'complete') turn.complete(message.finish === 'length' ? 'length' : 'stop');
-    else if (message.status === 'error') turn.fail(message.error ?? { kind: 'unknown', message: 'This answer failed.' });
+    else if (message.status === 'error') turn.fail(message.error ?? { kind: 'unknown', message: 'This answer failed.', retryAfter: null });
     else turn.interrupt(message.finish === 'cancelled' ? 'Stopped' : 'Answer interrupted');
     return turn;
   }
@@ -224,7 +224,10 @@ export class AssistantTurn {
     this.interrupt('Stopped');
   }
 
-  /** Cut off (Stop, or saved as interrupted): the partial answer, a quiet note and Retry. */
+  /**
+   * Cut off (Stop, or saved as interrupted): the partial answer, a quiet note and Retry.
+   * @param {string} note
+   */
   interrupt(note) {
     if (this.state !== 'streaming') return;
     this.finishReason = 'cancelled';
@@ -313,6 +316,7 @@ export class AssistantTurn {
     flashCopied(button, await copyText(text));
   }
 
+  /** @param {string} text */
   setNote(text) {
     this.note.textContent = text;
     this.footer.hidden = false;

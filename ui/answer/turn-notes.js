@@ -4,6 +4,7 @@
 
 import { el } from '../lib/dom.js';
 
+/** @type {Record<string, string>} */
 const RETRY_REASONS = {
   rate_limit: 'Rate limited',
   server: 'The server is busy',

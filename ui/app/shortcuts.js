@@ -74,7 +74,10 @@ export function keyLabels(keys, isMac) {
   });
 }
 
-/** Whether `node` takes typed text (so ? is a character there, not a shortcut). */
+/**
+ * Whether `node` takes typed text (so ? is a character there, not a shortcut).
+ * @param {EventTarget | null} node
+ */
 function takesText(node) {
   if (!(node instanceof HTMLElement)) return false;
   if (node.isContentEditable || node instanceof HTMLTextAreaElement) return true;

@@ -10,7 +10,7 @@ const NARROW = '(max-width: 899px)';
 export function bindSidebar({ app, sidebar, toggle }) {
   const narrow = window.matchMedia(NARROW);
 
-  const setOpen = (open) => {
+  const setOpen = (/** @type {boolean} */ open) => {
     app.classList.toggle('sidebar-open', open);
     toggle.setAttribute('aria-expanded', String(open));
     if (narrow.matches) sidebar.inert = !open;

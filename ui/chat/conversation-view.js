@@ -280,11 +280,13 @@ export function createChat(els, hooks) {
 
   /** @param {string} question @param {string | null} parentId @returns {Exchange} */
   const addExchange = (question, parentId) => {
-    /** @type {Exchange} */
     const { AssistantTurn, UserTurn } = /** @type {typeof import('./branch.js')} */ (turns);
-    const exchange = { user: new UserTurn(question, parentId, userHooks), answer: new AssistantTurn(answerHooks) };
+    const user = new UserTurn(question, parentId, userHooks);
+    const answer = new AssistantTurn(answerHooks);
+    /** @type {Exchange} */
+    const exchange = { user, answer };
     exchanges.push(exchange);
-    list.append(exchange.user.el, exchange.answer.el);
+    list.append(user.el, answer.el);
     renderEmpty();
     return exchange;
   };

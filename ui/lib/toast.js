@@ -12,7 +12,7 @@
  * @property {string} text
  * @property {ToastAction} [action]
  * @property {number} [timeout]   ms; default 8000
- * @property {"info" | "warn"} [tone]
+ * @property {"info" | "warn" | "ok"} [tone]   "ok" (a success) looks like "info"
  */
 
 const DEFAULT_TIMEOUT = 8000;
