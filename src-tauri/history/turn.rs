@@ -5,9 +5,13 @@
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::conversations::{self, ConversationSummary};
-use super::messages::{self, MessageStatus, StoredMessage, Tree, Versions};
-use super::{context, new_id, now_ms, title_from, Db, Error, Result};
+use super::context;
+use super::conversations::{self, title_from};
+use super::db::{new_id, now_ms, Db};
+use super::error::{Error, Result};
+use super::messages;
+use super::rows::{ConversationSummary, MessageStatus, StoredMessage, Versions};
+use super::tree::{path_to, Tree};
 use crate::api::{Message, RequestOptions, Role};
 
 /// What the person asked for.
@@ -57,20 +61,6 @@ impl Preview {
     pub fn earlier(&self) -> usize {
         self.messages.len().saturating_sub(1)
     }
-}
-
-/// From the first message down to `id`, following parents.
-fn path_to(messages: Vec<StoredMessage>, id: &str) -> Vec<StoredMessage> {
-    let mut by_id: std::collections::HashMap<String, StoredMessage> =
-        messages.into_iter().map(|m| (m.id.clone(), m)).collect();
-    let mut path = Vec::new();
-    let mut at = Some(id.to_owned());
-    while let Some(m) = at.and_then(|id| by_id.remove(&id)) {
-        at = m.parent_id.clone();
-        path.push(m);
-    }
-    path.reverse();
-    path
 }
 
 fn user_message(parent: Option<String>, question: &str, now: i64) -> StoredMessage {
@@ -244,7 +234,8 @@ mod tests {
         let c = p1.receipt.conversation.id.clone();
         let q1 = p1.receipt.user_message_id.clone();
         let a1 = answer(&db, &p1, "a1");
-        let count = |db: &Db| db.conn().query_row("SELECT count(*) FROM messages", [], |r| r.get::<_, i64>(0)).unwrap();
+        let count =
+            |db: &Db| db.conn().query_row("SELECT count(*) AS n FROM messages", [], |r| r.get::<_, i64>("n")).unwrap();
         let before = count(&db);
 
         let follow_up = Turn::Ask { conversation: Some(c.clone()), parent: Some(a1.clone()), question: " q2 ".into() };
@@ -373,7 +364,8 @@ mod tests {
         let p1 = db.begin_turn(&ask(None, None, "q1"), 8000).unwrap();
         let c = p1.receipt.conversation.id.clone();
         let other = db.begin_turn(&ask(None, None, "elsewhere"), 8000).unwrap();
-        let count = || -> i64 { db.conn().query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap() };
+        let count =
+            || -> i64 { db.conn().query_row("SELECT count(*) AS n FROM messages", [], |r| r.get("n")).unwrap() };
         let before = count();
         assert!(matches!(db.begin_turn(&ask(None, None, "   "), 8000), Err(Error::BadRequest(_))));
         let foreign = other.receipt.assistant_message_id.as_str();
@@ -386,7 +378,7 @@ mod tests {
 
     #[test]
     fn an_answer_streaming_at_a_crash_comes_back_interrupted_with_its_text() {
-        let dir = crate::history::tests::tempdir();
+        let dir = crate::history::testing::tempdir();
         let path = dir.join("h.sqlite3");
         let (c, id) = {
             let db = Db::open(&path).unwrap();
