@@ -62,7 +62,7 @@ pub(crate) fn validate(body: &Value) -> Result<SonarRequest, Invalid> {
         }
         roles.push(role);
     }
-    check_roles(&roles).map_err(|m| invalid("invalid_message", m))?;
+    check_roles(&roles)?;
     let stream = match obj.get("stream") {
         None | Some(Value::Null) => false,
         Some(v) => v.as_bool().ok_or_else(|| req("'stream' must be a boolean"))?,
@@ -81,7 +81,7 @@ pub(crate) fn validate(body: &Value) -> Result<SonarRequest, Invalid> {
 }
 
 /// Optional system message first, then user/assistant strictly alternating, ending with user.
-pub(crate) fn check_roles(roles: &[&str]) -> Result<(), String> {
+pub(crate) fn check_roles(roles: &[&str]) -> Result<(), Invalid> {
     let rest = match roles.first() {
         Some(&"system") => &roles[1..],
         _ => roles,
@@ -89,13 +89,14 @@ pub(crate) fn check_roles(roles: &[&str]) -> Result<(), String> {
     for (i, role) in rest.iter().enumerate() {
         let expected = if i % 2 == 0 { "user" } else { "assistant" };
         if *role != expected {
-            return Err(
-                "After the (optional) system message(s), user and assistant roles should be alternating.".into()
-            );
+            return Err(invalid(
+                "invalid_message",
+                "After the (optional) system message(s), user and assistant roles should be alternating.",
+            ));
         }
     }
     if rest.last() != Some(&"user") {
-        return Err("Last message must have role `user`.".into());
+        return Err(invalid("invalid_message", "Last message must have role `user`."));
     }
     Ok(())
 }

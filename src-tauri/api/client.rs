@@ -169,7 +169,7 @@ impl Client {
             let message = format!("the model list is larger than {}", body::size(limit));
             return Err(Error::protocol(message, &read.text));
         }
-        super::models::parse_catalogue(&read.text).map_err(|message| Error::protocol(message, &read.text))
+        super::models::parse_catalogue(&read.text).map_err(|e| Error::protocol(e.to_string(), &read.text))
     }
 
     async fn send_with_retries(
