@@ -5,7 +5,6 @@
 
 pub mod answer;
 pub mod api;
-mod appearance;
 mod commands;
 pub mod error;
 pub mod files;
@@ -13,20 +12,18 @@ pub mod history;
 pub mod images;
 pub mod keys;
 pub mod links;
-pub mod logging;
 pub mod pricing;
-#[cfg(target_os = "linux")]
-pub mod rendering;
 pub mod secrets;
 pub mod settings;
+pub mod shell;
 pub mod state;
-mod webview_policy;
-pub mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+use shell::{appearance, logging, webview_policy, window_state};
 
 use state::{ApiState, DataDir, History, InFlight, LogDir, Notices, Prices, SettingsFile, EXPORT_DIR_ENV};
 
