@@ -3,6 +3,9 @@
 //! Owns the scenario list, `#mock:<name>` selection, the sticky/once state, per-scenario
 //! timing and the HTTP errors the error scenarios answer with. The wire formats live in
 //! `agent.rs` and `sonar.rs`; both ask this module *what* to send.
+//!
+//! One piece (over 400 lines with its tests): the scenario list, its selection and timing are one
+//! table read by both wire formats.
 
 use crate::fixtures::{self, Fixture};
 use crate::http::{Conn, Response};
