@@ -1,50 +1,11 @@
-//! Files that must not be half-written or shared: [`write_atomic`] (a crash, a full disk or a
-//! reader at the wrong moment sees either the old content or the new, never half of either: a
-//! temporary file beside it, flushed to disk, renamed over the old one, and the folder flushed so
-//! the rename itself survives a power cut), and [`lock_folder`] (one Citewise per data folder).
+//! Files that must not be half-written: [`write_atomic`] (a crash, a full disk or a reader at the
+//! wrong moment sees either the old content or the new, never half of either: a temporary file
+//! beside it, flushed to disk, renamed over the old one, and the folder flushed so the rename
+//! itself survives a power cut). One Citewise per data folder is `shell::instance`.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// The lock file in the data folder.
-pub const LOCK_FILE: &str = "citewise.lock";
-
-/// Held for the life of the process: the data folder is this process's alone.
-#[derive(Debug)]
-pub struct FolderLock {
-    _file: File,
-    /// The folder, by its canonical path.
-    pub folder: PathBuf,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LockError {
-    /// Another process holds the folder's lock.
-    #[error("Citewise is already running with the data in {}.", .0.display())]
-    Busy(PathBuf),
-    #[error("could not lock the data folder: {0}")]
-    Io(#[from] io::Error),
-}
-
-/// Takes the data folder for this process: an exclusive lock (flock on Unix, LockFileEx on
-/// Windows) on [`LOCK_FILE`] in the folder found by its canonical path, so a symlink, `..` or
-/// another spelling of the same folder meets the same lock. The operating system drops it when
-/// the process ends, crash or not, so a stale lock never locks anybody out.
-pub fn lock_folder(folder: &Path) -> Result<FolderLock, LockError> {
-    let folder = fs::canonicalize(folder)?;
-    let mut file =
-        OpenOptions::new().create(true).truncate(false).read(true).write(true).open(folder.join(LOCK_FILE))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => return Err(LockError::Busy(folder)),
-        Err(TryLockError::Error(e)) => return Err(e.into()),
-    }
-    // Who holds it, for a person looking at the folder.
-    file.set_len(0)?;
-    writeln!(file, "{}", std::process::id())?;
-    Ok(FolderLock { _file: file, folder })
-}
 
 /// Replaces `path` with `bytes` atomically. The temporary file is removed if anything fails.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -142,39 +103,6 @@ mod tests {
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         assert!(reader.join().unwrap() > 0);
-        fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_data_folder_is_one_process_s_by_any_path() {
-        let dir = std::env::temp_dir().join(format!("citewise-lock-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("sub")).unwrap();
-        let held = lock_folder(&dir).unwrap();
-        assert_eq!(held.folder, fs::canonicalize(&dir).unwrap());
-        assert_eq!(fs::read_to_string(dir.join(LOCK_FILE)).unwrap().trim(), std::process::id().to_string());
-        // The same folder by another spelling, and through a symlink: the same lock.
-        let link = std::env::temp_dir().join(format!("citewise-lock-link-{}", std::process::id()));
-        let _ = fs::remove_file(&link);
-        #[cfg(unix)]
-        std::os::unix::fs::symlink(&dir, &link).unwrap();
-        #[cfg(unix)]
-        let spellings = [dir.join("sub/.."), link.clone()];
-        #[cfg(not(unix))]
-        let spellings = [dir.join("sub/..")];
-        for other in spellings {
-            match lock_folder(&other) {
-                Err(LockError::Busy(folder)) => assert_eq!(folder, held.folder, "{}", other.display()),
-                other => panic!("expected Busy, got {other:?}"),
-            }
-        }
-        let message = lock_folder(&dir).unwrap_err().to_string();
-        assert!(message.starts_with("Citewise is already running with the data in "), "{message}");
-        // Released with its holder (as when a process ends, however it ends).
-        drop(held);
-        let again = lock_folder(&link).unwrap();
-        drop(again);
-        let _ = fs::remove_file(&link);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -5,7 +5,6 @@
 
 pub mod answer;
 pub mod api;
-mod appearance;
 mod commands;
 pub mod error;
 pub mod error_kind;
@@ -16,20 +15,18 @@ pub mod images;
 mod ipc_types;
 pub mod keys;
 pub mod links;
-pub mod logging;
 pub mod pricing;
-#[cfg(target_os = "linux")]
-pub mod rendering;
 pub mod secrets;
 pub mod settings;
+pub mod shell;
 pub mod state;
-mod webview_policy;
-pub mod window_state;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
+
+use shell::{appearance, instance, logging, webview_policy, window_state};
 
 use state::{ApiState, DataDir, History, InFlight, LogDir, Notices, Prices, SettingsFile, EXPORT_DIR_ENV};
 
@@ -44,7 +41,7 @@ pub fn run() {
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         // First: a second launch hands over to the running window and exits before anything else.
-        .plugin(single_instance())
+        .plugin(instance::single_instance())
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(Arc::new(InFlight::default()))
         .manage(commands::keys::Asking::default())
@@ -87,13 +84,13 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             std::fs::create_dir_all(&data_dir)?;
             // One process per data folder, whatever its path's spelling: besides the D-Bus
             // single-instance check (which goes by the name), the folder's own lock file.
-            match files::lock_folder(&data_dir) {
+            match instance::lock_folder(&data_dir) {
                 Ok(lock) => {
                     app.manage(lock);
                 }
-                Err(files::LockError::Busy(folder)) => {
+                Err(instance::LockError::Busy(folder)) => {
                     // Nothing else is set up: no window, no history, no log file of its own.
-                    already_running(app.handle(), &folder);
+                    instance::already_running(app.handle(), &folder);
                     return Ok(());
                 }
                 // A file system without locks (some network shares): go on, and say so.
@@ -136,62 +133,6 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(DataDir(data_dir));
             Ok(())
         })
-}
-
-/// Another Citewise holds `folder` (reached by another path than the D-Bus check knows): say so
-/// where a person sees it, then end without touching the folder.
-fn already_running<R: Runtime>(app: &tauri::AppHandle<R>, folder: &std::path::Path) {
-    let message = format!(
-        "Citewise is already running with the data in {}.\n\nSwitch to its window; two at once would \
-         write the same history.",
-        folder.display()
-    );
-    eprintln!("{}", message.replace("\n\n", " "));
-    // rfd's dialogs are built on the main (GTK) thread and awaited elsewhere.
-    let shown = app.run_on_main_thread(move || {
-        let answer = rfd::AsyncMessageDialog::new()
-            .set_title("Citewise is already open")
-            .set_description(&message)
-            .set_level(rfd::MessageLevel::Info)
-            .set_buttons(rfd::MessageButtons::Ok)
-            .show();
-        std::thread::spawn(move || {
-            tauri::async_runtime::block_on(answer);
-            std::process::exit(1);
-        });
-    });
-    if shown.is_err() {
-        std::process::exit(1);
-    }
-}
-
-/// One Citewise per data folder: launching it again (from the menu, a second click on the dock)
-/// brings the open window forward instead of starting another that would share the history.
-/// On Linux each `CITEWISE_DATA_DIR` is its own instance (a D-Bus name per folder), so tests and
-/// a portable copy run beside the everyday one; on macOS and Windows there is one per user.
-fn single_instance<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    #[allow(unused_mut)]
-    let mut builder = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
-        log::info!("Citewise was launched again; bringing this window forward");
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-    });
-    #[cfg(target_os = "linux")]
-    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
-        builder = builder.dbus_id(instance_name(dir.as_encoded_bytes()));
-    }
-    builder.build()
-}
-
-/// The D-Bus name (before the plugin's `.SingleInstance`) of the instance that owns `data_dir`:
-/// the app's identifier and a stable hash (FNV-1a) of the folder's path.
-pub fn instance_name(data_dir: &[u8]) -> String {
-    let hash =
-        data_dir.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
-    format!("app.citewise.desktop.d{hash:016x}")
 }
 
 fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
@@ -262,19 +203,4 @@ fn open_main_window<R: Runtime>(
         window.set_theme(Some(native))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_data_folder_is_an_instance_of_its_own() {
-        let a = instance_name(b"/tmp/citewise-a");
-        assert_eq!(a, instance_name(b"/tmp/citewise-a"), "stable");
-        assert_ne!(a, instance_name(b"/tmp/citewise-b"));
-        // A valid D-Bus name: dot-separated elements of [A-Za-z0-9_-], none starting with a digit.
-        assert!(a.len() < 255 && a.split('.').all(|e| !e.is_empty() && !e.starts_with(|c: char| c.is_ascii_digit())));
-        assert_eq!(instance_name(b""), "app.citewise.desktop.dcbf29ce484222325");
-    }
 }

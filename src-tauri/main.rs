@@ -7,7 +7,7 @@ fn main() {
     citewise::secrets::take_env_keys();
     // Before anything else starts a thread or loads WebKit: how the window will be painted.
     #[cfg(target_os = "linux")]
-    citewise::rendering::choose();
+    citewise::shell::rendering::choose();
     // Without a display GTK cannot start, and its panic explains nothing to a person.
     #[cfg(all(unix, not(target_os = "macos")))]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {

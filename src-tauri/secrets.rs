@@ -47,7 +47,7 @@ impl ApiKey {
         }
         // Every key the app holds, from the keyring, the environment or a paste, is kept out of
         // the log file from here on.
-        crate::logging::never_log(trimmed);
+        crate::shell::logging::never_log(trimmed);
         Some(ApiKey(Zeroizing::new(trimmed.to_owned())))
     }
 

@@ -174,7 +174,7 @@ impl InFlight {
 /// The folder that holds everything Citewise stores (`CITEWISE_DATA_DIR` overrides it).
 pub struct DataDir(pub PathBuf);
 
-/// The folder of the log files (`crate::logging`).
+/// The folder of the log files (`crate::shell::logging`).
 pub struct LogDir(pub PathBuf);
 
 /// Saved conversations, and where exports are written.

@@ -11,7 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use citewise::api::sse::{frames, Frame};
-use citewise::logging::{redact, REDACTED};
+use citewise::shell::logging::{redact, REDACTED};
 use futures_util::StreamExt;
 
 struct Counting;

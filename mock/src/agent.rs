@@ -216,7 +216,7 @@ pub(crate) fn validate(body: &Value) -> Result<AgentRequest, Invalid> {
     Ok(AgentRequest { model, resolved, stream, search, echo })
 }
 
-fn validate_input(input: &Value) -> Result<(), String> {
+fn validate_input(input: &Value) -> Result<(), Invalid> {
     if let Some(s) = input.as_str() {
         return if s.trim().is_empty() { Err("input must not be empty".into()) } else { Ok(()) };
     }
@@ -225,16 +225,16 @@ fn validate_input(input: &Value) -> Result<(), String> {
         let kind = item.get("type").and_then(Value::as_str).unwrap_or("message");
         if kind == "function_call_output" {
             if item.get("call_id").and_then(Value::as_str).is_none() || item.get("output").is_none() {
-                return Err(format!("input[{i}]: a function_call_output needs call_id and output"));
+                return Err(format!("input[{i}]: a function_call_output needs call_id and output").into());
             }
             continue;
         }
         let role = item.get("role").and_then(Value::as_str).unwrap_or("");
         if kind != "message" || !ROLES.contains(&role) {
-            return Err(format!("input[{i}]: expected a message with role user, assistant, system or developer"));
+            return Err(format!("input[{i}]: expected a message with role user, assistant, system or developer").into());
         }
         if content_text(item.get("content")).is_none() {
-            return Err(format!("input[{i}]: content must be a string or a list of text and image parts"));
+            return Err(format!("input[{i}]: content must be a string or a list of text and image parts").into());
         }
     }
     Ok(())

@@ -9,6 +9,9 @@
 //! As in the recordings, most of an Agent answer's input comes from the prompt cache: the
 //! cached share is [`cached_tokens`] of the input (three quarters, in whole 128-token blocks),
 //! billed as `cache_read_cost`; answers with under 171 input tokens have none.
+//!
+//! One piece (over 400 lines with its tests): the canned answers and their cost arithmetic must
+//! agree, so they sit together.
 
 use serde::{Deserialize, Serialize};
 

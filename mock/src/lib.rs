@@ -306,7 +306,7 @@ impl MockServer {
         if let Some(stem) = stem {
             match self.shared.recordings.check(stem) {
                 Ok(Ok(())) => {}
-                Ok(Err(msg)) => panic!("{msg}"),
+                Ok(Err(unknown)) => panic!("{unknown}"),
                 Err(why) => panic!("{why}"),
             }
         }

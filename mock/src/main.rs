@@ -15,25 +15,43 @@ const USAGE: &str =
   --recorded    answer with the recordings of real traffic (switch at run time: POST /__mock/recorded)
   --recordings  the recordings folder (default: the repository's tests/fixtures/real)";
 
-fn parse(args: &[String]) -> Result<MockConfig, String> {
+/// A command line the mock does not take; printed above [`USAGE`].
+#[derive(Debug)]
+enum BadArgs {
+    NeedsValue(String),
+    Port,
+    Seed,
+    Speed,
+    Unknown(String),
+}
+
+impl std::fmt::Display for BadArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadArgs::NeedsValue(flag) => write!(f, "{flag} needs a value"),
+            BadArgs::Port => f.write_str("--port takes a number 0–65535"),
+            BadArgs::Seed => f.write_str("--seed takes an unsigned integer"),
+            BadArgs::Speed => f.write_str("--speed takes a number ≥ 0"),
+            BadArgs::Unknown(arg) => write!(f, "unknown argument {arg}"),
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<MockConfig, BadArgs> {
     let mut cfg = MockConfig { port: 8765, ..MockConfig::default() };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        let mut value = || it.next().ok_or_else(|| BadArgs::NeedsValue(flag.clone()));
         match flag.as_str() {
-            "--port" => cfg.port = value()?.parse().map_err(|_| "--port takes a number 0–65535")?,
+            "--port" => cfg.port = value()?.parse().map_err(|_| BadArgs::Port)?,
             "--key" => cfg.api_key = Some(value()?.clone()),
             "--recorded" => cfg.recorded = true,
             "--recordings" => cfg.recordings = Some(value()?.into()),
-            "--seed" => cfg.seed = Some(value()?.parse().map_err(|_| "--seed takes an unsigned integer")?),
+            "--seed" => cfg.seed = Some(value()?.parse().map_err(|_| BadArgs::Seed)?),
             "--speed" => {
-                cfg.speed = value()?
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-                    .ok_or("--speed takes a number ≥ 0")?
+                cfg.speed = value()?.parse().ok().filter(|s: &f64| s.is_finite() && *s >= 0.0).ok_or(BadArgs::Speed)?
             }
-            other => return Err(format!("unknown argument {other}")),
+            other => return Err(BadArgs::Unknown(other.to_string())),
         }
     }
     Ok(cfg)
@@ -100,6 +118,7 @@ mod tests {
         assert_eq!(cfg.recordings, Some(std::path::PathBuf::from("/tmp/rec")));
         let cfg = parse(&[]).unwrap();
         assert_eq!((cfg.port, cfg.recorded, cfg.recordings), (8765, false, None));
-        assert!(parse(&args(&["--recordings"])).is_err());
+        assert!(matches!(parse(&args(&["--recordings"])), Err(BadArgs::NeedsValue(_))));
+        assert!(matches!(parse(&args(&["--bogus"])), Err(BadArgs::Unknown(_))));
     }
 }

@@ -9,6 +9,7 @@
 //! frame through the same cutting and pacing machinery as the simulated answers (seeded, so
 //! `--seed` replays the same cuts), with short pauses scaled by `speed`.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
@@ -138,8 +139,46 @@ pub(crate) struct Recordings {
     dir: PathBuf,
 }
 
-/// Why a recording could not be served: a message naming the file, for a 500 `{"detail"}`.
-pub(crate) type Unreadable = String;
+/// Why a recording could not be served; its sentence names the file, for a 500 `{"detail"}`.
+#[derive(Debug)]
+pub(crate) enum Unreadable {
+    Folder(PathBuf, std::io::Error),
+    File(PathBuf, std::io::Error),
+    NotJson(PathBuf, serde_json::Error),
+    NotAName(String),
+    NoFraming(PathBuf, Option<String>),
+    Outside(PathBuf, String),
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unreadable::Folder(dir, e) => write!(f, "Cannot read the recordings folder {}: {e}", dir.display()),
+            Unreadable::File(path, e) => write!(f, "Cannot read recording {}: {e}", path.display()),
+            Unreadable::NotJson(path, e) => write!(f, "Recording sidecar {} is not valid JSON: {e}", path.display()),
+            Unreadable::NotAName(stem) => write!(f, "Not a recording name: {stem:?}"),
+            Unreadable::NoFraming(path, framing) => {
+                write!(f, "Recording sidecar {} has no known framing: {framing:?}", path.display())
+            }
+            Unreadable::Outside(path, file) => {
+                write!(f, "Recording sidecar {} names a file outside its folder: {file}", path.display())
+            }
+        }
+    }
+}
+
+/// A stem that names no recording in the folder; its sentence lists the known ones.
+#[derive(Debug)]
+pub(crate) struct UnknownRecording {
+    stem: String,
+    known: Vec<String>,
+}
+
+impl fmt::Display for UnknownRecording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Unknown recording '{}'; known: {}", self.stem, self.known.join(", "))
+    }
+}
 
 impl Recordings {
     pub(crate) fn new(dir: PathBuf) -> Self {
@@ -152,8 +191,7 @@ impl Recordings {
 
     /// The stems of every recording (every `<stem>.source.json`), sorted.
     pub(crate) fn stems(&self) -> Result<Vec<String>, Unreadable> {
-        let entries = std::fs::read_dir(&self.dir)
-            .map_err(|e| format!("Cannot read the recordings folder {}: {e}", self.dir.display()))?;
+        let entries = std::fs::read_dir(&self.dir).map_err(|e| Unreadable::Folder(self.dir.clone(), e))?;
         let mut stems: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".source.json")).map(String::from))
@@ -177,26 +215,25 @@ impl Recordings {
     }
 
     /// Whether `stem` names a recording here (a message listing the known ones when not).
-    pub(crate) fn check(&self, stem: &str) -> Result<Result<(), String>, Unreadable> {
+    pub(crate) fn check(&self, stem: &str) -> Result<Result<(), UnknownRecording>, Unreadable> {
         let stems = self.stems()?;
         if stems.iter().any(|s| s == stem) {
             Ok(Ok(()))
         } else {
-            Ok(Err(format!("Unknown recording '{stem}'; known: {}", stems.join(", "))))
+            Ok(Err(UnknownRecording { stem: stem.to_string(), known: stems }))
         }
     }
 
     fn sidecar(&self, stem: &str) -> Result<Value, Unreadable> {
         let path = self.sidecar_path(stem);
-        let bytes = std::fs::read(&path).map_err(|e| format!("Cannot read recording {}: {e}", path.display()))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| format!("Recording sidecar {} is not valid JSON: {e}", path.display()))
+        let bytes = std::fs::read(&path).map_err(|e| Unreadable::File(path.clone(), e))?;
+        serde_json::from_slice(&bytes).map_err(|e| Unreadable::NotJson(path, e))
     }
 
     /// Reads a recording: its sidecar, then its body file.
     pub(crate) fn load(&self, stem: &str) -> Result<Recording, Unreadable> {
         if !valid_stem(stem) {
-            return Err(format!("Not a recording name: {stem:?}"));
+            return Err(Unreadable::NotAName(stem.to_string()));
         }
         let side = self.sidecar(stem)?;
         let sidecar = self.sidecar_path(stem);
@@ -205,13 +242,11 @@ impl Recordings {
             Some("sse") => Framing::Sse,
             Some("json-lines") => Framing::JsonLines,
             Some("json") => Framing::Json,
-            other => return Err(format!("Recording sidecar {} has no known framing: {other:?}", sidecar.display())),
+            other => return Err(Unreadable::NoFraming(sidecar, other.map(String::from))),
         };
         let file = match text("/file") {
             Some(f) if !f.contains(['/', '\\']) && f != ".." => f.to_string(),
-            Some(f) => {
-                return Err(format!("Recording sidecar {} names a file outside its folder: {f}", sidecar.display()))
-            }
+            Some(f) => return Err(Unreadable::Outside(sidecar, f.to_string())),
             None => {
                 let ext = match framing {
                     Framing::Sse => "sse",
@@ -222,7 +257,7 @@ impl Recordings {
             }
         };
         let path = self.dir.join(&file);
-        let body = std::fs::read(&path).map_err(|e| format!("Cannot read recording {}: {e}", path.display()))?;
+        let body = std::fs::read(&path).map_err(|e| Unreadable::File(path.clone(), e))?;
         let status = side.pointer("/response/status").and_then(Value::as_u64).unwrap_or(200) as u16;
         let default_type = if framing == Framing::Json { "application/json" } else { "text/event-stream" };
         let content_type = text("/response/content_type").unwrap_or(default_type).to_string();
@@ -256,8 +291,8 @@ pub(crate) fn token(text: &str) -> Option<String> {
 }
 
 /// The 500 answered when a recording cannot be read.
-pub(crate) fn unreadable(why: &str) -> Response {
-    Response::json(500, &json!({"detail": why}))
+pub(crate) fn unreadable(why: &Unreadable) -> Response {
+    Response::json(500, &json!({"detail": why.to_string()}))
 }
 
 /// Serves a recording as recorded: its status, content type and headers; a whole body at once,
@@ -330,9 +365,9 @@ mod tests {
     #[test]
     fn missing_files_are_named() {
         let e = Recordings::new(PathBuf::from("/nonexistent/recordings")).load("x").unwrap_err();
-        assert!(e.contains("/nonexistent/recordings/x.source.json"), "{e}");
+        assert!(e.to_string().contains("/nonexistent/recordings/x.source.json"), "{e}");
         let e = Recordings::new(PathBuf::from("/nonexistent/recordings")).stems().unwrap_err();
-        assert!(e.contains("/nonexistent/recordings"), "{e}");
+        assert!(e.to_string().contains("/nonexistent/recordings"), "{e}");
     }
 
     #[test]

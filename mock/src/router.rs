@@ -81,16 +81,13 @@ fn pick(shared: &Shared, text: Option<&str>) -> Result<Pick, Response> {
     if let Some(stem) = text.and_then(recorded::token) {
         return match shared.recordings.check(&stem) {
             Ok(Ok(())) => Ok(Pick::Recording(stem)),
-            Ok(Err(msg)) => Err(Response::error_json(400, &msg, "invalid_request_error")),
+            Ok(Err(unknown)) => Err(Response::error_json(400, &unknown.to_string(), "invalid_request_error")),
             Err(why) => Err(recorded::unreadable(&why)),
         };
     }
     match text.and_then(scenarios::token) {
         Some(Ok(s)) => return Ok(Pick::Scenario(Some(s))),
-        Some(Err(name)) => {
-            let msg = format!("Unknown mock scenario '#mock:{name}'");
-            return Err(Response::error_json(400, &msg, "invalid_request_error"));
-        }
+        Some(Err(unknown)) => return Err(Response::error_json(400, &unknown.to_string(), "invalid_request_error")),
         None => {}
     }
     Ok(shared.recording().map_or(Pick::Scenario(None), Pick::Recording))
@@ -287,7 +284,7 @@ fn control(shared: &Shared, method: &str, req: &Request) -> Response {
                     shared.set_recording(Some(stem.clone()));
                     Response::json(200, &json!({"name": stem}))
                 }
-                Ok(Err(msg)) => Response::error_json(400, &msg, "invalid_request_error"),
+                Ok(Err(unknown)) => Response::error_json(400, &unknown.to_string(), "invalid_request_error"),
                 Err(why) => recorded::unreadable(&why),
             },
             _ => Response::error_json(

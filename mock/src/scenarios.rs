@@ -3,6 +3,9 @@
 //! Owns the scenario list, `#mock:<name>` selection, the sticky/once state, per-scenario
 //! timing and the HTTP errors the error scenarios answer with. The wire formats live in
 //! `agent.rs` and `sonar.rs`; both ask this module *what* to send.
+//!
+//! One piece (over 400 lines with its tests): the scenario list, its selection and timing are one
+//! table read by both wire formats.
 
 use crate::fixtures::{self, Fixture};
 use crate::http::{Conn, Response};
@@ -274,9 +277,19 @@ pub(crate) enum Disruption {
 /// A frame of plain garbage — invalid UTF-8, no `data:` — for the `malformed` scenario.
 pub(crate) const GARBAGE: &[u8] = b"\xff\xfe\x00\x9c garbage \xc3\x28\x80 }{ \xed\xa0\x80";
 
-/// Finds the last `#mock:<name>` token in a message. `Some(Err(name))` for an unknown name.
+/// A `#mock:<name>` token that names no scenario.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct UnknownScenario(pub(crate) String);
+
+impl std::fmt::Display for UnknownScenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Unknown mock scenario '#mock:{}'", self.0)
+    }
+}
+
+/// Finds the last `#mock:<name>` token in a message, [`UnknownScenario`] for an unknown name.
 /// `#mock:recorded=<stem>` tokens pick a recording instead (see `recorded::token`) and are skipped.
-pub(crate) fn token(text: &str) -> Option<Result<Scenario, String>> {
+pub(crate) fn token(text: &str) -> Option<Result<Scenario, UnknownScenario>> {
     let start = text
         .match_indices("#mock:")
         .map(|(at, t)| at + t.len())
@@ -284,7 +297,7 @@ pub(crate) fn token(text: &str) -> Option<Result<Scenario, String>> {
         .last()?;
     let name: String =
         text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
-    Some(Scenario::from_name(&name).ok_or(name))
+    Some(Scenario::from_name(&name).ok_or(UnknownScenario(name)))
 }
 
 /// The sticky scenario plus the memory of `…once` scenarios that already fired.
@@ -370,7 +383,7 @@ mod tests {
         assert_eq!(token("How high is Everest? #mock:slow"), Some(Ok(Scenario::Slow)));
         assert_eq!(token("#mock:rate429once please"), Some(Ok(Scenario::Rate429Once)));
         assert_eq!(token("a #mock:slow then #mock:drop."), Some(Ok(Scenario::Drop)));
-        assert_eq!(token("#mock:bogus"), Some(Err("bogus".into())));
+        assert_eq!(token("#mock:bogus"), Some(Err(UnknownScenario("bogus".into()))));
         assert_eq!(token("no token here, just #mock"), None);
         assert_eq!(token("#mock:slow and #mock:recorded=agent_fast_stream"), Some(Ok(Scenario::Slow)));
         assert_eq!(token("only #mock:recorded=agent_fast_stream"), None);

@@ -1,5 +1,7 @@
 //! End-to-end tests over real sockets with a deliberately dumb HTTP/1.1 client (plain tokio
 //! `TcpStream`, no HTTP crate), so the bytes on the wire are exactly what we check.
+//!
+//! One piece (over 400 lines): every test shares the dumb client at its top.
 
 use std::time::{Duration, Instant};
 

@@ -4,6 +4,9 @@
 //! Nothing a server does can make it wait or hold memory without bound: the response head, each
 //! silence in a stream and every other body have deadlines; bodies, SSE events and the answer's
 //! text have size limits; redirects are never followed (the key goes only where Settings say).
+//!
+//! One piece (just over 400 lines): one request's life — send, retry, deadlines, cancel, the SSE
+//! driver — shares one set of timeouts and one cancel token; the bodies and headers are apart.
 
 use std::time::Duration;
 
@@ -169,7 +172,7 @@ impl Client {
             let message = format!("the model list is larger than {}", body::size(limit));
             return Err(Error::protocol(message, &read.text));
         }
-        super::models::parse_catalogue(&read.text).map_err(|message| Error::protocol(message, &read.text))
+        super::models::parse_catalogue(&read.text).map_err(|e| Error::protocol(e.to_string(), &read.text))
     }
 
     async fn send_with_retries(

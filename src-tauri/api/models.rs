@@ -55,12 +55,21 @@ pub struct Pricing {
     pub cache_write: Option<f64>,
 }
 
+/// Why a `/v1/models` body could not be read (the client reports it as a protocol error, with the body).
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("the model list is not JSON ({0})")]
+    NotJson(#[from] serde_json::Error),
+    #[error("the model list has no “data” array")]
+    NoData,
+}
+
 /// Reads a `/v1/models` body: `{"object": "list", "data": [{"id", "owned_by", "pricing": {input,
 /// output, cache_read, cache_write?, unit}}]}`. Entries without an id are skipped; prices only in
 /// the unit Perplexity uses (`usd_per_1m_tokens`), finite and not negative, are kept.
-pub fn parse_catalogue(body: &str) -> Result<Vec<CatalogueModel>, String> {
-    let value: Value = serde_json::from_str(body).map_err(|e| format!("the model list is not JSON ({e})"))?;
-    let data = value.get("data").and_then(Value::as_array).ok_or("the model list has no “data” array")?;
+pub fn parse_catalogue(body: &str) -> Result<Vec<CatalogueModel>, CatalogueError> {
+    let value: Value = serde_json::from_str(body)?;
+    let data = value.get("data").and_then(Value::as_array).ok_or(CatalogueError::NoData)?;
     Ok(data.iter().filter_map(catalogue_entry).collect())
 }
 
@@ -200,7 +209,7 @@ mod tests {
         assert_eq!((models[2].vendor.as_str(), models[2].pricing), ("x", None), "unknown unit: no price");
         assert_eq!((models[3].vendor.as_str(), models[3].pricing), ("", None));
         assert_eq!(models[4].pricing, None);
-        assert!(parse_catalogue("<html>").is_err());
-        assert!(parse_catalogue(r#"{"object":"list"}"#).is_err());
+        assert!(matches!(parse_catalogue("<html>"), Err(CatalogueError::NotJson(_))));
+        assert!(matches!(parse_catalogue(r#"{"object":"list"}"#), Err(CatalogueError::NoData)));
     }
 }

@@ -7,8 +7,8 @@ use crate::api::RequestOptions;
 use crate::error::{AppError, Result};
 use crate::history::export::{ExportFormat, ExportResult};
 use crate::history::import::ImportReport;
-use crate::history::messages::Conversation;
 use crate::history::search::SearchHit;
+use crate::history::Conversation;
 use crate::history::{now_ms, ConversationPage, ConversationSummary};
 use crate::state::History;
 

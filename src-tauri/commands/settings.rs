@@ -66,7 +66,7 @@ pub fn settings_update<R: Runtime>(
         });
     }
     if let Some(window) = app.get_webview_window("main") {
-        crate::appearance::apply(&window, settings.theme);
+        crate::shell::appearance::apply(&window, settings.theme);
     }
     Ok(settings)
 }

@@ -7,7 +7,7 @@
 //! overestimate for some scripts, which only makes the budget safer), plus 4 per message for the
 //! role framing. Real tokenizers land within ±25 % of this for English prose.
 
-use super::messages::{MessageStatus, StoredMessage};
+use super::rows::{MessageStatus, StoredMessage};
 use crate::api::{Message, Role};
 
 /// Earlier turns cost money on every question: about 8,000 tokens of context is a few tenths of

@@ -2,31 +2,10 @@
 //! rename, pin, delete with undo.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
 
-use super::{now_ms, Db, Error, Result};
-
-/// One row of the sidebar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct ConversationSummary {
-    pub id: String,
-    pub title: String,
-    pub pinned: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub model: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct ConversationPage {
-    pub items: Vec<ConversationSummary>,
-    /// Opaque; `None` after the last page.
-    pub next_cursor: Option<String>,
-}
+use super::db::{now_ms, Db};
+use super::error::{Error, Result};
+use super::rows::{ConversationPage, ConversationSummary};
 
 /// The most rows one page may ask for.
 pub const MAX_PAGE: usize = 500;
@@ -35,12 +14,12 @@ pub(crate) const SUMMARY_COLUMNS: &str = "id, title, pinned, created_at, updated
 
 pub(crate) fn summary_from(row: &Row) -> rusqlite::Result<ConversationSummary> {
     Ok(ConversationSummary {
-        id: row.get(0)?,
-        title: row.get(1)?,
-        pinned: row.get(2)?,
-        created_at: row.get(3)?,
-        updated_at: row.get(4)?,
-        model: row.get(5)?,
+        id: row.get("id")?,
+        title: row.get("title")?,
+        pinned: row.get("pinned")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+        model: row.get("model")?,
     })
 }
 
@@ -109,6 +88,21 @@ pub(crate) fn purge_deleted(conn: &Connection) -> Result<usize> {
     Ok(conn.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL", [])?)
 }
 
+/// A conversation's automatic title: the first question on one line, cut at a word boundary.
+pub fn title_from(question: &str) -> String {
+    const MAX: usize = 48;
+    let flat = question.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= MAX {
+        return if flat.is_empty() { "New chat".into() } else { flat };
+    }
+    let cut: String = flat.chars().take(MAX - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if cut[..space].chars().count() > MAX / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', '.', ';', ':', '–', '-']))
+}
+
 impl Db {
     /// One page of the sidebar: pinned first, then by last activity, newest first. Keyset paging,
     /// so page 100 costs what page 1 does.
@@ -118,7 +112,7 @@ impl Db {
         let conn = self.conn();
         let base = format!("SELECT {SUMMARY_COLUMNS}, seq FROM conversations WHERE deleted_at IS NULL");
         let order = "ORDER BY pinned DESC, updated_at DESC, seq DESC LIMIT ?";
-        let map = |row: &Row| Ok((summary_from(row)?, row.get::<_, i64>(6)?));
+        let map = |row: &Row| Ok((summary_from(row)?, row.get::<_, i64>("seq")?));
         let rows: Vec<(ConversationSummary, i64)> = match after {
             None => conn
                 .prepare_cached(&format!("{base} {order}"))?
@@ -219,6 +213,17 @@ impl Db {
 mod tests {
     use super::*;
 
+    #[test]
+    fn titles_come_from_the_first_question_on_one_line() {
+        assert_eq!(title_from("  How high is\n Everest? "), "How high is Everest?");
+        assert_eq!(title_from(""), "New chat");
+        let long = title_from("Compare the memory models of Rust, Go and Swift, with examples for each of them");
+        assert_eq!(long, "Compare the memory models of Rust, Go and…");
+        assert!(long.chars().count() <= 48);
+        let unbroken = title_from(&"ü".repeat(100));
+        assert_eq!(unbroken.chars().count(), 48, "cut on characters, not bytes");
+    }
+
     /// `n` conversations, the i-th last active at time i.
     fn db_with(n: i64) -> Db {
         let db = Db::open_in_memory().unwrap();
@@ -297,7 +302,7 @@ mod tests {
                  AND (pinned, updated_at, seq) < (0, 5, 5) ORDER BY pinned DESC, updated_at DESC, seq DESC LIMIT 10",
             )
             .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
+            .query_map([], |r| r.get::<_, String>("detail"))
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
@@ -336,7 +341,7 @@ mod tests {
         db.delete_conversation("c2").unwrap();
         db.recover().unwrap();
         assert!(matches!(db.restore_conversation("c2"), Err(Error::NotFound(_))), "gone for good");
-        let left: i64 = db.conn().query_row("SELECT count(*) FROM conversations", [], |r| r.get(0)).unwrap();
+        let left: i64 = db.conn().query_row("SELECT count(*) AS n FROM conversations", [], |r| r.get("n")).unwrap();
         assert_eq!(left, 2);
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 // tokio's clock, so tests can pause and advance it; outside a runtime it is the system's.
 use tokio::time::Instant;
 
-use super::messages::{MessageStatus, StoredError};
+use super::rows::{MessageStatus, StoredError};
 use crate::api::{Finish, Image, Source, StreamEvent, Usage};
 
 /// How long received text may stay unsaved.

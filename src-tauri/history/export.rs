@@ -7,16 +7,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::conversations::{self, ConversationSummary};
+use super::conversations;
+use super::db::Db;
+use super::error::{Error, Result};
+use super::exported::date;
+pub use super::exported::{ExportedConversation, FORMAT, VERSION};
 use super::file_name::file_stem;
-use super::messages::{self, StoredMessage};
-use super::{markdown, Db, Error, Result};
-use crate::api::RequestOptions;
-
-/// What the JSON file says it is.
-pub const FORMAT: &str = "citewise.history";
-/// The JSON layout version this build writes; [`super::import`] reads this and older ones.
-pub const VERSION: u32 = 1;
+use super::markdown;
+use super::messages;
+use super::rows::ConversationSummary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -35,31 +34,6 @@ pub struct ExportResult {
     pub messages: usize,
 }
 
-/// One conversation in a JSON export: every message of the tree, in the order written.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportedConversation {
-    pub id: String,
-    pub title: String,
-    #[serde(default = "yes")]
-    pub title_auto: bool,
-    #[serde(default)]
-    pub model: String,
-    #[serde(default)]
-    pub options: Option<RequestOptions>,
-    #[serde(default)]
-    pub pinned: bool,
-    pub created_at: i64,
-    pub updated_at: i64,
-    #[serde(default)]
-    pub leaf_id: Option<String>,
-    pub messages: Vec<StoredMessage>,
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// Which conversations to export, oldest first; `None` means all.
 fn chosen(db: &Db, ids: Option<&[String]>) -> Result<Vec<ExportedConversation>> {
     let conn = db.conn();
@@ -67,7 +41,7 @@ fn chosen(db: &Db, ids: Option<&[String]>) -> Result<Vec<ExportedConversation>> 
         Some(ids) => ids.to_vec(),
         None => conn
             .prepare("SELECT id FROM conversations WHERE deleted_at IS NULL ORDER BY created_at, seq")?
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("id"))?
             .collect::<rusqlite::Result<_>>()?,
     };
     let mut out = Vec::with_capacity(ids.len());
@@ -75,7 +49,7 @@ fn chosen(db: &Db, ids: Option<&[String]>) -> Result<Vec<ExportedConversation>> 
         conversations::get(&conn, &id)?;
         let (title_auto, options, leaf_id): (bool, Option<String>, Option<String>) =
             conn.query_row("SELECT title_auto, options, leaf_id FROM conversations WHERE id = ?1", [&id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get("title_auto")?, r.get("options")?, r.get("leaf_id")?))
             })?;
         let ConversationSummary { id, title, pinned, created_at, updated_at, model } = conversations::get(&conn, &id)?;
         let messages = messages::all(&conn, &id)?;
@@ -175,38 +149,11 @@ fn unique_path(folder: &Path, stem: &str, ext: &str) -> PathBuf {
     path
 }
 
-/// `2026-11-22` (UTC) for unix milliseconds.
-pub fn date(ms: i64) -> String {
-    let (y, m, d, _, _) = civil(ms);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-pub(crate) fn date_time(ms: i64) -> String {
-    let (y, m, d, h, min) = civil(ms);
-    format!("{y:04}-{m:02}-{d:02} {h:02}:{min:02} UTC")
-}
-
-/// Year, month, day, hour, minute in UTC (Howard Hinnant's days-to-civil algorithm).
-fn civil(ms: i64) -> (i64, u32, u32, u32, u32) {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Source, Usage};
-    use crate::history::tests::sources;
+    use crate::api::{RequestOptions, Source, Usage};
+    use crate::history::testing::sources;
 
     /// A conversation of two answers with sources, exported through the real database.
     fn exported_markdown() -> (String, Vec<Vec<Source>>) {
@@ -259,7 +206,7 @@ mod tests {
             parent = Some(plan.receipt.assistant_message_id.clone());
             all_sources.push(sources(n));
         }
-        let dir = crate::history::tests::tempdir();
+        let dir = crate::history::testing::tempdir();
         let result = db.export(Some(&[conversation.unwrap()]), ExportFormat::Markdown, &dir, 0).unwrap();
         assert_eq!(result.path.file_name().unwrap(), "How high is Everest.md");
         assert_eq!((result.conversations, result.messages), (1, 4));
@@ -288,13 +235,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn dates_and_dollars_are_formatted_without_a_date_library() {
-        assert_eq!(date(0), "1970-01-01");
-        assert_eq!(date_time(1_795_311_000_000), "2026-11-22 01:30 UTC");
-        assert_eq!(date(951_782_400_000), "2000-02-29");
-    }
-
     /// The file an export of a conversation with this title would be written to.
     fn exported_to(folder: &Path, title: &str) -> PathBuf {
         unique_path(folder, &file_stem(title), "json")
@@ -302,7 +242,7 @@ mod tests {
 
     #[test]
     fn every_export_lands_in_the_export_folder() {
-        let folder = crate::history::tests::tempdir();
+        let folder = crate::history::testing::tempdir();
         for title in [
             "../../etc/passwd",
             "..\\..\\Windows\\System32\\x",

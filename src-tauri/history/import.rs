@@ -6,9 +6,12 @@ use std::collections::HashSet;
 use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use super::export::{ExportedConversation, FORMAT, VERSION};
-use super::messages::{self, MessageStatus};
-use super::{conversations, Db, Error, Result};
+use super::conversations;
+use super::db::Db;
+use super::error::{Error, Result};
+use super::exported::{ExportedConversation, FORMAT, VERSION};
+use super::messages;
+use super::rows::MessageStatus;
 use crate::api::Role;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -145,8 +148,9 @@ impl Db {
         let tx = conn.transaction()?;
         let mut report = ImportReport { conversations: 0, messages: 0, skipped: Vec::new() };
         for c in file {
-            let existing: Option<Option<i64>> =
-                tx.query_row("SELECT deleted_at FROM conversations WHERE id = ?1", [&c.id], |r| r.get(0)).optional()?;
+            let existing: Option<Option<i64>> = tx
+                .query_row("SELECT deleted_at FROM conversations WHERE id = ?1", [&c.id], |r| r.get("deleted_at"))
+                .optional()?;
             match existing {
                 Some(None) => {
                     report.skipped.push(c.title);
@@ -160,7 +164,9 @@ impl Db {
             }
             for m in &c.messages {
                 let taken: bool =
-                    tx.query_row("SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?1)", [&m.id], |r| r.get(0))?;
+                    tx.query_row("SELECT EXISTS (SELECT 1 FROM messages WHERE id = ?1) AS known", [&m.id], |r| {
+                        r.get("known")
+                    })?;
                 if taken {
                     return Err(bad(format!(
                         "“{}” shares message ids with a different conversation in your history, so it cannot be \
@@ -228,13 +234,13 @@ mod tests {
     }
 
     fn export_text(db: &Db) -> String {
-        let dir = crate::history::tests::tempdir();
+        let dir = crate::history::testing::tempdir();
         let result = db.export(None, ExportFormat::Json, &dir, 0).unwrap();
         std::fs::read_to_string(result.path).unwrap()
     }
 
     fn count(db: &Db, table: &str) -> i64 {
-        db.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        db.conn().query_row(&format!("SELECT count(*) AS n FROM {table}"), [], |r| r.get("n")).unwrap()
     }
 
     #[test]

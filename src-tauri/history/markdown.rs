@@ -2,8 +2,9 @@
 //! markers as footnote references whose definitions are its sources (title, link, domain, date),
 //! and under each answer the model, tokens and cost.
 
-use super::export::{date_time, ExportedConversation};
-use super::messages::{self, StoredMessage};
+use super::exported::{date_time, ExportedConversation};
+use super::rows::{MessageStatus, StoredMessage};
+use super::tree::Tree;
 use crate::api::{Role, Source, Usage};
 
 /// `$0.00501`-style: five decimals below a cent (as the API reports), four above.
@@ -29,8 +30,8 @@ fn cost_line(m: &StoredMessage) -> String {
         None => parts.push("cost not reported".into()),
     }
     match m.status {
-        messages::MessageStatus::Interrupted => parts.push("interrupted".into()),
-        messages::MessageStatus::Error => parts.push("failed".into()),
+        MessageStatus::Interrupted => parts.push("interrupted".into()),
+        MessageStatus::Error => parts.push("failed".into()),
         _ => {}
     }
     parts.join(" · ")
@@ -38,7 +39,7 @@ fn cost_line(m: &StoredMessage) -> String {
 
 /// The branch a conversation shows, as Markdown.
 pub fn markdown(c: &ExportedConversation) -> String {
-    let branch = messages::Tree::new(c.messages.clone()).branch(c.leaf_id.as_deref());
+    let branch = Tree::new(c.messages.clone()).branch(c.leaf_id.as_deref());
     let answers_with_sources = branch.iter().filter(|m| m.role == Role::Assistant && !m.sources.is_empty()).count();
     let mut out = format!("# {}\n\n", escape_line(&c.title));
     out.push_str(&format!("*Citewise conversation · started {}", date_time(c.created_at)));
@@ -184,7 +185,7 @@ fn parse_marker(s: &str) -> Option<(usize, Vec<u32>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::history::tests::sources;
+    use crate::history::testing::sources;
 
     #[test]
     fn dollars_have_five_decimals_below_a_cent() {

@@ -5,119 +5,53 @@
 //! answer regenerated, becomes a sibling *version* of the old one, and the conversation remembers
 //! which branch is shown (`leaf_id`). Nothing here knows about Tauri.
 //!
-//! Each table module owns its SQL, row types and queries: [`conversations`], [`messages`],
-//! [`search`] (with [`snippet`]); [`schema`] holds the migrations, [`context`] what an answer is
-//! asked with, [`draft`] an answer as it streams, [`export`] (with [`markdown`] and
-//! [`file_name`]) and [`import`] the files.
+//! Layers, each importing only those below it (none imports back, nor this file):
+//! - plain data and pure logic, no SQL: [`rows`] (the row types), `tree` (branches and
+//!   versions), [`context`] (what an answer is asked with), [`draft`] (an answer as it streams),
+//!   [`exported`] (the JSON file's layout), [`markdown`], [`file_name`], [`snippet`], `error`;
+//! - `db` (the connection, ids, time) and [`schema`] (the migrations);
+//! - the tables, each owning its SQL and queries: [`conversations`], [`spend`], then
+//!   [`messages`]; then the operations built on them: `turn`, [`search`], [`export`], [`import`].
+//!
+//! This file only declares them, re-exports what callers use, and opens the file ([`open_in`]).
 
 pub mod context;
 pub mod conversations;
+mod db;
 pub mod draft;
+mod error;
 pub mod export;
+pub mod exported;
 pub mod file_name;
 pub mod import;
 pub mod markdown;
 pub mod messages;
+pub mod rows;
 pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod spend;
+mod tree;
 mod turn;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::Connection;
-
-pub use conversations::{ConversationPage, ConversationSummary};
-pub use messages::{MessageStatus, StoredError, StoredMessage, Versions};
+pub use conversations::title_from;
+pub use db::{new_id, now_ms, Db};
+pub use error::{Error, Result};
+pub use rows::{
+    Conversation, ConversationPage, ConversationSummary, MessageStatus, StoredError, StoredMessage, Versions,
+};
 pub use spend::{SpendReport, SpendSummary, SpendTotal};
 pub use turn::{Preview, Receipt, Turn, TurnPlan, TurnStart};
 
 /// The database file in the data folder.
 pub const FILE_NAME: &str = "history.sqlite3";
 
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("The history database failed: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("That {0} is no longer in your history.")]
-    NotFound(&'static str),
-    #[error("{0}")]
-    BadRequest(String),
-    /// A file that cannot be imported; the sentence says why. Nothing was imported.
-    #[error("{0}")]
-    Import(String),
-    #[error(
-        "Your history was saved by a newer version of Citewise (format {found}; this version reads up to \
-         {known}). Update Citewise to see it; nothing was changed."
-    )]
-    TooNew { found: i64, known: i64 },
-    #[error("Could not write the file: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-impl Error {
-    /// What the UI branches on.
-    pub fn kind(&self) -> crate::error_kind::ErrorKind {
-        match self {
-            Error::NotFound(_) => crate::error_kind::ErrorKind::NotFound,
-            Error::BadRequest(_) => crate::error_kind::ErrorKind::BadRequest,
-            Error::Import(_) => crate::error_kind::ErrorKind::Import,
-            Error::Sqlite(_) | Error::TooNew { .. } => crate::error_kind::ErrorKind::History,
-            Error::Io(_) => crate::error_kind::ErrorKind::Io,
-        }
-    }
-
-    /// True when the file is not a database at all (or damaged beyond reading).
-    pub fn is_corrupt(&self) -> bool {
-        matches!(self, Error::Sqlite(rusqlite::Error::SqliteFailure(e, _))
-            if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt))
-    }
-}
-
-pub type Result<T> = std::result::Result<T, Error>;
-
-/// The history database. One connection behind a mutex: every query is short (indexed, paged),
-/// and callers run it off the async threads.
-pub struct Db {
-    conn: Mutex<Connection>,
-    path: Option<PathBuf>,
-}
-
 impl Db {
-    /// Opens (creating if needed) and migrates the database at `path`.
-    pub fn open(path: &Path) -> Result<Db> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::init(conn, Some(path.to_owned()))
-    }
-
-    /// A private database that vanishes with the process (tests; or when the file cannot be used).
-    pub fn open_in_memory() -> Result<Db> {
-        Self::init(Connection::open_in_memory()?, None)
-    }
-
-    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Db> {
-        // NORMAL is durable across an app crash in WAL mode (only a power loss can lose the last
-        // commits), and keeps the once-a-second answer checkpoints cheap.
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        schema::migrate(&conn)?;
-        Ok(Db { conn: Mutex::new(conn), path })
-    }
-
-    /// Where the file is; `None` for an in-memory database.
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Start-up housekeeping: answers that were streaming when the app died become
     /// `interrupted`, and conversations deleted in an earlier session are removed for good.
     /// Returns how many answers were marked interrupted.
@@ -216,46 +150,11 @@ fn in_memory(why: String) -> (Db, Option<String>) {
     (db, Some(format!("{why} Conversations of this session will not be kept.")))
 }
 
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-/// A fresh id for a conversation or a message (UUID v4: unique across machines, so imports of
-/// another machine's export never collide by accident).
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// A conversation's automatic title: the first question on one line, cut at a word boundary.
-pub fn title_from(question: &str) -> String {
-    const MAX: usize = 48;
-    let flat = question.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= MAX {
-        return if flat.is_empty() { "New chat".into() } else { flat };
-    }
-    let cut: String = flat.chars().take(MAX - 1).collect();
-    let cut = match cut.rfind(' ') {
-        Some(space) if cut[..space].chars().count() > MAX / 2 => &cut[..space],
-        _ => cut.as_str(),
-    };
-    format!("{}…", cut.trim_end_matches([' ', ',', '.', ';', ':', '–', '-']))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::testing::tempdir;
     use super::*;
-
-    #[test]
-    fn titles_come_from_the_first_question_on_one_line() {
-        assert_eq!(title_from("  How high is\n Everest? "), "How high is Everest?");
-        assert_eq!(title_from(""), "New chat");
-        let long = title_from("Compare the memory models of Rust, Go and Swift, with examples for each of them");
-        assert_eq!(long, "Compare the memory models of Rust, Go and…");
-        assert!(long.chars().count() <= 48);
-        let unbroken = title_from(&"ü".repeat(100));
-        assert_eq!(unbroken.chars().count(), 48, "cut on characters, not bytes");
-    }
+    use rusqlite::Connection;
 
     #[test]
     fn a_damaged_file_is_moved_aside_and_a_new_history_started() {
@@ -303,23 +202,7 @@ mod tests {
         assert!(db.path().is_none());
         assert!(notice.unwrap().contains("newer version"));
         let conn = Connection::open(dir.join(FILE_NAME)).unwrap();
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get("user_version")).unwrap();
         assert_eq!(v, 999, "untouched");
-    }
-
-    /// `n` web sources numbered from 1.
-    pub(crate) fn sources(n: u32) -> Vec<crate::api::Source> {
-        (1..=n)
-            .map(|i| {
-                let url = format!("https://site{i}.example/page");
-                crate::api::Source::new(i, url, format!("Title {i}"), String::new(), None)
-            })
-            .collect()
-    }
-
-    pub(crate) fn tempdir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("citewise-history-test-{}", new_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
     }
 }

@@ -6,7 +6,7 @@
 
 use rusqlite::Connection;
 
-use super::{Error, Result};
+use super::error::{Error, Result};
 
 /// Version 1: conversations and their message trees.
 const V1_TABLES: &str = r#"
@@ -148,7 +148,7 @@ pub const MIGRATIONS: &[&str] = &[V1_TABLES, V2_SEARCH, V3_SPEND, V4_PREFIX, V5_
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
 pub fn version(conn: &Connection) -> Result<i64> {
-    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get("user_version"))?)
 }
 
 /// Brings the file up to [`LATEST`]; refuses (and changes nothing) if it is newer.
@@ -200,9 +200,11 @@ mod tests {
 
     fn objects(conn: &Connection) -> Vec<String> {
         let mut stmt = conn
-            .prepare("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1")
+            .prepare(
+                "SELECT type || ' ' || name AS object FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1",
+            )
             .unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+        stmt.query_map([], |r| r.get("object")).unwrap().map(|r| r.unwrap()).collect()
     }
 
     #[test]
@@ -250,7 +252,8 @@ mod tests {
 
     /// How many rows of the search index `table` match the FTS5 query `q`.
     fn hits(conn: &Connection, table: &str, q: &str) -> i64 {
-        conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get(0)).unwrap()
+        conn.query_row(&format!("SELECT count(*) AS n FROM {table} WHERE {table} MATCH ?1"), [q], |r| r.get("n"))
+            .unwrap()
     }
 
     #[test]
@@ -283,7 +286,9 @@ mod tests {
         let rows: Vec<(String, String, f64, bool, i64)> = conn
             .prepare("SELECT message_id, model, cost, computed, at FROM spend ORDER BY at")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_map([], |r| {
+                Ok((r.get("message_id")?, r.get("model")?, r.get("cost")?, r.get("computed")?, r.get("at")?))
+            })
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
@@ -297,7 +302,7 @@ mod tests {
     fn a_version_3_file_gets_prefix_indexes_and_stays_consistent() {
         let conn = upgraded_from(3);
         let sql: String =
-            conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'", [], |r| r.get(0)).unwrap();
+            conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'", [], |r| r.get("sql")).unwrap();
         assert!(sql.contains("prefix = '1 2'"), "{sql}");
         let hits = |table: &str, q: &str| hits(&conn, table, q);
         assert_eq!(hits("messages_fts", "\"m\"*"), 1, "metres, through the prefix index");
@@ -331,14 +336,14 @@ mod tests {
                 "EXPLAIN QUERY PLAN SELECT cost FROM spend WHERE model = 'fast' AND computed = 0 AND at >= 0
                  ORDER BY at DESC LIMIT 20",
                 [],
-                |r| r.get(3),
+                |r| r.get("detail"),
             )
             .unwrap();
         assert!(plan.contains("spend_by_model"), "{plan}");
         let costs: Vec<f64> = conn
             .prepare("SELECT cost FROM spend WHERE model = 'fast' ORDER BY at DESC")
             .unwrap()
-            .query_map([], |r| r.get(0))
+            .query_map([], |r| r.get("cost"))
             .unwrap()
             .map(|r| r.unwrap())
             .collect();

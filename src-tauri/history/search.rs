@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use super::snippet::{snippet_for, snippet_parts, SnippetPart, Terms, CLOSE, OPEN};
 
-use super::{Db, Result};
+use super::db::Db;
+use super::error::Result;
 use crate::api::Role;
 
 /// The most hits one search returns.
@@ -43,19 +44,19 @@ impl Db {
         let marks = format!("char({}), char({})", OPEN as u32, CLOSE as u32);
         let mut hits: Vec<SearchHit> = conn
             .prepare_cached(&format!(
-                "SELECT c.id, c.title, c.updated_at, highlight(titles_fts, 0, {marks})
+                "SELECT c.id AS id, c.title AS title, c.updated_at AS updated_at, highlight(titles_fts, 0, {marks}) AS marked
                  FROM titles_fts JOIN conversations c ON c.seq = titles_fts.rowid
                  WHERE titles_fts MATCH ?1 AND c.deleted_at IS NULL
                  ORDER BY bm25(titles_fts) LIMIT ?2"
             ))?
             .query_map(params![query, MAX_TITLE_HITS.min(limit)], |r: &Row| {
                 Ok(SearchHit {
-                    conversation_id: r.get(0)?,
+                    conversation_id: r.get("id")?,
                     message_id: None,
                     role: None,
-                    title: r.get(1)?,
-                    updated_at: r.get(2)?,
-                    snippet: snippet_parts(&r.get::<_, String>(3)?),
+                    title: r.get("title")?,
+                    updated_at: r.get("updated_at")?,
+                    snippet: snippet_parts(&r.get::<_, String>("marked")?),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -76,24 +77,25 @@ impl Db {
                          JOIN conversations c ON c.id = m.conversation_id
                          WHERE c.deleted_at IS NULL
                          ORDER BY newest.score LIMIT ?2)
-                     SELECT m.id, m.conversation_id, m.role, c.title, c.updated_at, m.content
+                     SELECT m.id AS id, m.conversation_id AS conversation_id, m.role AS role, c.title AS title,
+                            c.updated_at AS updated_at, m.content AS content
                      FROM best
                      JOIN messages m ON m.seq = best.seq
                      JOIN conversations c ON c.id = m.conversation_id
                      ORDER BY best.score",
                 )?
                 .query_map(params![query, rest, RANK_WINDOW], |r: &Row| {
-                    let role: String = r.get(2)?;
+                    let role: String = r.get("role")?;
                     Ok((
                         SearchHit {
-                            message_id: Some(r.get(0)?),
-                            conversation_id: r.get(1)?,
+                            message_id: Some(r.get("id")?),
+                            conversation_id: r.get("conversation_id")?,
                             role: Some(if role == "user" { Role::User } else { Role::Assistant }),
-                            title: r.get(3)?,
-                            updated_at: r.get(4)?,
+                            title: r.get("title")?,
+                            updated_at: r.get("updated_at")?,
                             snippet: Vec::new(),
                         },
-                        r.get::<_, String>(5)?,
+                        r.get::<_, String>("content")?,
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -223,7 +225,7 @@ mod tests {
         for table in ["messages_fts", "titles_fts"] {
             conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"), []).unwrap();
         }
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get("integrity_check")).unwrap();
         assert_eq!(ok, "ok");
     }
 

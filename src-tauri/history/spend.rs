@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use super::{Db, Error, Result};
+use super::db::Db;
+use super::error::{Error, Result};
 
 /// The most day boundaries a report takes (a year of days and its end).
 pub const MAX_BOUNDS: usize = 367;
@@ -84,23 +85,29 @@ pub(crate) fn record(conn: &Connection, message: &str, cost: f64, computed: bool
     Ok(())
 }
 
+/// A row of `total`, `answers` and `computed`.
+fn total_from(r: &rusqlite::Row) -> rusqlite::Result<SpendTotal> {
+    Ok(SpendTotal { total: r.get("total")?, answers: r.get("answers")?, computed: r.get("computed")? })
+}
+
 fn since(conn: &Connection, start: i64) -> Result<SpendTotal> {
     let total = conn
         .prepare_cached(
-            "SELECT coalesce(sum(cost), 0), count(*), coalesce(sum(computed), 0) FROM spend WHERE at >= ?1",
+            "SELECT coalesce(sum(cost), 0) AS total, count(*) AS answers, coalesce(sum(computed), 0) AS computed
+             FROM spend WHERE at >= ?1",
         )?
-        .query_row([start], |r| Ok(SpendTotal { total: r.get(0)?, answers: r.get(1)?, computed: r.get(2)? }))?;
+        .query_row([start], total_from)?;
     Ok(total.rounded())
 }
 
 fn of_conversation(conn: &Connection, id: &str) -> Result<SpendTotal> {
     let total = conn
         .prepare_cached(
-            "SELECT coalesce(sum(cost), 0), count(cost),
-                    coalesce(sum(CASE WHEN json_extract(usage, '$.cost.computed') THEN 1 ELSE 0 END), 0)
+            "SELECT coalesce(sum(cost), 0) AS total, count(cost) AS answers,
+                    coalesce(sum(CASE WHEN json_extract(usage, '$.cost.computed') THEN 1 ELSE 0 END), 0) AS computed
              FROM messages WHERE conversation_id = ?1 AND role = 'assistant' AND cost IS NOT NULL",
         )?
-        .query_row([id], |r| Ok(SpendTotal { total: r.get(0)?, answers: r.get(1)?, computed: r.get(2)? }))?;
+        .query_row([id], total_from)?;
     Ok(total.rounded())
 }
 
@@ -121,7 +128,7 @@ impl Db {
         let mut stmt = conn.prepare_cached(
             "SELECT cost FROM spend WHERE model = ?1 AND computed = 0 AND at >= ?2 ORDER BY at DESC LIMIT ?3",
         )?;
-        let costs = stmt.query_map(params![model, since, limit as i64], |r| r.get(0))?;
+        let costs = stmt.query_map(params![model, since, limit as i64], |r| r.get("cost"))?;
         Ok(costs.collect::<rusqlite::Result<Vec<f64>>>()?)
     }
 
@@ -136,7 +143,12 @@ impl Db {
         let mut stmt =
             conn.prepare_cached("SELECT at, model, cost, computed FROM spend WHERE at >= ?1 AND at < ?2 ORDER BY at")?;
         let rows = stmt.query_map(params![bounds[0], bounds[bounds.len() - 1]], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, bool>(3)?))
+            Ok((
+                r.get::<_, i64>("at")?,
+                r.get::<_, String>("model")?,
+                r.get::<_, f64>("cost")?,
+                r.get::<_, bool>("computed")?,
+            ))
         })?;
         let mut days = vec![SpendTotal::default(); bounds.len() - 1];
         let mut total = SpendTotal::default();
@@ -315,7 +327,7 @@ mod tests {
             let plan: Vec<String> = conn
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
                 .unwrap()
-                .query_map([], |r| r.get(3))
+                .query_map([], |r| r.get("detail"))
                 .unwrap()
                 .map(|r| r.unwrap())
                 .collect();

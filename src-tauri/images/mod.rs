@@ -9,9 +9,8 @@
 //! cache by URL so scrolling back through a conversation does not fetch again. No Tauri types:
 //! `commands::images` is the door.
 
-use std::collections::VecDeque;
 use std::fmt::Display;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine;
@@ -20,22 +19,19 @@ use serde::Serialize;
 
 pub mod address;
 pub mod answers;
+mod cache;
 pub mod fetch;
 mod format;
 
 pub use address::Policy;
 pub use answers::Streamed;
+pub use cache::Cache;
 pub use format::{dimensions, sniff, Format};
 
 /// The most bytes read from one image; a larger body is abandoned as soon as it gets there.
 pub const MAX_BYTES: usize = 5 * 1024 * 1024;
 /// From connecting to the last byte of the body.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
-/// The cache keeps at most this many images…
-const CACHE_ENTRIES: usize = 64;
-/// …and at most this many bytes of `data:` URLs.
-const CACHE_BYTES: usize = 24 * 1024 * 1024;
-
 /// What the UI gets: a `data:` URL it can put in an `<img>` without loading anything remote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -128,59 +124,6 @@ async fn get_within(http: &reqwest::Client, policy: Policy, url: url::Url) -> Re
         }
     }
     to_data(&body)
-}
-
-/// Recently shown images by URL, bounded by count and by size; the least recently used go first.
-pub struct Cache {
-    entries: Mutex<VecDeque<(String, ImageData)>>,
-    max_entries: usize,
-    max_bytes: usize,
-}
-
-impl Default for Cache {
-    fn default() -> Self {
-        Cache::with_limits(CACHE_ENTRIES, CACHE_BYTES)
-    }
-}
-
-impl Cache {
-    pub fn with_limits(max_entries: usize, max_bytes: usize) -> Cache {
-        Cache { entries: Mutex::new(VecDeque::new()), max_entries, max_bytes }
-    }
-
-    pub fn get(&self, url: &str) -> Option<ImageData> {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let at = entries.iter().position(|(u, _)| u == url)?;
-        let entry = entries.remove(at)?;
-        let data = entry.1.clone();
-        entries.push_back(entry);
-        Some(data)
-    }
-
-    /// Keeps `data` (unless it alone is over the size limit), dropping the oldest to make room.
-    pub fn put(&self, url: &str, data: ImageData) {
-        if data.data_url.len() > self.max_bytes || self.max_entries == 0 {
-            return;
-        }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|(u, _)| u != url);
-        entries.push_back((url.to_owned(), data));
-        let mut bytes: usize = entries.iter().map(|(_, d)| d.data_url.len()).sum();
-        while entries.len() > self.max_entries || bytes > self.max_bytes {
-            match entries.pop_front() {
-                Some((_, old)) => bytes -= old.data_url.len(),
-                None => break,
-            }
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The image fetcher the app manages: its own client and [`Policy`], the [`Cache`], and the
@@ -329,44 +272,5 @@ mod tests {
         ] {
             assert_eq!(as_page_sees_it(err), expected, "{what}");
         }
-    }
-
-    fn image(n: usize, bytes: usize) -> ImageData {
-        ImageData {
-            data_url: format!("data:image/png;base64,{}", "A".repeat(bytes)),
-            mime: "image/png",
-            width: Some(n as u32),
-            height: None,
-        }
-    }
-
-    #[test]
-    fn the_cache_is_bounded_by_count_and_keeps_the_recently_used() {
-        let cache = Cache::with_limits(3, 1 << 20);
-        for n in 0..3 {
-            cache.put(&format!("u{n}"), image(n, 10));
-        }
-        assert!(cache.get("u0").is_some(), "u0 is now the most recently used");
-        cache.put("u3", image(3, 10));
-        assert_eq!(cache.len(), 3);
-        assert!(cache.get("u1").is_none(), "the least recently used went first");
-        assert!(cache.get("u0").is_some() && cache.get("u2").is_some() && cache.get("u3").is_some());
-        cache.put("u3", image(33, 10));
-        assert_eq!(cache.len(), 3, "the same URL is kept once");
-        assert_eq!(cache.get("u3").unwrap().width, Some(33));
-    }
-
-    #[test]
-    fn the_cache_is_bounded_by_size() {
-        let overhead = image(0, 0).data_url.len();
-        let cache = Cache::with_limits(100, 3 * (overhead + 100));
-        for n in 0..5 {
-            cache.put(&format!("u{n}"), image(n, 100));
-        }
-        assert_eq!(cache.len(), 3);
-        assert!(cache.get("u0").is_none() && cache.get("u4").is_some());
-        cache.put("big", image(9, 4 * (overhead + 100)));
-        assert!(cache.get("big").is_none(), "an image bigger than the whole cache is not kept");
-        assert_eq!(cache.len(), 3, "and does not evict the others");
     }
 }

@@ -46,7 +46,7 @@ impl Catalogue {
 
     /// The rows it gives the price table.
     pub fn rows(&self) -> Vec<ModelPrice> {
-        let as_of = crate::history::export::date(self.fetched_at);
+        let as_of = crate::history::exported::date(self.fetched_at);
         self.models
             .iter()
             .filter_map(|m| {

@@ -11,6 +11,9 @@
 //! more than any table (the prompt cache, the service tier and the fast-search fee all move the
 //! price): [`Estimate::learn`] makes the typical figure the median of the recent actual costs and
 //! keeps their range, and the breakdown says so.
+//!
+//! One piece (over 500 lines with its tests): every part of an estimate is built from the same
+//! rates and ranges; about 175 lines are tests.
 
 use serde::Serialize;
 

@@ -1,3 +1,8 @@
+//! Why not tauri-plugin-window-state: it keeps its file in the app's config folder (only the file
+//! name is settable), not in our data folder that CITEWISE_DATA_DIR moves; it saves on exit only
+//! (a crash loses the place), in physical pixels, and restores after the window is shown (a jump);
+//! ours places the window before it is built and writes 400 ms after it settles.
+//!
 //! The main window's size and place, kept in `window.json` in the data folder and given back at
 //! the next start, as long as the window would still be on a connected screen.
 //!

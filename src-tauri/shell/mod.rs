@@ -1,0 +1,11 @@
+//! The desktop shell around the page: the native window's look (appearance), size and place
+//! (window_state), how WebKit paints (rendering), what the webview may do (webview_policy), one
+//! process per data folder (instance), and the log file (logging).
+
+pub(crate) mod appearance;
+pub mod instance;
+pub mod logging;
+#[cfg(target_os = "linux")]
+pub mod rendering;
+pub(crate) mod webview_policy;
+pub mod window_state;
