@@ -157,7 +157,7 @@ fn usage(events: &[StreamEvent]) -> Usage {
     events
         .iter()
         .rev()
-        .find_map(|e| if let StreamEvent::Usage(u) = e { Some(u.clone()) } else { None })
+        .find_map(|e| if let StreamEvent::Usage(u) = e { Some(Usage::clone(u)) } else { None })
         .expect("a recorded answer reports its usage")
 }
 

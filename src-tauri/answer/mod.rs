@@ -430,17 +430,23 @@ mod tests {
     fn a_usage_without_a_cost_is_priced_by_the_model_that_answered() {
         let pricing = Pricing { table: Arc::new(PriceTable::builtin()), model: "sonar".into(), context: None };
         let usage = Usage { input_tokens: 1000, output_tokens: 500, total_tokens: 1500, ..Usage::default() };
-        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(usage.clone())) else { panic!() };
+        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(Box::new(usage.clone()))) else { panic!() };
         assert_eq!(priced.cost, pricing.table.compute("sonar", &usage, None));
         assert!(priced.cost.as_ref().is_some_and(|c| c.computed));
         let resolved = Usage { model: Some("sonar-pro".into()), ..usage.clone() };
-        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(resolved.clone())) else { panic!() };
+        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(Box::new(resolved.clone()))) else {
+            panic!()
+        };
         assert_eq!(priced.cost, pricing.table.compute("sonar-pro", &resolved, None));
         assert_ne!(priced.cost, pricing.table.compute("sonar", &usage, None));
         let unknown = Usage { model: Some("nobody/knows".into()), ..usage.clone() };
-        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(unknown.clone())) else { panic!() };
+        let StreamEvent::Usage(priced) = pricing.apply(StreamEvent::Usage(Box::new(unknown.clone()))) else { panic!() };
         assert_eq!(priced.cost, pricing.table.compute("sonar", &unknown, None), "an unknown model: the one asked for");
         let reported = Usage { cost: priced.cost.clone().map(|c| crate::api::Cost { computed: false, ..c }), ..usage };
-        assert_eq!(pricing.apply(StreamEvent::Usage(reported.clone())), StreamEvent::Usage(reported), "left alone");
+        assert_eq!(
+            pricing.apply(StreamEvent::Usage(Box::new(reported.clone()))),
+            StreamEvent::Usage(Box::new(reported)),
+            "left alone"
+        );
     }
 }

@@ -200,7 +200,7 @@ impl WireFormat for ChatMapper {
         self.emit_pieces(pieces, out);
         if let Some(mut usage) = self.usage.take().as_ref().and_then(parse_usage) {
             usage.model = self.model.clone();
-            out.push(StreamEvent::Usage(usage));
+            out.push(StreamEvent::Usage(Box::new(usage)));
         }
         match self.finish {
             Some(finish) => Ok(finish),

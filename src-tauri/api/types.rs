@@ -303,7 +303,7 @@ pub enum StreamEvent {
     Related {
         questions: Vec<String>,
     },
-    Usage(Usage),
+    Usage(Box<Usage>),
     Retrying(Retrying),
     /// Pages the model opens and reads (the Agent API's `fetch_url` tool).
     Reading {
@@ -361,7 +361,7 @@ mod tests {
     fn events_serialize_as_tagged_camel_case() {
         let ev = StreamEvent::Delta { text: "hi".into() };
         assert_eq!(serde_json::to_value(ev).unwrap(), json!({"event": "delta", "data": {"text": "hi"}}));
-        let ev = StreamEvent::Usage(Usage { input_tokens: 3, total_tokens: 3, ..Default::default() });
+        let ev = StreamEvent::Usage(Box::new(Usage { input_tokens: 3, total_tokens: 3, ..Default::default() }));
         assert_eq!(
             serde_json::to_value(ev).unwrap(),
             json!({"event": "usage", "data": {"inputTokens": 3, "outputTokens": 0, "totalTokens": 3,

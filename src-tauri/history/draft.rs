@@ -46,7 +46,7 @@ impl Draft {
             StreamEvent::Sources { sources } => self.sources = sources.clone(),
             StreamEvent::Images { images } => self.images = images.clone(),
             StreamEvent::Related { questions } => self.related = questions.clone(),
-            StreamEvent::Usage(usage) => self.usage = Some(usage.clone()),
+            StreamEvent::Usage(usage) => self.usage = Some(Usage::clone(usage)),
             // Progress and account state, not part of the answer.
             StreamEvent::Retrying(_)
             | StreamEvent::Reading { .. }

@@ -185,7 +185,7 @@ mod tests {
             let mut d = Draft::default();
             d.apply(&StreamEvent::Sources { sources: sources(n) });
             d.apply(&StreamEvent::Delta { text: text.into() });
-            d.apply(&StreamEvent::Usage(Usage {
+            d.apply(&StreamEvent::Usage(Box::new(Usage {
                 input_tokens: 6,
                 output_tokens: 1,
                 total_tokens: 7,
@@ -199,7 +199,7 @@ mod tests {
                     ..Default::default()
                 }),
                 ..Default::default()
-            }));
+            })));
             d.apply(&StreamEvent::Done { finish: Finish::Stop });
             db.save_answer(&plan.receipt.assistant_message_id, &d, MessageStatus::Complete).unwrap();
             conversation = Some(plan.receipt.conversation.id.clone());

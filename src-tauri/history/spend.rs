@@ -204,7 +204,7 @@ mod tests {
                 computed,
                 ..Default::default()
             };
-            draft.apply(&StreamEvent::Usage(Usage { cost: Some(cost), ..Default::default() }));
+            draft.apply(&StreamEvent::Usage(Box::new(Usage { cost: Some(cost), ..Default::default() })));
         }
         draft.apply(&StreamEvent::Done { finish: Finish::Stop });
         db.save_answer(&id, &draft, MessageStatus::Complete).unwrap();
@@ -230,7 +230,7 @@ mod tests {
         let mut draft = Draft::default();
         draft.apply(&StreamEvent::Delta { text: "an answer that cost money".into() });
         let cost = Cost { total: 0.02, currency: "USD".into(), ..Default::default() };
-        draft.apply(&StreamEvent::Usage(Usage { cost: Some(cost), ..Default::default() }));
+        draft.apply(&StreamEvent::Usage(Box::new(Usage { cost: Some(cost), ..Default::default() })));
         let err = db.save_answer(&id, &draft, MessageStatus::Complete).unwrap_err();
         assert!(err.to_string().contains("disk is full"), "{err}");
         let saved = db.message(&id).unwrap();

@@ -81,7 +81,7 @@ impl Transcript {
 
     pub fn usage(&self) -> Option<Usage> {
         self.events.iter().rev().find_map(|e| match e {
-            StreamEvent::Usage(u) => Some(u.clone()),
+            StreamEvent::Usage(u) => Some(Usage::clone(u)),
             _ => None,
         })
     }

@@ -162,7 +162,7 @@ impl AgentMapper {
         if let Some(mut usage) = response.get("usage").and_then(parse_usage) {
             // The resolved model: a preset's name in `response.created`, the model it chose here.
             usage.model = str_at(response, "/model").filter(|m| !m.is_empty()).map(str::to_owned);
-            out.push(StreamEvent::Usage(usage));
+            out.push(StreamEvent::Usage(Box::new(usage)));
         }
         Ok(finish)
     }
