@@ -6,6 +6,8 @@
 // (collapsed), image thumbnails, related questions, the sources list (collapsed), error banner,
 // footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost). The words of
 // the live status line, the retry countdown and the "Not saved" note are in turn-notes.js.
+// Just over 400 lines as one piece: each method is one event of the answer's life, and they
+// share the turn's state (its renderer, sources, note and footer).
 
 import { renderAnsweredBy, renderCostActual } from '../cost/cost-display.js';
 import { renderErrorBanner } from '../chat/error-banner.js';
