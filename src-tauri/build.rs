@@ -36,6 +36,8 @@ fn main() {
                 "spend_summary",
                 "spend_report",
                 "conversation_configure",
+                "research_watch",
+                "research_cancel",
             ]),
         ),
     )

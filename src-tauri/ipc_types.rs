@@ -82,6 +82,8 @@ fn contract() -> String {
     roots.visit::<ExportResult>();
     roots.visit::<ImportReport>();
     roots.visit::<ImageData>();
+    roots.visit::<crate::research::ResearchEvent>();
+    roots.visit::<crate::research::RunInfo>();
     let mut text = String::from(
         "// Generated from the Rust types by src-tauri/ipc_types.rs (ts-rs); do not edit.\n\
          // After changing a type: CITEWISE_BLESS=1 cargo test --lib ipc_types\n\n",

@@ -16,6 +16,7 @@ mod ipc_types;
 pub mod keys;
 pub mod links;
 pub mod pricing;
+pub mod research;
 pub mod secrets;
 pub mod settings;
 pub mod shell;
@@ -78,6 +79,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::cost::spend_summary,
             commands::cost::spend_report,
             commands::history::conversation_configure,
+            commands::research::research_watch,
+            commands::research::research_cancel,
         ])
         .setup(|app| {
             let data_dir = data_dir(app.handle())?;
@@ -129,6 +132,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(file);
             app.manage(Notices(std::sync::Mutex::new(notices)));
             app.manage(images::Images::new(images::Policy::from_env())?);
+            start_research(app.handle());
             open_main_window(app.handle(), &data_dir, settings.theme)?;
             app.manage(DataDir(data_dir));
             Ok(())
@@ -149,6 +153,30 @@ fn export_dir<R: Runtime>(app: &tauri::AppHandle<R>, data_dir: &std::path::Path)
         .map(PathBuf::from)
         .or_else(|| app.path().download_dir().ok())
         .unwrap_or_else(|| data_dir.join("exports"))
+}
+
+/// The background runs: their registry, the notification when one ends, and every run the last
+/// session left going, followed again.
+fn start_research<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let runs = Arc::new(research::Runs::default());
+    let handle = app.clone();
+    let notified = runs.clone();
+    runs.on_finish(move |info, outcome| shell::notification::research_ended(&handle, notified.clone(), info, outcome));
+    app.manage(runs.clone());
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let api = app.state::<ApiState>();
+        let target = api.target_for(api::Account::Perplexity).await;
+        let resume = research::Resume {
+            client: api.client.clone(),
+            base_url: target.endpoint.base_url.clone(),
+            key: target.key().cloned(),
+            db: app.state::<History>().db.clone(),
+            prices: app.state::<Prices>().current(),
+            images: app.state::<images::Images>().streamed.clone(),
+        };
+        research::resume_all(resume, runs).await;
+    });
 }
 
 fn open_main_window<R: Runtime>(

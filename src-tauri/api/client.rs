@@ -79,7 +79,7 @@ impl Endpoint {
         })
     }
 
-    fn host(&self) -> String {
+    pub(super) fn host(&self) -> String {
         url::Url::parse(&self.base_url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
@@ -89,13 +89,13 @@ impl Endpoint {
 
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     /// The proxy settings `http` uses, to name the proxy when a connection through it fails.
     proxies: Proxies,
     /// Replaces the per-model idle timeout (tests, impatient callers).
-    idle_override: Option<Duration>,
+    pub(super) idle_override: Option<Duration>,
     /// Replaces the per-model response-head timeout.
-    head_override: Option<Duration>,
+    pub(super) head_override: Option<Duration>,
 }
 
 impl Client {
@@ -119,7 +119,7 @@ impl Client {
     }
 
     /// A transport failure of a request to `url`, naming the proxy it went through, if any.
-    fn transport_error(&self, err: &reqwest::Error, endpoint: &Endpoint, url: &str) -> Error {
+    pub(super) fn transport_error(&self, err: &reqwest::Error, endpoint: &Endpoint, url: &str) -> Error {
         Error::from_transport(err, &endpoint.host(), self.proxies.for_url(url).as_deref(), false)
     }
 
@@ -134,7 +134,7 @@ impl Client {
         emit: &mut (dyn FnMut(StreamEvent) + Send),
     ) -> Result<Finish> {
         validate(&request.messages, &request.options)?;
-        let mapper = (endpoint.provider.spec().wire)();
+        let mut mapper = (endpoint.provider.spec().wire)();
         let body = mapper.body(request).map_err(|e| Error::protocol(e.to_string(), ""))?;
         let head = self.head_override.unwrap_or_else(|| head_timeout(&request.model));
         let response =
@@ -143,7 +143,15 @@ impl Client {
             emit(StreamEvent::RateLimit(limit));
         }
         let idle = self.idle_override.unwrap_or_else(|| idle_timeout(&request.model));
-        read_stream(endpoint, response, mapper, idle, cancel, emit).await.map_err(|e| honest(endpoint, e))
+        let end = read_stream(endpoint, response, mapper.as_mut(), idle, cancel, emit).await;
+        // A stream that dropped mid-answer is asked for once more, after its last event.
+        let end = match end {
+            Err(err) if super::runs::is_cut(&err) => {
+                self.resume_once(endpoint, key, mapper.as_mut(), idle, cancel, emit, err).await
+            }
+            end => end,
+        };
+        end.map_err(|e| honest(endpoint, e))
     }
 
     /// The models the endpoint offers (`GET /v1/models`), with their prices where it lists them.
@@ -175,7 +183,7 @@ impl Client {
         super::models::parse_catalogue(&read.text).map_err(|e| Error::protocol(e.to_string(), &read.text))
     }
 
-    async fn send_with_retries(
+    pub(super) async fn send_with_retries(
         &self,
         endpoint: &Endpoint,
         key: &ApiKey,
@@ -246,7 +254,7 @@ impl Client {
 
 /// The retirement is Perplexity's: an OpenAI-compatible endpoint that says it is retired gets its
 /// own words, not an offer to switch to Perplexity's Agent API.
-fn honest(endpoint: &Endpoint, err: Error) -> Error {
+pub(super) fn honest(endpoint: &Endpoint, err: Error) -> Error {
     match err {
         Error::Retired { message } if endpoint.provider == Provider::OpenAi => {
             Error::Forbidden { status: 403, message }
@@ -255,10 +263,10 @@ fn honest(endpoint: &Endpoint, err: Error) -> Error {
     }
 }
 
-async fn read_stream(
+pub(super) async fn read_stream(
     endpoint: &Endpoint,
     response: reqwest::Response,
-    mapper: Box<dyn WireFormat>,
+    mapper: &mut dyn WireFormat,
     idle: Duration,
     cancel: &CancellationToken,
     emit: &mut (dyn FnMut(StreamEvent) + Send),
@@ -272,7 +280,6 @@ async fn read_stream(
             return Err(Error::protocol(message, &read.text));
         }
         let body = read.text;
-        let mut mapper = mapper;
         if let Ok(value) = serde_json::from_str::<Value>(&body) {
             // A whole answer (the Agent API without streaming), or a failure sent as a 200.
             let mut out = Vec::new();
@@ -298,7 +305,8 @@ pub async fn replay(
     body: impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send + 'static,
     emit: &mut (dyn FnMut(StreamEvent) + Send),
 ) -> Result<Finish> {
-    drive(sse::frames(body), (provider.spec().wire)(), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit).await
+    drive(sse::frames(body), (provider.spec().wire)().as_mut(), "replay", IDLE_TIMEOUT, &CancellationToken::new(), emit)
+        .await
 }
 
 /// Decodes a recorded whole-JSON answer (`stream: false`) as `provider` would read it.
@@ -314,9 +322,9 @@ pub fn replay_json(provider: Provider, body: &str, emit: &mut (dyn FnMut(StreamE
 }
 
 /// Feeds SSE frames through a mapper until the answer ends, one way or another.
-async fn drive(
+pub(super) async fn drive(
     frames: impl futures_util::Stream<Item = Frame>,
-    mut mapper: Box<dyn WireFormat>,
+    mapper: &mut dyn WireFormat,
     host: &str,
     idle: Duration,
     cancel: &CancellationToken,
@@ -390,7 +398,7 @@ fn is_deep(model: &str) -> bool {
     model.contains("deep-research") || super::types::is_deep_preset(model)
 }
 
-fn auth_headers(key: &ApiKey) -> Result<HeaderMap> {
+pub(super) fn auth_headers(key: &ApiKey) -> Result<HeaderMap> {
     let mut value = HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| Error::Auth {
         status: 0,
         body: "the stored key contains characters that cannot be sent".into(),

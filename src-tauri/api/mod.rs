@@ -12,6 +12,7 @@ pub mod messages;
 pub mod models;
 mod network;
 pub mod provider;
+mod runs;
 pub mod sse;
 pub mod think;
 mod types;
@@ -22,6 +23,6 @@ pub use error::{Error, ErrorPayload, Result};
 pub use provider::{Account, Provider, DEFAULT_BASE_URL, DEFAULT_OPENAI_BASE_URL};
 pub use types::{
     is_deep_preset, preset_name, sonar_successor, ChatRequest, ContextSize, Cost, Effort, Finish, Image, Message,
-    RateLimit, Recency, RequestOptions, Retrying, Role, Saving, SearchOptions, Source, StreamEvent, Usage,
-    UserLocation, AGENT_PRESETS, PRESET_ALIASES, SONAR_SUCCESSORS,
+    RateLimit, Recency, RequestOptions, Retrying, Role, RunPhase, RunStatus, Saving, SearchOptions, Source,
+    StreamEvent, Usage, UserLocation, AGENT_PRESETS, PRESET_ALIASES, SONAR_SUCCESSORS,
 };

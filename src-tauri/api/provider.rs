@@ -96,6 +96,12 @@ pub struct ProviderSpec {
     pub no_search_note: &'static str,
     /// Sends images and related questions when asked (Sonar).
     pub extras: bool,
+    /// Where its background runs are polled, resumed and cancelled (`{path}/{id}`): the Agent
+    /// API's `/v1/responses`. `None`: every answer is one stream, and a dropped one is not resumed.
+    #[serde(skip)]
+    pub runs_path: Option<&'static str>,
+    /// Can run an answer in the background (see `runs_path`).
+    pub background_runs: bool,
     /// The request format and the reader of its answers.
     #[serde(skip)]
     pub wire: fn() -> Box<dyn WireFormat>,
@@ -168,6 +174,8 @@ pub static PROVIDERS: [ProviderSpec; 3] = [
         searches: true,
         no_search_note: "",
         extras: false,
+        runs_path: Some("/v1/responses"),
+        background_runs: true,
         wire: || Box::new(AgentMapper::default()),
     },
     ProviderSpec {
@@ -192,6 +200,8 @@ pub static PROVIDERS: [ProviderSpec; 3] = [
         searches: true,
         no_search_note: "",
         extras: true,
+        runs_path: None,
+        background_runs: false,
         wire: || Box::new(ChatMapper::new(Flavor::Sonar)),
     },
     ProviderSpec {
@@ -215,6 +225,8 @@ pub static PROVIDERS: [ProviderSpec; 3] = [
         searches: false,
         no_search_note: "OpenAI-compatible endpoints do not search the web.",
         extras: false,
+        runs_path: None,
+        background_runs: false,
         wire: || Box::new(ChatMapper::new(Flavor::OpenAi)),
     },
 ];

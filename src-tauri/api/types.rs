@@ -94,6 +94,8 @@ pub struct RequestOptions {
     pub related_questions: bool,
     /// Sonar only: ask for images.
     pub images: bool,
+    /// Agent API only: run as a background response followed by its id (deep presets always are).
+    pub background: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,6 +320,39 @@ pub enum StreamEvent {
     /// Whether the answer is safely in the history. Not from the API: the backend sends it when
     /// a save fails (`ok: false`; it keeps trying while `retrying`) and when one succeeds again.
     Saving(Saving),
+    /// The answer is a background run on the server: its id, and where following it stands.
+    Run(RunStatus),
+}
+
+/// See [`StreamEvent::Run`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RunStatus {
+    /// The server's response id (`resp_…`), by which the run is followed, resumed and cancelled.
+    pub id: String,
+    pub phase: RunPhase,
+    /// Why, when the phase needs one (`cancel_failed`: the cancel request's failure).
+    pub message: Option<String>,
+}
+
+/// Where following a background run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RunPhase {
+    /// Accepted; waiting for the server to start it.
+    Queued,
+    /// The server is working on it; its events stream in.
+    InProgress,
+    /// The connection dropped or went silent: reconnecting to the run's stream.
+    Reconnecting,
+    /// The server does not stream this run: asking for its status now and then.
+    Polling,
+    /// A cancel was asked of the server.
+    Cancelling,
+    /// The server could not be asked to cancel (`message` says why); the run goes on.
+    CancelFailed,
 }
 
 /// See [`StreamEvent::Saving`].

@@ -32,6 +32,17 @@ pub trait WireFormat: Send {
     fn is_finishing(&self) -> bool {
         false
     }
+
+    /// The body that starts `request` as a background run, for formats that have them.
+    fn background_body(&self, _request: &ChatRequest) -> Option<serde_json::Result<Vec<u8>>> {
+        None
+    }
+
+    /// Where a dropped stream of this answer resumes: the server's id for it, and the sequence
+    /// number of the last event read (`None`: none yet). `None` for formats without resuming.
+    fn resume_point(&self) -> Option<(&str, Option<u64>)> {
+        None
+    }
 }
 
 /// One SSE `data` payload, as both formats read it first.

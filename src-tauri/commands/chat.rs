@@ -8,10 +8,12 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::answer::{Answer, Pricing, Saved, Spec};
-use crate::api::{ChatRequest, RequestOptions, StreamEvent};
+use crate::api::RunPhase;
+use crate::api::{is_deep_preset, ChatRequest, RequestOptions, StreamEvent};
 use crate::error::{AppError, Result};
 use crate::history::{context, Receipt, Turn, TurnStart};
 use crate::images::Images;
+use crate::research::{self, RunInfo, Runs};
 use crate::state::{ApiState, History, InFlight, Prices};
 
 /// A question, or a new answer to one, as the window describes it: what `chat_send` sends and
@@ -70,6 +72,8 @@ pub struct ChatSendArgs {
 /// Saves the question, starts streaming the answer into `on_event` and returns at once with the
 /// ids; the answer's end arrives on the channel as a `done` or `error` event. Without a key
 /// nothing is saved.
+// Tauri hands each managed state in as its own argument.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn chat_send(
     args: ChatSendArgs,
@@ -79,6 +83,7 @@ pub async fn chat_send(
     inflight: State<'_, Arc<InFlight>>,
     prices: State<'_, Prices>,
     images: State<'_, Images>,
+    runs: State<'_, Arc<Runs>>,
 ) -> Result<Receipt> {
     let turn = args.ask.turn()?;
     let target = api.target().await;
@@ -100,9 +105,41 @@ pub async fn chat_send(
     };
     let spec =
         Spec { request_id: args.request_id, answer_id: answer_id.clone(), pricing, images: images.streamed.clone() };
-    let store = Saved { db: history.db.clone(), id: answer_id };
+    let background = runs_in_background(&args.ask, target.endpoint.provider.spec().background_runs);
     let request = ChatRequest { model: args.ask.model, messages: plan.messages, options: args.ask.options };
     let (client, inflight) = (api.client.clone(), inflight.inner().clone());
+    if background {
+        let info = RunInfo {
+            answer_id: answer_id.clone(),
+            conversation_id: plan.receipt.conversation.id.clone(),
+            title: plan.receipt.conversation.title.clone(),
+            model: request.model.clone(),
+            started_at: research::run::started_now(),
+            phase: RunPhase::Queued,
+            searches: 0,
+            sources: 0,
+            chars: 0,
+        };
+        let job = research::Job {
+            info,
+            request_id: Some(spec.request_id.clone()),
+            start: research::Start::New(Box::new(request)),
+            client,
+            endpoint: target.endpoint.clone(),
+            key,
+            db: history.db.clone(),
+            pricing: spec.pricing,
+            images: spec.images,
+        };
+        let runs = runs.inner().clone();
+        tauri::async_runtime::spawn(async move {
+            let request_id = job.request_id.clone().unwrap_or_default();
+            research::run(job, runs, move |ev| on_event.send(ev).is_ok()).await;
+            inflight.finish(&request_id);
+        });
+        return Ok(plan.receipt);
+    }
+    let store = Saved { db: history.db.clone(), id: answer_id };
     tauri::async_runtime::spawn(async move {
         let request_id = spec.request_id.clone();
         let mut answer = Answer::start(spec, store, move |ev| on_event.send(ev).is_ok(), cancel.clone());
@@ -114,7 +151,14 @@ pub async fn chat_send(
 }
 
 /// Stops a running answer; the partial text stays with the UI. False if it had already ended.
+/// A background run is cancelled on the server first.
 #[tauri::command]
-pub fn chat_cancel(request_id: String, inflight: State<'_, Arc<InFlight>>) -> bool {
-    inflight.cancel(&request_id)
+pub fn chat_cancel(request_id: String, inflight: State<'_, Arc<InFlight>>, runs: State<'_, Arc<Runs>>) -> bool {
+    runs.cancel_request(&request_id) || inflight.cancel(&request_id)
+}
+
+/// Deep presets take minutes and always run in the background; any other question when the
+/// person asked for it. Only where the provider has background runs.
+fn runs_in_background(ask: &Ask, provider_can: bool) -> bool {
+    provider_can && (ask.options.background || is_deep_preset(&ask.model))
 }

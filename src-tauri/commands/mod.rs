@@ -6,4 +6,5 @@ pub mod cost;
 pub mod history;
 pub mod images;
 pub mod keys;
+pub mod research;
 pub mod settings;

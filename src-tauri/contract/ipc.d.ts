@@ -341,7 +341,11 @@ searches: boolean, noSearchNote: string,
 /**
  * Sends images and related questions when asked (Sonar).
  */
-extras: boolean, };
+extras: boolean, 
+/**
+ * Can run an answer in the background (see `runs_path`).
+ */
+backgroundRuns: boolean, };
 
 /**
  * The `x-ratelimit-*` headers of a response: how many requests the key may still make in the
@@ -376,11 +380,72 @@ relatedQuestions: boolean,
 /**
  * Sonar only: ask for images.
  */
-images: boolean, };
+images: boolean, 
+/**
+ * Agent API only: run as a background response followed by its id (deep presets always are).
+ */
+background: boolean, };
+
+/**
+ * What the window hears about background runs, on the channel it gave `research_watch`.
+ */
+export type ResearchEvent = { "event": "runs", "data": { runs: Array<RunInfo>, } } | { "event": "finished", "data": { answerId: string, conversationId: string, title: string, outcome: RunOutcome, } } | { "event": "open", "data": { conversationId: string, answerId: string, } };
 
 export type Retrying = { attempt: number, waitSeconds: number, reason: ErrorKind, };
 
 export type Role = "system" | "user" | "assistant";
+
+/**
+ * One background run, as the window shows it.
+ */
+export type RunInfo = { answerId: string, conversationId: string, 
+/**
+ * The conversation's title.
+ */
+title: string, 
+/**
+ * The model or preset asked.
+ */
+model: string, 
+/**
+ * When the answer began (unix ms): the window counts the time from it.
+ */
+startedAt: number, phase: RunPhase, 
+/**
+ * Searches made so far.
+ */
+searches: number, 
+/**
+ * Sources found so far.
+ */
+sources: number, 
+/**
+ * Characters of answer text so far.
+ */
+chars: number, };
+
+/**
+ * How a run ended.
+ */
+export type RunOutcome = "completed" | "failed" | "cancelled" | "interrupted";
+
+/**
+ * Where following a background run stands.
+ */
+export type RunPhase = "queued" | "in_progress" | "reconnecting" | "polling" | "cancelling" | "cancel_failed";
+
+/**
+ * See [`StreamEvent::Run`].
+ */
+export type RunStatus = { 
+/**
+ * The server's response id (`resp_…`), by which the run is followed, resumed and cancelled.
+ */
+id: string, phase: RunPhase, 
+/**
+ * Why, when the phase needs one (`cancel_failed`: the cancel request's failure).
+ */
+message: string | null, };
 
 /**
  * See [`StreamEvent::Saving`].
@@ -492,7 +557,7 @@ versions?: Versions, };
 /**
  * What a streaming answer is made of. Serialized as `{event, data}` for the UI's channel.
  */
-export type StreamEvent = { "event": "delta", "data": { text: string, } } | { "event": "reasoning", "data": { text: string, } } | { "event": "searching", "data": { queries: Array<string>, } } | { "event": "sources", "data": { sources: Array<Source>, } } | { "event": "images", "data": { images: Array<Image>, } } | { "event": "related", "data": { questions: Array<string>, } } | { "event": "usage", "data": Usage } | { "event": "retrying", "data": Retrying } | { "event": "reading", "data": { urls: Array<string>, } } | { "event": "rateLimit", "data": RateLimit } | { "event": "done", "data": { finish: Finish, } } | { "event": "error", "data": ErrorPayload } | { "event": "saving", "data": Saving };
+export type StreamEvent = { "event": "delta", "data": { text: string, } } | { "event": "reasoning", "data": { text: string, } } | { "event": "searching", "data": { queries: Array<string>, } } | { "event": "sources", "data": { sources: Array<Source>, } } | { "event": "images", "data": { images: Array<Image>, } } | { "event": "related", "data": { questions: Array<string>, } } | { "event": "usage", "data": Usage } | { "event": "retrying", "data": Retrying } | { "event": "reading", "data": { urls: Array<string>, } } | { "event": "rateLimit", "data": RateLimit } | { "event": "done", "data": { finish: Finish, } } | { "event": "error", "data": ErrorPayload } | { "event": "saving", "data": Saving } | { "event": "run", "data": RunStatus };
 
 export type SummaryArgs = { 
 /**

@@ -51,7 +51,8 @@ impl Draft {
             StreamEvent::Retrying(_)
             | StreamEvent::Reading { .. }
             | StreamEvent::RateLimit(_)
-            | StreamEvent::Saving(_) => {}
+            | StreamEvent::Saving(_)
+            | StreamEvent::Run(_) => {}
             StreamEvent::Done { finish } => {
                 self.finish = Some(*finish);
                 return Some(match finish {

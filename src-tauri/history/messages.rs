@@ -107,7 +107,11 @@ pub(crate) fn conversation_of(conn: &Connection, message: &str) -> Result<String
 }
 
 pub(crate) fn mark_streaming_interrupted(conn: &Connection, now: i64) -> Result<usize> {
-    Ok(conn.execute("UPDATE messages SET status = 'interrupted', updated_at = ?1 WHERE status = 'streaming'", [now])?)
+    // A background run goes on without us: it is followed again by its id (`super::runs`).
+    Ok(conn.execute(
+        "UPDATE messages SET status = 'interrupted', updated_at = ?1 WHERE status = 'streaming' AND run_id IS NULL",
+        [now],
+    )?)
 }
 
 /// Saves an answer's progress (every second while it streams) or its end.

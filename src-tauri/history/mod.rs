@@ -27,6 +27,7 @@ pub mod import;
 pub mod markdown;
 pub mod messages;
 pub mod rows;
+pub mod runs;
 pub mod schema;
 pub mod search;
 pub mod snippet;

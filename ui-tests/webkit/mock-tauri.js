@@ -467,6 +467,9 @@
       setTimeout(() => run.send({ event: 'done', data: { finish: 'cancelled' } }), 20);
       return true;
     },
+    // No background runs in this fake yet: nothing is running, nothing to cancel.
+    research_watch: () => [],
+    research_cancel: () => false,
     // By answer and position, as the backend does: the URL is the one the answer came with.
     image_fetch: ({ messageId, index }) => {
       const url = history.imageUrl(messageId, index);

@@ -65,6 +65,10 @@
  * @typedef {import('../../src-tauri/contract/ipc').Receipt} SendReceipt   what chat_send resolves with once the request is saved and started
  * @typedef {import('../../src-tauri/contract/ipc').ErrorPayload} IpcError   what a rejected invoke and an `error` event carry; `message` is already a sentence
  * @typedef {import('../../src-tauri/contract/ipc').StreamEvent} ChatEvent   one event of a streaming answer; unknown events may arrive and are ignored
+ * @typedef {import('../../src-tauri/contract/ipc').RunInfo} RunInfo   one background research run going now
+ * @typedef {import('../../src-tauri/contract/ipc').RunPhase} RunPhase
+ * @typedef {import('../../src-tauri/contract/ipc').RunOutcome} RunOutcome
+ * @typedef {import('../../src-tauri/contract/ipc').ResearchEvent} ResearchEvent   what the window hears about background runs
  */
 
 function core() {
@@ -291,6 +295,29 @@ export async function chatSend(args, onEvent) {
   const channel = new (core().Channel)();
   channel.onmessage = onEvent;
   return call('chat_send', { args, onEvent: channel });
+}
+
+/**
+ * Watch the background research runs: every change (a run starting, moving on or ending, and
+ * a click on the notification of one) arrives through `onEvent`, on one channel for the whole
+ * window; asking again replaces the channel. Resolves with the runs going now.
+ * @param {(event: ResearchEvent) => void} onEvent
+ * @returns {Promise<RunInfo[]>}
+ */
+export async function researchWatch(onEvent) {
+  const channel = new (core().Channel)();
+  channel.onmessage = onEvent;
+  return call('research_watch', { onEvent: channel });
+}
+
+/**
+ * Cancel the background run of answer `answerId` on the server; the answer then ends as
+ * cancelled on its own channel (and in `researchWatch`'s list).
+ * @param {string} answerId
+ * @returns {Promise<boolean>} whether that run was going
+ */
+export function researchCancel(answerId) {
+  return call('research_cancel', { answerId });
 }
 
 /**

@@ -26,11 +26,24 @@ pub struct AgentMapper {
     sources_sent: bool,
     /// What the UI last got, so an identical list is not sent twice.
     last_sources: Vec<Source>,
+    /// The server's id for this answer (`resp_…`), from the first event that names it.
+    response_id: Option<String>,
+    /// The last `sequence_number` read: a resumed stream starts after it, and an event at or
+    /// before it (sent again by a resumed stream) is skipped.
+    last_sequence: Option<u64>,
 }
 
 impl WireFormat for AgentMapper {
     fn body(&self, request: &ChatRequest) -> serde_json::Result<Vec<u8>> {
         serde_json::to_vec(&AgentRequest::new(request))
+    }
+
+    fn background_body(&self, request: &ChatRequest) -> Option<serde_json::Result<Vec<u8>>> {
+        Some(serde_json::to_vec(&AgentRequest::background(request)))
+    }
+
+    fn resume_point(&self) -> Option<(&str, Option<u64>)> {
+        self.response_id.as_deref().map(|id| (id, self.last_sequence))
     }
 
     /// True once any part of the answer text has been emitted.
@@ -55,6 +68,18 @@ impl WireFormat for AgentMapper {
             Data::Done => return Some(self.on_end(out)),
             Data::Unreadable => return None,
         };
+        if let Some(seq) = value.get("sequence_number").and_then(Value::as_u64) {
+            if self.last_sequence.is_some_and(|last| seq <= last) {
+                // Already read before the stream was resumed.
+                return None;
+            }
+            self.last_sequence = Some(seq);
+        }
+        if self.response_id.is_none() {
+            if let Some(id) = str_at(&value, "/response/id").filter(|id| !id.is_empty()) {
+                self.response_id = Some(id.to_owned());
+            }
+        }
         let kind = value.get("type").and_then(Value::as_str).unwrap_or_default();
         if let Some(failure) = failed_response(&value) {
             return Some(Err(failure));
@@ -324,6 +349,30 @@ mod tests {
                 {"type": "output_text", "text": "Only here [1].", "annotations": []}]}]}})]);
         assert_eq!(end.unwrap().unwrap(), Finish::Stop);
         assert_eq!(out, vec![StreamEvent::Delta { text: "Only here [1].".into() }]);
+    }
+
+    #[test]
+    fn a_resumed_stream_adds_only_what_was_not_read() {
+        let mut mapper = AgentMapper::default();
+        let mut out = Vec::new();
+        let created = json!({"type": "response.created", "sequence_number": 0,
+                             "response": {"id": "resp_1", "status": "in_progress"}});
+        let delta =
+            |seq: u64, text: &str| json!({"type": "response.output_text.delta", "sequence_number": seq, "delta": text});
+        for ev in [created.clone(), delta(3, "one "), delta(5, "two ")] {
+            assert!(mapper.on_data(&ev.to_string(), &mut out).is_none());
+        }
+        assert_eq!(mapper.resume_point(), Some(("resp_1", Some(5))));
+        // The resumed stream repeats the last event, then goes on.
+        for ev in [delta(5, "two "), delta(8, "three")] {
+            assert!(mapper.on_data(&ev.to_string(), &mut out).is_none());
+        }
+        let text: String = out
+            .iter()
+            .filter_map(|e| if let StreamEvent::Delta { text } = e { Some(text.as_str()) } else { None })
+            .collect();
+        assert_eq!(text, "one two three");
+        assert_eq!(mapper.resume_point(), Some(("resp_1", Some(8))));
     }
 
     #[test]

@@ -29,6 +29,12 @@ pub struct AgentRequest<'a> {
     pub max_output_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Reasoning>,
+    /// A background run: the server answers at once with its id and works on without us.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub background: bool,
+    /// Background runs must be stored (the server keeps them to be polled and resumed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub store: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,7 +95,15 @@ impl<'a> AgentRequest<'a> {
             stream: true,
             max_output_tokens,
             reasoning: opts.reasoning_effort.map(|effort| Reasoning { effort }),
+            background: false,
+            store: false,
         }
+    }
+
+    /// The same question as a background run: answered at once with the run's id (not a
+    /// stream), then polled or followed by that id.
+    pub fn background(req: &'a ChatRequest) -> Self {
+        AgentRequest { stream: false, background: true, store: true, ..AgentRequest::new(req) }
     }
 }
 
@@ -111,6 +125,17 @@ mod tests {
     use super::*;
     use crate::api::types::Message;
     use serde_json::json;
+
+    #[test]
+    fn a_background_run_is_stored_and_not_streamed() {
+        let req = request("medium");
+        let body = serde_json::to_value(AgentRequest::background(&req)).unwrap();
+        assert_eq!((body["background"].clone(), body["store"].clone()), (json!(true), json!(true)));
+        assert_eq!(body["stream"], json!(false));
+        assert_eq!(body["preset"], json!("medium"));
+        let plain = serde_json::to_value(AgentRequest::new(&req)).unwrap();
+        assert!(plain.get("background").is_none() && plain.get("store").is_none(), "{plain}");
+    }
 
     fn request(model: &str) -> ChatRequest {
         ChatRequest {
@@ -153,6 +178,7 @@ mod tests {
             },
             related_questions: true,
             images: true,
+            background: false,
         };
         let body = serde_json::to_value(AgentRequest::new(&req)).unwrap();
         assert_eq!(
