@@ -29,7 +29,7 @@ const SEARCH_DEFAULTS = {
 /** @type {RequestOptions} */
 const OPTION_DEFAULTS = {
   systemPrompt: null, maxTokens: null, temperature: null, topP: null, reasoningEffort: null,
-  search: SEARCH_DEFAULTS, relatedQuestions: false, images: false,
+  search: SEARCH_DEFAULTS, relatedQuestions: false, images: false, background: false,
 };
 
 /** A deep copy with every field present. @param {RequestOptions | null | undefined} options */
