@@ -68,7 +68,8 @@ impl Setup {
             options: Default::default(),
         };
         let plan = self.db.begin_turn(&start, 8000).unwrap();
-        let request = citewise::api::ChatRequest { model: model.into(), messages: plan.messages, options: Default::default() };
+        let request =
+            citewise::api::ChatRequest { model: model.into(), messages: plan.messages, options: Default::default() };
         Job {
             info: RunInfo {
                 answer_id: plan.receipt.assistant_message_id.clone(),
@@ -161,8 +162,13 @@ async fn a_deep_run_is_started_followed_and_saved_with_its_cost() {
     let requests = s.server.requests();
     let start = requests.iter().find(|r| r.method == "POST" && r.path == "/v1/agent").expect("the run was started");
     let body: Value = serde_json::from_str(&start.body).unwrap();
-    assert_eq!((body["background"].as_bool(), body["store"].as_bool(), body["stream"].as_bool()), (Some(true), Some(true), Some(false)));
-    assert!(requests.iter().any(|r| r.method == "GET" && r.path.starts_with("/v1/responses/resp_") && r.path.contains("stream=true")));
+    assert_eq!(
+        (body["background"].as_bool(), body["store"].as_bool(), body["stream"].as_bool()),
+        (Some(true), Some(true), Some(false))
+    );
+    assert!(requests
+        .iter()
+        .any(|r| r.method == "GET" && r.path.starts_with("/v1/responses/resp_") && r.path.contains("stream=true")));
 }
 
 #[tokio::test(flavor = "multi_thread")]

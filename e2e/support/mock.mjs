@@ -32,6 +32,15 @@ export async function startMock() {
       const r = await fetch(`${baseUrl}/__mock/recorded`, { method: 'POST', body: JSON.stringify({ on }) });
       if (!r.ok) throw new Error(`recorded ${on}: ${r.status} ${await r.text()}`);
     },
+    /** The server's clock: `speed` virtual seconds a real second (a deep run takes ~3 virtual minutes). */
+    async clock(speed) {
+      const r = await fetch(`${baseUrl}/__mock/clock`, { method: 'POST', body: JSON.stringify({ speed }) });
+      if (!r.ok) throw new Error(`clock ${speed}: ${r.status} ${await r.text()}`);
+    },
+    /** The background runs the server has (id, status, scenario, model, events, cancelRequests). */
+    async runs() {
+      return (await fetch(`${baseUrl}/__mock/runs`)).json();
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }

@@ -137,6 +137,13 @@ pub async fn run(job: Job, runs: Arc<Runs>, mut window: impl FnMut(StreamEvent) 
         runs.progress(&answer_id, &event);
         answer.emit(event);
     }
+    // Once the server has taken the cancel, its own `response.cancelled` may arrive before the
+    // token stops the stream: the person cancelled it, so it ends as cancelled, not as a failure.
+    // An answer that completed first stays complete.
+    let end = match end {
+        Err(_) if follow_token.is_cancelled() || cancel_asked.load(Ordering::SeqCst) => Err(api::Error::Cancelled),
+        end => end,
+    };
     let outcome = outcome(&end);
     answer.finish(end).await;
     runs.finish(&answer_id, outcome);

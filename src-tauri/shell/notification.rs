@@ -34,7 +34,7 @@ pub fn research_ended<R: Runtime>(app: &AppHandle<R>, runs: Arc<Runs>, info: &Ru
         .get_webview_window("main")
         .is_some_and(|w| w.is_focused().unwrap_or(false) && w.is_visible().unwrap_or(false));
     if in_front {
-        return;
+        return log::info!("research ended ({outcome:?}) with the window in front: no notification");
     }
     let title = if info.title.trim().is_empty() { "Your question".to_owned() } else { info.title.clone() };
     let (conversation, answer) = (info.conversation_id.clone(), info.answer_id.clone());
