@@ -30,8 +30,8 @@ pub(crate) const QUEUED_SECS: f64 = 2.0;
 pub(crate) const DEEP_SECS: f64 = 180.0;
 /// How long any other background run takes.
 pub(crate) const QUICK_SECS: f64 = 20.0;
-/// Runs kept; the oldest go first.
-const KEPT: usize = 256;
+/// Runs kept; the oldest go first (a `huge` answer's events take a few MB).
+const KEPT: usize = 64;
 
 /// Virtual time: seconds accumulated at earlier speeds plus real time since at the current one.
 struct Clock {
@@ -133,6 +133,12 @@ impl Run {
                 QUEUED_SECS + (search_end - QUEUED_SECS) * nth_early as f64 / (early + 1) as f64
             };
             timed.push(Timed { at, event });
+        }
+        // The answer is done when its timeline says, not when it was planned.
+        if let Some(response) = timed.last_mut().map(|e| &mut e.event["response"]) {
+            if let (Some(created), true) = (response["created_at"].as_u64(), response["completed_at"].is_u64()) {
+                response["completed_at"] = json!(created + total as u64);
+            }
         }
         let mut run = Run {
             ctx,
@@ -327,5 +333,68 @@ impl Runs {
                    "model": run.ctx.model, "scenario": run.ctx.scenario.name(), "status": status})
         });
         Value::Array(runs.collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agent::events::plan;
+    use crate::rng::Rng;
+    use crate::scenarios::Answer;
+
+    fn run(scenario: Scenario, model: &str, deep: bool) -> Run {
+        let mut a = Answer::new(scenario, model.into(), Rng::new(5), 0.0);
+        a.echo.insert("background".into(), json!(true));
+        let ctx = Ctx::new(&mut a);
+        let deltas = a.deltas(&ctx.fixture.text, &[]);
+        let steps = plan(&ctx, &mut a.rng, false, &deltas, &[]);
+        Run::background(ctx, &steps, deep)
+    }
+
+    fn at_of(r: &Run, kind_: &str) -> Vec<f64> {
+        r.events.iter().filter(|e| kind(&e.event) == kind_).map(|e| e.at).collect()
+    }
+
+    #[test]
+    fn a_deep_run_searches_early_and_writes_late() {
+        let r = run(Scenario::Cited, "medium", true);
+        assert!(r.events.windows(2).all(|w| w[0].at <= w[1].at && w[0].seq() < w[1].seq()));
+        assert_eq!((r.events[0].at, r.events[1].at), (0.0, QUEUED_SECS));
+        assert_eq!(r.events[0].event["response"]["status"], "queued");
+        assert!(at_of(&r, "response.reasoning.search_results").iter().all(|&t| t <= 0.35 * DEEP_SECS));
+        let deltas = at_of(&r, "response.output_text.delta");
+        assert!(deltas.iter().all(|&t| (0.4 * DEEP_SECS..0.97 * DEEP_SECS).contains(&t)));
+        assert_eq!(at_of(&r, "response.completed"), [DEEP_SECS]);
+        let done = &r.events.last().unwrap().event["response"];
+        assert_eq!(done["completed_at"].as_u64(), Some(done["created_at"].as_u64().unwrap() + 180));
+        let statuses: Vec<String> = [0.0, 1.9, 2.0, 179.0, 180.0].map(|t| r.status(t)).to_vec();
+        assert_eq!(statuses, ["queued", "queued", "in_progress", "in_progress", "completed"]);
+        assert_eq!(r.response(100.0)["output"], json!([]));
+        assert_eq!(run(Scenario::Cited, "perplexity/sonar", false).events.last().unwrap().at, QUICK_SECS);
+    }
+
+    #[test]
+    fn research_troubles_come_halfway() {
+        let half = DEEP_SECS / 2.0;
+        let r = run(Scenario::ResearchFail, "perplexity/sonar", false);
+        assert_eq!(at_of(&r, "response.failed"), [half]);
+        assert_eq!(r.status(half), "failed");
+        assert_eq!(r.response(half)["error"]["message"], "The research run failed.");
+        assert!(!at_of(&r, "response.output_text.delta").is_empty(), "some text came first");
+        assert_eq!(run(Scenario::ResearchCancelled, "x", false).status(half), "cancelled");
+        let r = run(Scenario::ResearchForget, "x", false);
+        assert!(!r.forgotten(half - 1.0) && r.forgotten(half));
+        assert_eq!(run(Scenario::ResearchDrop, "x", false).drop_at, Some(half));
+    }
+
+    #[test]
+    fn a_cancel_ends_the_timeline_then() {
+        let mut r = run(Scenario::Cited, "medium", true);
+        r.end_at(50.0, "cancelled");
+        let last = r.events.last().unwrap();
+        assert_eq!((kind(&last.event), last.at), ("response.cancelled", 50.0));
+        assert_eq!(last.seq(), r.events[r.events.len() - 2].seq() + 1);
+        assert_eq!((r.status(49.0).as_str(), r.status(50.0).as_str()), ("in_progress", "cancelled"));
     }
 }
