@@ -4,15 +4,12 @@
 //! `POST /v1/responses/{id}/cancel`. The runs themselves and their clock live in `runs.rs`.
 
 use super::events::{kind, plan, TERMINAL};
-use super::response::Ctx;
+use super::response::{Ctx, ODD_CHANCE};
 use super::runs::{Next, Refusal, Run, Runs};
 use crate::http::{Conn, Gone, Response};
 use crate::rng::Rng;
 use crate::scenarios::{split_deltas, Answer};
 use crate::sse::{End, SseWriter, Style};
-
-/// How often a follow stream is framed oddly (as often as a live Agent stream).
-const ODD_CHANCE: f64 = 0.2;
 
 /// The 400 for `background: true` without `store: true`.
 pub(crate) fn store_required() -> Response {

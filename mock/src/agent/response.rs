@@ -233,8 +233,8 @@ pub(crate) async fn respond_json(conn: Conn, mut a: Answer) {
     a.respond_whole(conn, resp, &ctx.fixture.text).await;
 }
 
-/// How often an Agent stream is framed oddly (see `sse.rs`) instead of as recorded.
-const ODD_CHANCE: f64 = 0.2;
+/// How often an Agent stream (live or followed) is framed oddly (see `sse.rs`) instead of as recorded.
+pub(crate) const ODD_CHANCE: f64 = 0.2;
 
 /// Streams the answer as SSE events; returns quietly when the client hangs up. With `runs`,
 /// the answer is also kept as a run under its id (unless its scenario refuses resumption), so
