@@ -1,15 +1,20 @@
 //! The Agent API, `POST /v1/agent` and its alias `POST /v1/responses` (DESIGN §3.1): strict
 //! request validation (unknown top-level fields are a 400, as on the real API, with its recorded
-//! error bodies), preset resolution and finding the last user message. The answers themselves
-//! (SSE events and the `response` object) are in `agent/response.rs`.
+//! error bodies), preset resolution and finding the last user message. Answers: `agent/response.rs`
+//! (their events planned in `agent/events.rs`); stored runs: `agent/runs.rs`, `agent/background.rs`.
 
+mod background;
+mod events;
 mod response;
+mod runs;
 
 use serde_json::{Map, Value};
 
 use crate::http::Response;
 
+pub(crate) use background::{cancel, get, id_in, start as start_background, store_required};
 pub(crate) use response::{respond_json, respond_stream};
+pub(crate) use runs::Runs;
 
 /// Every documented top-level request field.
 const FIELDS: [&str; 18] = [
@@ -72,6 +77,11 @@ pub(crate) struct AgentRequest {
     /// The model `response.completed` reports: the preset's model, or the model id.
     pub resolved: String,
     pub stream: bool,
+    /// `background` and `store` as sent (background mode requires `store: true`).
+    pub background: bool,
+    pub store: bool,
+    /// A deep-research preset (`medium`, `high`, `xhigh`): a background run takes minutes.
+    pub deep: bool,
     /// False when `max_tool_calls` is 0 or `tool_choice` is `"none"`: no search at all.
     pub search: bool,
     /// The request fields the `response` object echoes, plus `tools`.
@@ -184,8 +194,8 @@ pub(crate) fn validate(body: &Value) -> Result<AgentRequest, Invalid> {
         return Err("max_steps must be a positive integer".into());
     }
     let stream = boolean("stream")?;
-    boolean("background")?;
-    boolean("store")?;
+    let background = boolean("background")?;
+    let store = boolean("store")?;
     let max_tokens = present(obj, "max_output_tokens");
     if max_tokens.is_some_and(|v| v.as_u64().map_or(true, |n| n == 0)) {
         return Err("max_output_tokens must be a positive integer".into());
@@ -213,7 +223,9 @@ pub(crate) fn validate(body: &Value) -> Result<AgentRequest, Invalid> {
         echo.insert("tools".into(), tools.clone());
     }
     let search = max_tool_calls != Some(0) && tool_choice.and_then(Value::as_str) != Some("none");
-    Ok(AgentRequest { model, resolved, stream, search, echo })
+    let canonical = present(obj, "preset").and_then(Value::as_str).and_then(preset).map(|(p, _)| p);
+    let deep = matches!(canonical, Some("medium" | "high" | "xhigh"));
+    Ok(AgentRequest { model, resolved, stream, background, store, deep, search, echo })
 }
 
 fn validate_input(input: &Value) -> Result<(), Invalid> {

@@ -5,9 +5,10 @@
 //! requests), [`MockConfig`], [`RecordedRequest`] and the canned answers via [`fixture`]. The wire
 //! formats follow DESIGN §3 and the recordings of real traffic in `tests/fixtures/real/`:
 //! `POST /v1/agent` (and its alias `POST /v1/responses`), `POST /chat/completions`,
-//! `GET /v1/models`, plus the unauthenticated control endpoints and the answers' pictures
-//! ([`images`]) under `/__mock/`. All randomness (byte-level split points, pauses, odd framing,
-//! ids) comes from one seed, printed to stderr at start.
+//! `GET /v1/models`, background mode with `GET /v1/responses/{id}` (poll; `?stream=true` follows
+//! or resumes) and `POST /v1/responses/{id}/cancel` (`agent/background.rs`), plus the
+//! unauthenticated control endpoints and the answers' pictures ([`images`]) under `/__mock/`. All
+//! randomness (byte-level split points, pauses, odd framing, ids) comes from one seed.
 //!
 //! # Scenarios (simulated mode, the default)
 //!
@@ -32,6 +33,15 @@
 //! | `timestamps` | 5,000 one-word deltas at 1,000/s, each stamped with its send time (the bench) |
 //! | `retired` | `POST /chat/completions` answers the recorded 403 `chat_completions_not_available`; the Agent API answers like `cited` |
 //! | `ratelimitlow` | like `cited`, with `x-ratelimit-remaining: 2` (limit 50) on Agent answers |
+//! | `dropresume` | like `drop`, but the Agent stream resumes (`drop`'s id is a 404) |
+//! | `research` | a background run as long as a deep preset's (~3 virtual minutes), any model |
+//! | `researchfail`, `researchcancelled` | a background run `failed` / `cancelled` halfway |
+//! | `researchnostream` | `GET /v1/responses/{id}?stream=true` is a 400: poll instead |
+//! | `researchforget` | the run is forgotten halfway: 404s from then on, follow streams cut |
+//! | `researchdrop` | follow streams opened before halfway are cut there; a resume works |
+//!
+//! Stored runs go on a virtual clock: [`MockConfig::clock_speed`], [`MockServer::set_clock_speed`],
+//! `POST /__mock/clock {"speed"}`; `GET /__mock/runs` lists them with their cancel requests.
 //!
 //! Every successful simulated Agent answer carries `x-ratelimit-limit: 50`,
 //! `x-ratelimit-remaining` (50 minus the Agent requests of the current minute, floored at 0),
@@ -113,11 +123,28 @@ pub struct MockConfig {
     pub recorded: bool,
     /// The recordings folder, read at run time; `None` = the repository's `tests/fixtures/real`.
     pub recordings: Option<PathBuf>,
+    /// Virtual seconds per real second for stored runs (background mode, resumable streams):
+    /// 1.0 = a deep-research run takes ~3 minutes, 18.0 ~10 s. Must be > 0; switchable at run
+    /// time with [`MockServer::set_clock_speed`] or `POST /__mock/clock {"speed"}`.
+    #[serde(default = "default_clock_speed")]
+    pub clock_speed: f64,
+}
+
+fn default_clock_speed() -> f64 {
+    1.0
 }
 
 impl Default for MockConfig {
     fn default() -> Self {
-        MockConfig { port: 0, api_key: None, seed: None, speed: 1.0, recorded: false, recordings: None }
+        MockConfig {
+            port: 0,
+            api_key: None,
+            seed: None,
+            speed: 1.0,
+            recorded: false,
+            recordings: None,
+            clock_speed: default_clock_speed(),
+        }
     }
 }
 
@@ -168,10 +195,12 @@ pub(crate) struct Shared {
     requests: Mutex<Vec<RecordedRequest>>,
     /// When each delta of the latest `timestamps` answer was written (unix ms with fractions, in order).
     sent: Arc<Mutex<Vec<f64>>>,
+    /// Stored Agent runs (background mode, resumable streams) and their virtual clock.
+    pub runs: agent::Runs,
 }
 
 /// Locks a mutex, shrugging off poisoning: the data is plain and stays consistent.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -226,6 +255,11 @@ impl Shared {
     }
 }
 
+/// A usable clock speed: finite and > 0.
+pub(crate) fn valid_clock_speed(speed: f64) -> Option<f64> {
+    (speed.is_finite() && speed > 0.0).then_some(speed)
+}
+
 /// How long a rate-limit window of the simulated Agent API lasts.
 const RATE_WINDOW_SECS: u64 = 60;
 
@@ -255,6 +289,7 @@ impl MockServer {
             scenarios: Mutex::new(ScenarioState::default()),
             sent: Arc::default(),
             requests: Mutex::new(Vec::new()),
+            runs: agent::Runs::new(valid_clock_speed(cfg.clock_speed).unwrap_or(1.0)),
         });
         let accept = tokio::spawn(accept_loop(listener, Arc::clone(&shared)));
         Ok(MockServer { addr, shared, accept })
@@ -311,6 +346,21 @@ impl MockServer {
             }
         }
         self.shared.set_recording(stem.map(String::from));
+    }
+
+    /// Sets the virtual clock's speed (virtual seconds per real second) for stored runs, runs in
+    /// progress included from now on.
+    ///
+    /// # Panics
+    /// On a speed that is not a finite number > 0.
+    pub fn set_clock_speed(&self, speed: f64) {
+        let Some(speed) = valid_clock_speed(speed) else { panic!("clock speed must be a number > 0, not {speed}") };
+        self.shared.runs.set_clock_speed(speed);
+    }
+
+    /// The virtual clock's speed.
+    pub fn clock_speed(&self) -> f64 {
+        self.shared.runs.clock_speed()
     }
 
     /// Every API request received so far, in order.

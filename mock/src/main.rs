@@ -7,11 +7,13 @@ use std::process::ExitCode;
 use citewise_mock::{MockConfig, MockServer};
 
 const USAGE: &str =
-    "usage: citewise-mock [--port 8765] [--key KEY] [--seed N] [--speed F] [--recorded] [--recordings DIR]
+    "usage: citewise-mock [--port 8765] [--key KEY] [--seed N] [--speed F] [--clock-speed F] [--recorded] [--recordings DIR]
   --port        port on 127.0.0.1 (0 = any free port; default 8765)
   --key         accept only this bearer token (default: any non-empty token)
   --seed        seed for all randomness (default: from the clock, printed to stderr)
   --speed       multiplies scenario delays (1.0 normal, 0 = none, 2 = twice as slow)
+  --clock-speed virtual seconds per real second for background runs (default 1: a deep-research
+                run takes ~3 min; 18 makes it ~10 s; switch at run time: POST /__mock/clock)
   --recorded    answer with the recordings of real traffic (switch at run time: POST /__mock/recorded)
   --recordings  the recordings folder (default: the repository's tests/fixtures/real)";
 
@@ -22,6 +24,7 @@ enum BadArgs {
     Port,
     Seed,
     Speed,
+    ClockSpeed,
     Unknown(String),
 }
 
@@ -32,6 +35,7 @@ impl std::fmt::Display for BadArgs {
             BadArgs::Port => f.write_str("--port takes a number 0–65535"),
             BadArgs::Seed => f.write_str("--seed takes an unsigned integer"),
             BadArgs::Speed => f.write_str("--speed takes a number ≥ 0"),
+            BadArgs::ClockSpeed => f.write_str("--clock-speed takes a number > 0"),
             BadArgs::Unknown(arg) => write!(f, "unknown argument {arg}"),
         }
     }
@@ -50,6 +54,10 @@ fn parse(args: &[String]) -> Result<MockConfig, BadArgs> {
             "--seed" => cfg.seed = Some(value()?.parse().map_err(|_| BadArgs::Seed)?),
             "--speed" => {
                 cfg.speed = value()?.parse().ok().filter(|s: &f64| s.is_finite() && *s >= 0.0).ok_or(BadArgs::Speed)?
+            }
+            "--clock-speed" => {
+                cfg.clock_speed =
+                    value()?.parse().ok().filter(|s: &f64| s.is_finite() && *s > 0.0).ok_or(BadArgs::ClockSpeed)?
             }
             other => return Err(BadArgs::Unknown(other.to_string())),
         }
@@ -120,5 +128,8 @@ mod tests {
         assert_eq!((cfg.port, cfg.recorded, cfg.recordings), (8765, false, None));
         assert!(matches!(parse(&args(&["--recordings"])), Err(BadArgs::NeedsValue(_))));
         assert!(matches!(parse(&args(&["--bogus"])), Err(BadArgs::Unknown(_))));
+        assert_eq!(parse(&args(&["--clock-speed", "18"])).unwrap().clock_speed, 18.0);
+        assert_eq!(parse(&[]).unwrap().clock_speed, 1.0);
+        assert!(matches!(parse(&args(&["--clock-speed", "0"])), Err(BadArgs::ClockSpeed)));
     }
 }

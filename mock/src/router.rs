@@ -48,6 +48,8 @@ pub(crate) async fn serve(shared: Arc<Shared>, mut stream: TcpStream, rng: Rng) 
         ("POST", "/v1/agent" | "/v1/responses") => chat(&shared, &req, conn, rng, Api::Agent).await,
         ("POST", "/chat/completions") => chat(&shared, &req, conn, rng, Api::Sonar).await,
         ("GET", "/v1/models") => models(&shared, &req, conn, rng).await,
+        ("GET", p) if agent::id_in(p, false).is_some() => stored(&shared, &req, conn, rng).await,
+        ("POST", p) if agent::id_in(p, true).is_some() => stored(&shared, &req, conn, rng).await,
         ("GET", "/__mock/timestamps") => timestamps_for_pages(&shared, conn, rng).await,
         ("GET", p) if p.starts_with("/__mock/image/") => crate::images::serve(conn, &p["/__mock/image/".len()..]).await,
         (method, _) => conn.respond(&control(&shared, method, &req)).await,
@@ -165,6 +167,10 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
         },
     };
     let stream = answer_fields.as_ref().map_or(stream, |r| r.stream);
+    let (background, deep) = answer_fields.as_ref().map_or((false, false), |r| (r.background, r.deep));
+    if answer_fields.as_ref().is_some_and(|r| r.background && !r.store) {
+        return conn.respond(&agent::store_required()).await;
+    }
     let requested = match pick {
         Pick::Recording(stem) => return serve_recording(shared, conn, &stem, rng).await,
         Pick::Scenario(requested) => requested,
@@ -173,8 +179,9 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     if let Some(resp) = scenario.http_error() {
         return conn.respond(&resp).await;
     }
-    // Recorded mode: the recordings stand in for `cited` (also for the retry after a `…once`).
-    if scenario == Scenario::Cited && shared.recorded() {
+    // Recorded mode: the recordings stand in for `cited` (also for the retry after a `…once`);
+    // there is no recording of a background run.
+    if scenario == Scenario::Cited && shared.recorded() && !background {
         return serve_recording(shared, conn, recorded_default(api, stream), rng).await;
     }
     if api == Api::Sonar && scenario == Scenario::Retired {
@@ -200,8 +207,11 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
     if scenario == Scenario::Timestamps {
         answer.sent = Some(shared.sent_log());
     }
+    if background {
+        return agent::start_background(&shared.runs, conn, answer, deep, stream).await;
+    }
     match (api, stream) {
-        (Api::Agent, true) => agent::respond_stream(conn, answer).await,
+        (Api::Agent, true) => agent::respond_stream(conn, answer, Some(&shared.runs)).await,
         (Api::Agent, false) => agent::respond_json(conn, answer).await,
         (Api::Sonar, true) => sonar::respond_stream(conn, answer).await,
         (Api::Sonar, false) => sonar::respond_json(conn, answer).await,
@@ -215,7 +225,21 @@ async fn chat(shared: &Shared, req: &Request, conn: Conn, rng: Rng, api: Api) {
 async fn timestamps_for_pages(shared: &Shared, conn: Conn, rng: Rng) {
     let mut answer = Answer::new(Scenario::Timestamps, "perplexity/sonar".into(), rng, shared.speed);
     answer.sent = Some(shared.sent_log());
-    agent::respond_stream(conn.allow_any_origin(), answer).await;
+    agent::respond_stream(conn.allow_any_origin(), answer, None).await;
+}
+
+/// `GET /v1/responses/{id}` (poll, or `?stream=true[&starting_after=N]` to follow) and
+/// `POST /v1/responses/{id}/cancel`, behind the key like every API path.
+async fn stored(shared: &Shared, req: &Request, conn: Conn, rng: Rng) {
+    if shared.scenarios().sticky() == Scenario::Auth401 || !authorized(shared, req) {
+        return conn.respond(&Response::unauthorized()).await;
+    }
+    let runs = &shared.runs;
+    match (req.method.as_str(), agent::id_in(req.path(), req.method == "POST")) {
+        ("POST", Some(id)) => agent::cancel(runs, conn, id).await,
+        (_, Some(id)) => agent::get(runs, conn, id, |key| query(req, key).map(String::from), rng, shared.speed).await,
+        (_, None) => conn.respond(&Response::json(404, &json!({"detail": "Not Found"}))).await,
+    }
 }
 
 /// `GET /v1/models`: the recorded catalogue (`models_2026-10-09`, 52 models with prices) in every
@@ -248,6 +272,21 @@ fn control(shared: &Shared, method: &str, req: &Request) -> Response {
         ("GET", "/__mock/health") => Response::new(200, "text/plain", "ok"),
         ("GET", "/__mock/requests") => Response::json(200, &json!(shared.requests())),
         ("GET", "/__mock/sent-times") => Response::json(200, &json!(shared.sent_times())),
+        ("GET", "/__mock/runs") => Response::json(200, &shared.runs.list()),
+        ("GET", "/__mock/clock") => Response::json(200, &json!({"speed": shared.runs.clock_speed()})),
+        ("POST", "/__mock/clock") => {
+            match body.as_ref().and_then(|v| v["speed"].as_f64()).and_then(crate::valid_clock_speed) {
+                Some(speed) => {
+                    shared.runs.set_clock_speed(speed);
+                    Response::json(200, &json!({"speed": speed}))
+                }
+                None => Response::error_json(
+                    400,
+                    "Expected {\"speed\": <virtual seconds per real second, > 0>}",
+                    "invalid_request_error",
+                ),
+            }
+        }
         ("GET", "/__mock/scenario") => Response::json(200, &json!({"name": shared.scenarios().sticky().name()})),
         ("POST", "/__mock/scenario") => {
             let name = body.as_ref().and_then(|v| v["name"].as_str());
@@ -306,7 +345,7 @@ fn control(shared: &Shared, method: &str, req: &Request) -> Response {
             _,
             "/v1/agent" | "/v1/responses" | "/chat/completions" | "/v1/models" | "/__mock/health" | "/__mock/requests"
             | "/__mock/scenario" | "/__mock/sent-times" | "/__mock/timestamps" | "/__mock/recorded"
-            | "/__mock/recording" | "/__mock/recordings",
+            | "/__mock/recording" | "/__mock/recordings" | "/__mock/runs" | "/__mock/clock",
         ) => Response::json(405, &json!({"detail": "Method Not Allowed"})),
         _ => Response::json(404, &json!({"detail": "Not Found"})),
     }

@@ -32,10 +32,17 @@ pub(crate) enum Scenario {
     Timestamps,
     Retired,
     RateLimitLow,
+    DropResume,
+    Research,
+    ResearchFail,
+    ResearchCancelled,
+    ResearchNoStream,
+    ResearchForget,
+    ResearchDrop,
 }
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 18] = [
+    pub(crate) const ALL: [Scenario; 25] = [
         Scenario::Cited,
         Scenario::Slow,
         Scenario::Reasoning,
@@ -54,6 +61,13 @@ impl Scenario {
         Scenario::Timestamps,
         Scenario::Retired,
         Scenario::RateLimitLow,
+        Scenario::DropResume,
+        Scenario::Research,
+        Scenario::ResearchFail,
+        Scenario::ResearchCancelled,
+        Scenario::ResearchNoStream,
+        Scenario::ResearchForget,
+        Scenario::ResearchDrop,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -76,6 +90,13 @@ impl Scenario {
             Scenario::Timestamps => "timestamps",
             Scenario::Retired => "retired",
             Scenario::RateLimitLow => "ratelimitlow",
+            Scenario::DropResume => "dropresume",
+            Scenario::Research => "research",
+            Scenario::ResearchFail => "researchfail",
+            Scenario::ResearchCancelled => "researchcancelled",
+            Scenario::ResearchNoStream => "researchnostream",
+            Scenario::ResearchForget => "researchforget",
+            Scenario::ResearchDrop => "researchdrop",
         }
     }
 
@@ -87,17 +108,38 @@ impl Scenario {
         matches!(self, Scenario::Rate429Once | Scenario::Server503Once)
     }
 
+    /// The background-mode scenarios: a run as long as a deep preset's, whatever the model
+    /// (`research`), and the ways such a run goes wrong halfway (see `agent/runs.rs`).
+    pub(crate) fn is_research(self) -> bool {
+        matches!(
+            self,
+            Scenario::Research
+                | Scenario::ResearchFail
+                | Scenario::ResearchCancelled
+                | Scenario::ResearchNoStream
+                | Scenario::ResearchForget
+                | Scenario::ResearchDrop
+        )
+    }
+
     /// The answer this scenario streams (`None` for scenarios that never produce text).
     pub(crate) fn fixture(self) -> Option<Fixture> {
         match self {
             Scenario::Cited
             | Scenario::Slow
             | Scenario::Drop
+            | Scenario::DropResume
             | Scenario::Malformed
             | Scenario::Rate429Once
             | Scenario::Server503Once
             | Scenario::Retired
-            | Scenario::RateLimitLow => Some(fixtures::cited()),
+            | Scenario::RateLimitLow
+            | Scenario::Research
+            | Scenario::ResearchFail
+            | Scenario::ResearchCancelled
+            | Scenario::ResearchNoStream
+            | Scenario::ResearchForget
+            | Scenario::ResearchDrop => Some(fixtures::cited()),
             Scenario::Reasoning => Some(fixtures::reasoning()),
             Scenario::Incomplete => Some(fixtures::incomplete()),
             Scenario::Huge => Some(fixtures::huge()),
@@ -133,7 +175,7 @@ impl Scenario {
     /// What happens to the stream just before text delta `i` of `deltas`.
     pub(crate) fn disruption(self, i: usize, deltas: usize) -> Option<Disruption> {
         match self {
-            Scenario::Drop if i == deltas / 2 => Some(Disruption::Drop),
+            Scenario::Drop | Scenario::DropResume if i == deltas / 2 => Some(Disruption::Drop),
             Scenario::Malformed if i == deltas / 3 => Some(Disruption::BrokenFrame),
             Scenario::Malformed if i == deltas * 2 / 3 => Some(Disruption::Garbage),
             _ => None,
@@ -247,7 +289,7 @@ impl Answer {
     /// take for `slow`. Returns quietly when the client hangs up.
     pub(crate) async fn respond_whole(&mut self, mut conn: Conn, resp: Response, text: &str) {
         match self.scenario {
-            Scenario::Drop => conn.respond_truncated(&resp, resp.body.len() / 2).await,
+            Scenario::Drop | Scenario::DropResume => conn.respond_truncated(&resp, resp.body.len() / 2).await,
             Scenario::Malformed => {
                 let half = resp.body[..resp.body.len() / 2].to_vec();
                 conn.respond(&Response::new(200, "application/json", half)).await
@@ -266,7 +308,7 @@ impl Answer {
 /// Something a scenario does to the stream just before text delta `i`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Disruption {
-    /// Drop the connection (`drop`, halfway).
+    /// Drop the connection (`drop` and `dropresume`, halfway).
     Drop,
     /// Send a frame whose JSON stops mid-object (`malformed`, a third of the way).
     BrokenFrame,

@@ -5,7 +5,8 @@
 //! function call, a `search_results` item without an id, a message item added with
 //! `content: null`, usage with cache, reasoning and tool-call details. Keys come out in
 //! alphabetical order, as the real API writes them (serde_json's map sorts them; the literals
-//! below are written in that order too). Request validation lives in `agent.rs`.
+//! below are written in that order too). The event sequence itself is planned in `events.rs`;
+//! request validation lives in `agent.rs`, stored runs in `runs.rs`.
 
 use std::time::Duration;
 
@@ -17,10 +18,8 @@ use crate::rng::{now_ms, now_secs, Rng};
 use crate::scenarios::{split_deltas, Answer, Disruption, Scenario, GARBAGE};
 use crate::sse::{End, SseWriter, Style};
 
-/// The `thought` of a recorded `response.reasoning.search_queries`.
-const SEARCHING: &str = "Searching the web...";
-/// The `thought` the `reasoning` scenario searches with instead.
-const REASONING_THOUGHT: &str = "Let me think about which figure is current.";
+use super::events::{kind, plan, Step};
+use super::runs::{Run, Runs};
 
 /// An id in the recorded form (`resp_`, `call_`, `fc_`, `msg_` + a UUID).
 fn uuid(rng: &mut Rng) -> String {
@@ -28,27 +27,28 @@ fn uuid(rng: &mut Rng) -> String {
 }
 
 /// Ids and fixed values shared by every event of one response.
-struct Ctx {
-    fixture: Fixture,
-    scenario: Scenario,
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub(crate) fixture: Fixture,
+    pub(crate) scenario: Scenario,
     /// As asked (a preset's name or a model id), reported while in progress.
-    model: String,
+    pub(crate) model: String,
     /// Reported once done.
     resolved: String,
-    search: bool,
+    pub(crate) search: bool,
     echo: Map<String, Value>,
     created: u64,
-    resp_id: String,
-    call_id: String,
+    pub(crate) resp_id: String,
+    pub(crate) call_id: String,
     fc_id: String,
-    msg_id: String,
-    reasoning_id: String,
+    pub(crate) msg_id: String,
+    pub(crate) reasoning_id: String,
     /// `timestamps`: each delta's send time goes here.
     sent: Option<std::sync::Arc<std::sync::Mutex<Vec<f64>>>>,
 }
 
 impl Ctx {
-    fn new(a: &mut Answer) -> Self {
+    pub(crate) fn new(a: &mut Answer) -> Self {
         Ctx {
             fixture: a.fixture.clone(),
             scenario: a.scenario,
@@ -67,28 +67,28 @@ impl Ctx {
     }
 
     /// Where the reasoning item sits in `output` (after the search results).
-    fn reasoning_index(&self) -> usize {
+    pub(crate) fn reasoning_index(&self) -> usize {
         usize::from(self.search)
     }
 
     /// Where the message sits in `output`: after the search results and the reasoning.
-    fn message_index(&self) -> usize {
+    pub(crate) fn message_index(&self) -> usize {
         usize::from(self.search) + usize::from(self.fixture.reasoning.is_some())
     }
 
-    fn results(&self) -> Value {
+    pub(crate) fn results(&self) -> Value {
         Value::Array(self.fixture.sources.iter().map(result_json).collect())
     }
 
     /// The server's own search, announced as a finished `function_call` (not ours to run).
-    fn function_call(&self) -> Value {
+    pub(crate) fn function_call(&self) -> Value {
         let arguments = json!({"queries": self.fixture.queries}).to_string();
         json!({"arguments": arguments, "call_id": self.call_id, "id": self.fc_id, "name": "search_web",
                "status": "completed", "type": "function_call"})
     }
 
     /// The `search_results` output item: no id, no status (as recorded).
-    fn search_item(&self) -> Value {
+    pub(crate) fn search_item(&self) -> Value {
         json!({"queries": self.fixture.queries, "results": self.results(), "type": "search_results"})
     }
 
@@ -108,7 +108,7 @@ impl Ctx {
 
     /// The message item: `None` = as added, before any text (`content: null`; the recordings
     /// say `status: "completed"` even then); `Some(status)` = done, with its text.
-    fn message(&self, done: Option<&str>) -> Value {
+    pub(crate) fn message(&self, done: Option<&str>) -> Value {
         let content = match done {
             Some(_) => json!([{"annotations": [], "text": self.fixture.text, "type": "output_text"}]),
             None => Value::Null,
@@ -146,22 +146,34 @@ impl Ctx {
         })
     }
 
+    /// The request asked for background mode (the run starts `queued`).
+    pub(crate) fn background(&self) -> bool {
+        self.echo.get("background").and_then(Value::as_bool) == Some(true)
+    }
+
     /// A request field the `response` object echoes, or its default.
     fn echoed(&self, key: &str, default: Value) -> Value {
         self.echo.get(key).cloned().unwrap_or(default)
     }
 
-    /// The `response` object; `status` is `in_progress`, `completed`, `incomplete` or `failed`.
-    fn response(&self, status: &str) -> Value {
+    /// The `response` object; `status` is `queued`, `in_progress`, `completed`, `incomplete`,
+    /// `failed` or `cancelled`.
+    pub(crate) fn response(&self, status: &str) -> Value {
         let done = matches!(status, "completed" | "incomplete");
-        let now = if status == "in_progress" { Value::Null } else { json!(now_secs()) };
+        let running = matches!(status, "queued" | "in_progress");
+        let now = if running { Value::Null } else { json!(now_secs()) };
+        let error = match (status, self.scenario) {
+            ("failed", Scenario::ResearchFail) => {
+                json!({"code": "server_error", "message": "The research run failed."})
+            }
+            ("failed", _) => json!({"code": "server_error", "message": "The model failed to generate a response."}),
+            _ => Value::Null,
+        };
         json!({
             "background": self.echoed("background", json!(false)),
             "completed_at": if status == "completed" { now } else { Value::Null },
             "created_at": self.created,
-            "error": if status == "failed" {
-                json!({"code": "server_error", "message": "The model failed to generate a response."})
-            } else { Value::Null },
+            "error": error,
             "frequency_penalty": 0,
             "id": self.resp_id,
             "incomplete_details": if status == "incomplete" { json!({"reason": "max_output_tokens"}) } else { Value::Null },
@@ -169,7 +181,7 @@ impl Ctx {
             "max_output_tokens": self.echoed("max_output_tokens", Value::Null),
             "max_tool_calls": self.echoed("max_tool_calls", Value::Null),
             "metadata": self.echoed("metadata", json!({})),
-            "model": if status == "in_progress" { &self.model } else { &self.resolved },
+            "model": if running { &self.model } else { &self.resolved },
             "object": "response",
             "output": if done { self.output(status) } else { json!([]) },
             "parallel_tool_calls": true,
@@ -178,7 +190,7 @@ impl Ctx {
             "prompt_cache_key": null,
             "reasoning": self.echoed("reasoning", Value::Null),
             "safety_identifier": null,
-            "service_tier": if status == "in_progress" { "default" } else { "fast" },
+            "service_tier": if running { "default" } else { "fast" },
             "status": status,
             "store": self.echoed("store", json!(true)),
             "temperature": 1,
@@ -193,7 +205,7 @@ impl Ctx {
         })
     }
 
-    fn final_status(&self) -> &'static str {
+    pub(crate) fn final_status(&self) -> &'static str {
         match self.scenario {
             Scenario::Incomplete => "incomplete",
             Scenario::Failed => "failed",
@@ -221,8 +233,13 @@ pub(crate) async fn respond_json(conn: Conn, mut a: Answer) {
     a.respond_whole(conn, resp, &ctx.fixture.text).await;
 }
 
-/// Streams the answer as SSE events; returns quietly when the client hangs up.
-pub(crate) async fn respond_stream(conn: Conn, mut a: Answer) {
+/// How often an Agent stream (live or followed) is framed oddly (see `sse.rs`) instead of as recorded.
+pub(crate) const ODD_CHANCE: f64 = 0.2;
+
+/// Streams the answer as SSE events; returns quietly when the client hangs up. With `runs`,
+/// the answer is also kept as a run under its id (unless its scenario refuses resumption), so
+/// a dropped stream can be resumed with `GET /v1/responses/{id}?stream=true`.
+pub(crate) async fn respond_stream(conn: Conn, mut a: Answer, runs: Option<&Runs>) {
     let ctx = Ctx::new(&mut a);
     let deltas = a.deltas(&ctx.fixture.text, &[]);
     let thoughts = match &ctx.fixture.reasoning {
@@ -233,114 +250,56 @@ pub(crate) async fn respond_stream(conn: Conn, mut a: Answer) {
     let style =
         Style { event_lines: true, crlf: false, odd_chance: ODD_CHANCE, pacing: a.scenario.pacing(), speed: a.speed };
     let mut out = SseWriter::new(body, a.rng, style);
-    let end = emit(&mut out, &ctx, &mut Seq(0), &deltas, &thoughts).await;
+    let mut plan_rng = Rng::new(out.rng().next_u64());
+    let steps = plan(&ctx, &mut plan_rng, out.odd(), &deltas, &thoughts);
+    if let Some(runs) = runs.filter(|_| ctx.scenario != Scenario::Drop) {
+        runs.add(Run::streamed(ctx.clone(), &steps, a.speed));
+    }
+    let end = play(&mut out, &ctx, &steps).await;
     out.conclude(end).await;
 }
 
-/// How often an Agent stream is framed oddly (see `sse.rs`) instead of as recorded.
-const ODD_CHANCE: f64 = 0.2;
-
-/// `sequence_number`s: from 0, increasing, with occasional gaps (the recordings skip a few).
-struct Seq(u64);
-
-impl Seq {
-    fn next(&mut self, out: &mut SseWriter) -> u64 {
-        let n = self.0;
-        self.0 += if out.rng().chance(0.1) { out.rng().range(2, 3) as u64 } else { 1 };
-        n
-    }
-}
-
-/// Sends `{"type": kind, "sequence_number": n, ..fields}`.
-async fn send(out: &mut SseWriter, seq: &mut Seq, kind: &str, fields: Value) -> Result<(), Gone> {
-    let mut event = json!({"sequence_number": seq.next(out), "type": kind});
-    if let (Some(e), Value::Object(f)) = (event.as_object_mut(), fields) {
-        e.extend(f);
-    }
-    out.event(kind, &event).await
-}
-
-/// The event sequence for one scenario.
-async fn emit(
-    out: &mut SseWriter,
-    c: &Ctx,
-    seq: &mut Seq,
-    deltas: &[String],
-    thoughts: &[String],
-) -> Result<End, Gone> {
+/// Plays planned steps onto the wire: events, scenario pauses, disruptions. A `timestamps`
+/// answer's deltas go out on a schedule (1,000/s), each stamped and logged with its send time.
+async fn play(out: &mut SseWriter, c: &Ctx, steps: &[Step]) -> Result<End, Gone> {
     let delay = c.scenario.delta_delay_ms();
-    send(out, seq, "response.created", json!({"response": c.response("in_progress")})).await?;
-    let mut in_progress = json!({"response": c.response("in_progress")});
-    if out.odd() {
-        in_progress["mock_extra"] = json!({"ignore": "me"}); // clients must ignore unknown fields
-    }
-    send(out, seq, "response.in_progress", in_progress).await?;
-    if c.scenario == Scenario::Failed {
-        send(out, seq, "response.failed", json!({"response": c.response("failed")})).await?;
-        return Ok(End::Finish);
-    }
-    if c.search {
-        send(out, seq, "response.output_item.added", json!({"item": c.function_call(), "output_index": 0})).await?;
-        let thought = if thoughts.is_empty() { SEARCHING } else { REASONING_THOUGHT };
-        let queries = json!({"call_id": c.call_id, "queries": c.fixture.queries, "thought": thought});
-        send(out, seq, "response.reasoning.search_queries", queries).await?;
-    }
-    for t in thoughts {
-        // *unconfirmed*: Perplexity has not documented how reasoning text streams; this mirrors
-        // the OpenAI Responses `response.reasoning_text.delta` event.
-        let ev =
-            json!({"content_index": 0, "delta": t, "item_id": c.reasoning_id, "output_index": c.reasoning_index()});
-        send(out, seq, "response.reasoning_text.delta", ev).await?;
-        out.delay(delay).await?;
-    }
-    if c.search {
-        out.delay(60.0).await?; // "searching"
-        let thought = format!("Found {} results", c.fixture.sources.len());
-        let results = json!({"call_id": c.call_id, "results": c.results(), "thought": thought});
-        send(out, seq, "response.reasoning.search_results", results).await?;
-        send(out, seq, "response.output_item.done", json!({"item": c.search_item(), "output_index": 0})).await?;
-    }
-    let index = c.message_index();
-    send(out, seq, "response.output_item.added", json!({"item": c.message(None), "output_index": index})).await?;
-    let start = tokio::time::Instant::now();
-    let record = |at: f64| {
+    let mut start = None;
+    let mut sent_deltas = 0u32;
+    let log = |at: Option<f64>| {
         if let Some(log) = &c.sent {
-            log.lock().unwrap_or_else(|e| e.into_inner()).push(at);
+            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+            match at {
+                Some(at) => log.push(at),
+                None => log.clear(),
+            }
         }
     };
-    if let Some(log) = &c.sent {
-        log.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-    for (i, d) in deltas.iter().enumerate() {
-        match c.scenario.disruption(i, deltas.len()) {
-            Some(Disruption::Drop) => return Ok(End::Abort),
-            Some(Disruption::BrokenFrame) => {
+    for step in steps {
+        match step {
+            Step::Event(ev) if c.scenario == Scenario::Timestamps && kind(ev) == "response.output_text.delta" => {
+                let start = *start.get_or_insert_with(|| {
+                    log(None);
+                    tokio::time::Instant::now()
+                });
+                let at = Duration::from_secs_f64(f64::from(sent_deltas) * delay * out.speed() / 1000.0);
+                out.wait_until(start + at).await?;
+                let mut ev = ev.clone();
+                ev["mock_sent_at_ms"] = json!(now_ms());
+                out.event(kind(&ev), &ev).await?;
+                log(Some(now_ms()));
+                sent_deltas += 1;
+            }
+            Step::Event(ev) => out.event(kind(ev), ev).await?,
+            Step::Delay(ms) => out.delay(*ms).await?,
+            Step::Disrupt(Disruption::Drop) => return Ok(End::Abort),
+            Step::Disrupt(Disruption::BrokenFrame) => {
                 let eol = out.eol();
                 out.raw(format!("data: {{\"content_index\":0,\"delta\":{eol}{eol}").as_bytes()).await?;
             }
-            Some(Disruption::Garbage) => {
+            Step::Disrupt(Disruption::Garbage) => {
                 out.raw(&[GARBAGE, out.eol().as_bytes(), out.eol().as_bytes()].concat()).await?
             }
-            None => {}
-        }
-        let mut ev = json!({"content_index": 0, "delta": d, "item_id": c.msg_id, "output_index": index});
-        if c.scenario == Scenario::Timestamps {
-            let at = Duration::from_secs_f64(i as f64 * delay * out.speed() / 1000.0);
-            out.wait_until(start + at).await?;
-            ev["mock_sent_at_ms"] = json!(now_ms());
-        }
-        send(out, seq, "response.output_text.delta", ev).await?;
-        if c.scenario == Scenario::Timestamps {
-            record(now_ms());
-        } else {
-            out.delay(delay).await?;
         }
     }
-    let status = c.final_status();
-    let done = json!({"content_index": 0, "item_id": c.msg_id, "output_index": index, "text": c.fixture.text});
-    send(out, seq, "response.output_text.done", done).await?;
-    let item = json!({"item": c.message(Some(status)), "output_index": index});
-    send(out, seq, "response.output_item.done", item).await?;
-    send(out, seq, &format!("response.{status}"), json!({"response": c.response(status)})).await?;
     Ok(End::Finish)
 }
