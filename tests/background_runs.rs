@@ -275,7 +275,7 @@ async fn a_run_the_server_forgot_ends_as_interrupted() {
     let events = run(&s, job).await;
     let Some(StreamEvent::Error(e)) = events.last() else { panic!("{:?}", events.last()) };
     assert_eq!(e.kind, "interrupted");
-    assert!(e.message.contains("no longer has this background run"), "{}", e.message);
+    assert!(e.message.contains("no longer has this background research run"), "{}", e.message);
     assert_eq!(s.outcome(&answer_id), Some(RunOutcome::Interrupted));
     assert_eq!(s.answer(&answer_id).status, MessageStatus::Interrupted, "Retry is offered");
 }

@@ -86,6 +86,10 @@ pub struct Spec {
     /// The window may ask for an image before the checkpoint that saves it: until the answer's
     /// last save, `image_fetch` finds the images here.
     pub images: Arc<Streamed>,
+    /// A background run: if this process stops following it without an end, the answer stays
+    /// `streaming` (the run goes on at the server, and the next start follows it again) instead
+    /// of becoming `interrupted`.
+    pub resumable: bool,
 }
 
 /// One answer in flight: [`Answer::emit`] each event as it comes, then [`Answer::finish`].
@@ -111,7 +115,15 @@ impl Answer {
         let (saver_tx, saver_rx) = mpsc::unbounded_channel();
         let (ended_tx, ended) = oneshot::channel();
         let relaying = tokio::spawn(relay::relay(window_rx, relay::FRAME, cancel, window));
-        let saving = tokio::spawn(record::record(store, spec.answer_id.clone(), saver_rx, window_tx.clone(), ended_tx));
+        let abandoned = if spec.resumable { MessageStatus::Streaming } else { MessageStatus::Interrupted };
+        let saving = tokio::spawn(record::record(
+            store,
+            spec.answer_id.clone(),
+            saver_rx,
+            window_tx.clone(),
+            ended_tx,
+            abandoned,
+        ));
         Answer { spec, window: window_tx, saver: saver_tx, ended, relaying, saving }
     }
 
@@ -230,6 +242,7 @@ mod tests {
             answer_id: "m1".into(),
             pricing: Pricing { table: Arc::new(PriceTable::builtin()), model: "sonar".into(), context: None },
             images,
+            resumable: false,
         }
     }
 

@@ -24,17 +24,18 @@ pub const FINAL_RETRIES: [Duration; 7] = [
 ];
 
 /// Folds `events` into a draft and saves it into `store` until the answer's end (or until
-/// `events` closes without one: the request task is gone, and the answer is saved as
-/// interrupted). `Saving` reports go to `ui`; `ended` fires after the first try of the end,
-/// saved or not.
+/// `events` closes without one: the request task is gone, and the answer is saved with status
+/// `abandoned`: interrupted, or still streaming for a background run the next start follows
+/// again). `Saving` reports go to `ui`; `ended` fires after the first try of the end, saved or not.
 pub async fn record(
     store: impl Store,
     answer_id: String,
     events: mpsc::UnboundedReceiver<StreamEvent>,
     ui: mpsc::UnboundedSender<StreamEvent>,
     ended: oneshot::Sender<()>,
+    abandoned: MessageStatus,
 ) {
-    record_with(store, answer_id, events, ui, ended, &FINAL_RETRIES).await
+    record_with(store, answer_id, events, ui, ended, &FINAL_RETRIES, abandoned).await
 }
 
 pub(super) async fn record_with(
@@ -44,6 +45,7 @@ pub(super) async fn record_with(
     ui: mpsc::UnboundedSender<StreamEvent>,
     ended: oneshot::Sender<()>,
     retries: &[Duration],
+    abandoned: MessageStatus,
 ) {
     let mut draft = Draft::default();
     let mut checkpoints = Checkpoints::new(Instant::now());
@@ -87,7 +89,7 @@ pub(super) async fn record_with(
             report(&result, true, &mut failing);
         }
     }
-    let status = if status == MessageStatus::Streaming { MessageStatus::Interrupted } else { status };
+    let status = if status == MessageStatus::Streaming { abandoned } else { status };
     let mut result = save(&store, &draft, status).await;
     let _ = ended.send(());
     for wait in retries {
@@ -162,7 +164,8 @@ mod tests {
         let (ended_tx, ended) = oneshot::channel();
         const RETRIES: [Duration; 3] = [Duration::from_millis(20), Duration::from_millis(20), Duration::from_secs(30)];
         let store = Saved { db: db.clone(), id: id.clone() };
-        let saver = tokio::spawn(record_with(store, id.clone(), events, ui_tx, ended_tx, &RETRIES));
+        let saver =
+            tokio::spawn(record_with(store, id.clone(), events, ui_tx, ended_tx, &RETRIES, MessageStatus::Interrupted));
         events_tx.send(StreamEvent::Delta { text: "8,849 m".into() }).unwrap();
         events_tx.send(StreamEvent::Done { finish: Finish::Stop }).unwrap();
         ended.await.expect("the end is not held back by a failing save");
@@ -194,7 +197,7 @@ mod tests {
         events_tx.send(StreamEvent::Delta { text: "lost".into() }).unwrap();
         drop(events_tx);
         let store = Saved { db, id: id.clone() };
-        record_with(store, id, events, ui_tx, ended_tx, &[Duration::from_millis(5)]).await;
+        record_with(store, id, events, ui_tx, ended_tx, &[Duration::from_millis(5)], MessageStatus::Interrupted).await;
         let mut last = None;
         while let Ok(event) = ui.try_recv() {
             if let StreamEvent::Saving(s) = event {

@@ -64,6 +64,9 @@ pub enum Error {
     /// `message` is the technical cause, for the log; people get the plain sentence.
     #[error("The connection dropped before the answer was finished.")]
     Interrupted { message: String },
+    /// A background run the server no longer has: what it wrote so far stays, Retry asks again.
+    #[error("Perplexity no longer has this background research run, so the rest of its answer cannot be fetched. Retry asks the question again.")]
+    RunLost,
     /// The provider answered with something we could not understand at all.
     /// Build it with [`Error::protocol`], which cuts `body` to [`MAX_BODY`].
     #[error("Perplexity sent a response Citewise could not read: {message}.")]
@@ -92,7 +95,7 @@ impl Error {
             Error::Tls { .. } => ErrorKind::Tls,
             Error::Redirected { .. } => ErrorKind::Redirect,
             Error::Timeout { .. } => ErrorKind::Timeout,
-            Error::Interrupted { .. } => ErrorKind::Interrupted,
+            Error::Interrupted { .. } | Error::RunLost => ErrorKind::Interrupted,
             Error::Protocol { .. } => ErrorKind::Protocol,
             Error::TooLarge { .. } => ErrorKind::TooLarge,
             Error::Cancelled => ErrorKind::Cancelled,

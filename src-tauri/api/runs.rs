@@ -322,9 +322,7 @@ fn is_transient(err: &Error) -> bool {
 }
 
 fn gone() -> Error {
-    Error::Interrupted {
-        message: "Perplexity no longer has this background run, so the rest of its answer cannot be fetched".into(),
-    }
+    Error::RunLost
 }
 
 fn runs_url(endpoint: &Endpoint, id: &str, tail: &str) -> Result<String> {

@@ -103,8 +103,13 @@ pub async fn chat_send(
         model: args.ask.model.clone(),
         context: args.ask.options.search.context_size,
     };
-    let spec =
-        Spec { request_id: args.request_id, answer_id: answer_id.clone(), pricing, images: images.streamed.clone() };
+    let spec = Spec {
+        request_id: args.request_id,
+        answer_id: answer_id.clone(),
+        pricing,
+        images: images.streamed.clone(),
+        resumable: false,
+    };
     let background = runs_in_background(&args.ask, target.endpoint.provider.spec().background_runs);
     let request = ChatRequest { model: args.ask.model, messages: plan.messages, options: args.ask.options };
     let (client, inflight) = (api.client.clone(), inflight.inner().clone());

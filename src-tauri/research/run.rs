@@ -45,16 +45,31 @@ pub struct Job {
 }
 
 /// Follows `job` to its end. `window` gets every event (and returns false once nobody listens,
-/// which changes nothing: the run goes on).
-pub async fn run(job: Job, runs: Arc<Runs>, mut window: impl FnMut(StreamEvent) -> bool + Send + 'static) {
+/// which changes nothing: the run goes on). The run is listed in `runs` at once, before the
+/// returned future is first polled.
+pub fn run(
+    job: Job,
+    runs: Arc<Runs>,
+    window: impl FnMut(StreamEvent) -> bool + Send + 'static,
+) -> impl std::future::Future<Output = ()> + Send {
+    let cancels = runs.add(job.info.clone(), job.request_id.clone());
+    follow(job, runs, window, cancels)
+}
+
+async fn follow(
+    job: Job,
+    runs: Arc<Runs>,
+    mut window: impl FnMut(StreamEvent) -> bool + Send + 'static,
+    mut cancels: mpsc::UnboundedReceiver<()>,
+) {
     let Job { info, request_id, start, client, endpoint, key, db, pricing, images } = job;
     let answer_id = info.answer_id.clone();
-    let mut cancels = runs.add(info, request_id.clone());
     let spec = Spec {
         request_id: request_id.unwrap_or_else(|| format!("resumed-{answer_id}")),
         answer_id: answer_id.clone(),
         pricing,
         images,
+        resumable: true,
     };
     let store = Saved { db: db.clone(), id: answer_id.clone() };
     let mut answer = Answer::start(
@@ -153,7 +168,7 @@ fn outcome(end: &api::Result<Finish>) -> RunOutcome {
     match end {
         Ok(Finish::Cancelled) | Err(api::Error::Cancelled) => RunOutcome::Cancelled,
         Ok(_) => RunOutcome::Completed,
-        Err(api::Error::Interrupted { .. }) => RunOutcome::Interrupted,
+        Err(api::Error::Interrupted { .. } | api::Error::RunLost) => RunOutcome::Interrupted,
         Err(_) => RunOutcome::Failed,
     }
 }
@@ -202,6 +217,7 @@ pub async fn resume_all(resume: Resume, runs: Arc<Runs>) {
                     answer_id: info.answer_id.clone(),
                     pricing,
                     images: resume.images.clone(),
+                    resumable: false,
                 };
                 let store = Saved { db: resume.db.clone(), id: info.answer_id.clone() };
                 let answer = Answer::start(spec, store, |_| true, CancellationToken::new());
