@@ -13,6 +13,8 @@ pub mod models;
 mod network;
 pub mod provider;
 mod runs;
+
+pub use runs::Cancel;
 pub mod sse;
 pub mod think;
 mod types;

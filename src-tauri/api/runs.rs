@@ -46,6 +46,15 @@ pub(super) fn is_cut(err: &Error) -> bool {
     matches!(err, Error::Interrupted { .. } | Error::Timeout { .. } | Error::Network { .. })
 }
 
+/// What a cancel did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancel {
+    /// The run is stopped (or the server no longer had it).
+    Cancelled,
+    /// Too late: the run had already ended, and following it brings its end.
+    Ended,
+}
+
 /// What asking for a run's stream brought.
 enum Opened {
     Stream(reqwest::Response),
@@ -142,9 +151,9 @@ impl Client {
         }
     }
 
-    /// Asks the server to stop run `id`. A run that already ended, or that the server no longer
-    /// has, needs no cancelling: also `Ok`.
-    pub async fn cancel_run(&self, endpoint: &Endpoint, key: &ApiKey, id: &str) -> Result<()> {
+    /// Asks the server to stop run `id`. A run the server no longer has needs no cancelling
+    /// (`Cancelled` too); one that ended meanwhile is [`Cancel::Ended`]: its end is on its way.
+    pub async fn cancel_run(&self, endpoint: &Endpoint, key: &ApiKey, id: &str) -> Result<Cancel> {
         let url = runs_url(endpoint, id, "/cancel")?;
         let response = self
             .http
@@ -159,16 +168,18 @@ impl Client {
         }
         let status = response.status().as_u16();
         if (200..300).contains(&status) || status == 404 {
-            return Ok(());
+            return Ok(Cancel::Cancelled);
         }
         let retry_after = retry_after_secs(response.headers());
         let text = body::read(response, MAX_ERROR_BODY, HEAD_TIMEOUT, &CancellationToken::new())
             .await
             .map(|r| r.text)
             .unwrap_or_default();
-        // "Cannot cancel a response with status 'completed'": it ended meanwhile.
-        if status == 400 && text.contains("status") && !text.contains("'in_progress'") && !text.contains("'queued'") {
-            return Ok(());
+        // "Cannot cancel a response with status 'completed'": it ended meanwhile, and following
+        // it brings that end.
+        if matches!(status, 400 | 409) {
+            log::info!("run {} could not be cancelled any more (HTTP {status}): it has ended", short(id));
+            return Ok(Cancel::Ended);
         }
         Err(honest(endpoint, Error::from_status(status, retry_after, &text)))
     }

@@ -112,8 +112,10 @@ async fn follow(
             emit(StreamEvent::Run(RunStatus { id: id.clone(), phase: RunPhase::Queued, message: None }));
             if cancel_asked.load(Ordering::SeqCst) {
                 // Stop came while the run was being started: stop it now that it has an id.
-                client.cancel_run(endpoint, key, &id).await?;
-                return Err(api::Error::Cancelled);
+                if client.cancel_run(endpoint, key, &id).await? == api::Cancel::Cancelled {
+                    return Err(api::Error::Cancelled);
+                }
+                cancel_asked.store(false, Ordering::SeqCst);
             }
             let mut mapper = (endpoint.provider.spec().wire)();
             client.follow_run(endpoint, key, &id, mapper.as_mut(), &follow_token, &mut emit).await
@@ -136,7 +138,9 @@ async fn follow(
                 runs.progress(&answer_id, &status(RunPhase::Cancelling, None));
                 answer.emit(status(RunPhase::Cancelling, None));
                 match client.cancel_run(&endpoint, &key, &id).await {
-                    Ok(()) => follow_token.cancel(),
+                    Ok(api::Cancel::Cancelled) => follow_token.cancel(),
+                    // It finished meanwhile: its end, already paid for, is on its way.
+                    Ok(api::Cancel::Ended) => cancel_asked.store(false, Ordering::SeqCst),
                     Err(e) => {
                         log::warn!("could not cancel the run of answer {answer_id}: {}", e.kind());
                         cancel_asked.store(false, Ordering::SeqCst);
