@@ -321,3 +321,27 @@ async fn a_refused_resume_leaves_the_answer_interrupted() {
     let resumed = server.requests().into_iter().filter(|r| r.path.contains("starting_after=")).count();
     assert_eq!(resumed, 1, "tried once");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancel_after_the_end_lets_the_end_stand() {
+    let s = setup("cited").await;
+    let client = Client::new().unwrap();
+    let endpoint = Endpoint::new(Provider::Agent, &s.server.base_url());
+    let key = ApiKey::new(KEY).unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let id = client.start_run(&endpoint, &key, &question("fast", "Q"), &cancel, &mut |_| {}).await.unwrap();
+    let mut mapper = (Provider::Agent.spec().wire)();
+    let end = client.follow_run(&endpoint, &key, &id, mapper.as_mut(), &cancel, &mut |_| {}).await;
+    assert_eq!(end.unwrap(), Finish::Stop);
+    assert_eq!(
+        client.cancel_run(&endpoint, &key, &id).await.unwrap(),
+        citewise::api::Cancel::Ended,
+        "too late: it ended"
+    );
+    assert_eq!(
+        client.cancel_run(&endpoint, &key, "resp_unknown").await.unwrap(),
+        citewise::api::Cancel::Cancelled,
+        "nothing left to stop"
+    );
+    assert_eq!(s.mock_runs().await.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "completed");
+}
