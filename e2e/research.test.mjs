@@ -68,7 +68,7 @@ test('a deep research answer started before SIGKILL finishes after the restart, 
   assert.match(await cost.getText(), new RegExp(String(fixture.usage.total_cost).replace('.', '\\.')), 'the run\'s own cost');
   const requests = await run.mock.requests();
   assert.equal(requests.filter((r) => r.method === 'POST' && r.path === '/v1/agent').length, 1, 'asked once: picked up by its id');
-  assert.ok(requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/responses/${started.id}`)), 'followed by the same id');
+  assert.ok(requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/agent/${started.id}`)), 'followed by the same id');
   assert.equal((await serverRuns())[0].status, 'completed');
   await run.stop();
 });

@@ -168,7 +168,7 @@ async fn a_deep_run_is_started_followed_and_saved_with_its_cost() {
     );
     assert!(requests
         .iter()
-        .any(|r| r.method == "GET" && r.path.starts_with("/v1/responses/resp_") && r.path.contains("stream=true")));
+        .any(|r| r.method == "GET" && r.path.starts_with("/v1/agent/resp_") && r.path.contains("stream=true")));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -338,10 +338,102 @@ async fn a_cancel_after_the_end_lets_the_end_stand() {
         citewise::api::Cancel::Ended,
         "too late: it ended"
     );
-    assert_eq!(
-        client.cancel_run(&endpoint, &key, "resp_unknown").await.unwrap(),
-        citewise::api::Cancel::Cancelled,
-        "nothing left to stop"
-    );
+    // As recorded, a run the server does not know is refused like a finished one: following it
+    // then finds it gone.
+    assert_eq!(client.cancel_run(&endpoint, &key, "resp_unknown").await.unwrap(), citewise::api::Cancel::Ended);
     assert_eq!(s.mock_runs().await.iter().find(|r| r["id"] == id.as_str()).unwrap()["status"], "completed");
+}
+
+/// A recorded exchange of a background run (`tests/fixtures/real/runs/`, from
+/// cfdude/mcp-perplexity-pro's capture of 2026-10-09), its bytes checked against its digest.
+fn recorded_run(stem: &str) -> (u16, String) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/runs");
+    let side: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("{stem}.source.json"))).unwrap()).unwrap();
+    let bytes = std::fs::read(dir.join(side["file"].as_str().unwrap())).unwrap();
+    use sha2::Digest;
+    let digest: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest, side["sha256"].as_str().unwrap(), "{stem} is not the recorded bytes any more");
+    (side["response"]["status"].as_u64().unwrap() as u16, String::from_utf8(bytes).unwrap())
+}
+
+#[tokio::test]
+async fn the_recorded_background_exchanges_read_as_recorded() {
+    use tokio::io::AsyncWriteExt;
+    let answer = |stem: &'static str| {
+        let (status, body) = recorded_run(stem);
+        format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let submit = answer("agent_background_submit");
+    let (url, seen) = util::raw::serve(move |mut socket| {
+        let reply = submit.clone();
+        async move {
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    })
+    .await;
+    let client = Client::new().unwrap();
+    let key = ApiKey::new(KEY).unwrap();
+    let endpoint = Endpoint::new(Provider::Agent, &url);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let id = client.start_run(&endpoint, &key, &question("fast", "Q"), &cancel, &mut |_| {}).await.unwrap();
+    assert_eq!(id, "resp_caf1d3f9-3489-4a09-a6d8-3aafd929e535", "the run's id, at once");
+    let sent = seen.lock().unwrap()[0].clone();
+    assert!(sent.starts_with("POST /v1/agent "), "{sent}");
+    assert!(sent.contains("\"background\":true"), "{sent}");
+
+    for (stem, expected) in [
+        ("agent_cancel_accepted", citewise::api::Cancel::Cancelled),
+        ("agent_cancel_unknown_400", citewise::api::Cancel::Ended),
+    ] {
+        let reply = answer(stem);
+        let (url, seen) = util::raw::serve(move |mut socket| {
+            let reply = reply.clone();
+            async move {
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        })
+        .await;
+        let endpoint = Endpoint::new(Provider::Agent, &url);
+        assert_eq!(client.cancel_run(&endpoint, &key, &id).await.unwrap(), expected, "{stem}");
+        let sent = seen.lock().unwrap()[0].clone();
+        assert!(sent.starts_with(&format!("POST /v1/agent/{id}/cancel ")), "{sent}");
+    }
+
+    let gone = answer("agent_get_store_false_404");
+    let (url, _) = util::raw::serve(move |mut socket| {
+        let reply = gone.clone();
+        async move {
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    })
+    .await;
+    let endpoint = Endpoint::new(Provider::Agent, &url);
+    let mut mapper = (Provider::Agent.spec().wire)();
+    let end = client.follow_run(&endpoint, &key, &id, mapper.as_mut(), &cancel, &mut |_| {}).await;
+    assert!(matches!(end, Err(citewise::api::Error::RunLost)), "{end:?}");
+
+    // A poll while queued is no end yet: following goes on (here it is stopped after one poll).
+    let pending = answer("agent_background_poll_pending");
+    let (url, seen) = util::raw::serve(move |mut socket| {
+        let reply = pending.clone();
+        async move {
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    })
+    .await;
+    let endpoint = Endpoint::new(Provider::Agent, &url);
+    let stop = tokio_util::sync::CancellationToken::new();
+    let stopper = stop.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        stopper.cancel();
+    });
+    let mut phases = Vec::new();
+    let end = client.follow_run(&endpoint, &key, &id, mapper.as_mut(), &stop, &mut |e| phases.push(e)).await;
+    assert!(matches!(end, Err(citewise::api::Error::Cancelled)), "{end:?}");
+    assert!(phases.iter().any(|e| matches!(e, StreamEvent::Run(s) if s.phase == RunPhase::Queued)), "{phases:?}");
+    assert!(seen.lock().unwrap().iter().all(|r| r.starts_with(&format!("GET /v1/agent/{id}"))));
 }

@@ -77,7 +77,7 @@ pub(crate) struct AgentRequest {
     /// The model `response.completed` reports: the preset's model, or the model id.
     pub resolved: String,
     pub stream: bool,
-    /// `background` and `store` as sent (background mode requires `store: true`).
+    /// `background` and `store` (absent = true, as recorded); background mode refuses `store: false`.
     pub background: bool,
     pub store: bool,
     /// A deep-research preset (`medium`, `high`, `xhigh`): a background run takes minutes.
@@ -195,7 +195,9 @@ pub(crate) fn validate(body: &Value) -> Result<AgentRequest, Invalid> {
     }
     let stream = boolean("stream")?;
     let background = boolean("background")?;
-    let store = boolean("store")?;
+    // Stored unless told not to: the recorded background submit (`agent_background_submit_medium`)
+    // sent no `store` and its response says `store: true`.
+    let store = present(obj, "store").is_none() || boolean("store")?;
     let max_tokens = present(obj, "max_output_tokens");
     if max_tokens.is_some_and(|v| v.as_u64().map_or(true, |n| n == 0)) {
         return Err("max_output_tokens must be a positive integer".into());

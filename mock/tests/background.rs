@@ -41,7 +41,7 @@ async fn follow(s: &MockServer, id: &str, after: Option<u64>) -> Reply {
 }
 
 async fn cancel(s: &MockServer, id: &str) -> Reply {
-    request(s, "POST", &format!("/v1/responses/{id}/cancel"), KEY, "").await
+    request(s, "POST", &format!("/v1/agent/{id}/cancel"), KEY, "").await
 }
 
 /// Polls until the run's status is none of queued/in_progress; returns the response object.
@@ -164,8 +164,8 @@ async fn cancel_reaches_pollers_followers_and_the_run_list() {
     tokio::time::sleep(Duration::from_millis(200)).await; // the follower is waiting
     let r = cancel(&s, &id).await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.json()["status"], "cancelled");
-    assert_eq!(r.json()["id"], id.as_str());
+    // As recorded (`agent_cancel_accepted`): the run id and "cancelling", not the response.
+    assert_eq!(r.json(), json!({"response_id": id.as_str(), "status": "cancelling"}));
     let followed = parse(&follower.await.unwrap());
     assert!(followed.complete);
     let events = followed.events();
@@ -173,7 +173,7 @@ async fn cancel_reaches_pollers_followers_and_the_run_list() {
     assert_eq!((kind(last), &last["response"]["status"]), ("response.cancelled", &json!("cancelled")));
     assert_eq!(get(&s, &id).await.json()["status"], "cancelled");
     let again = cancel(&s, &id).await;
-    assert_eq!((again.status, again.json()["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!((again.status, again.json()["status"].as_str()), (200, Some("cancelling")));
     let run = run_json(&s, &id).await;
     assert_eq!((&run["status"], &run["cancelRequests"]), (&json!("cancelled"), &json!(2)));
     // A finished run cannot be cancelled.
@@ -184,7 +184,7 @@ async fn cancel_reaches_pollers_followers_and_the_run_list() {
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json(),
-        json!({"error": {"message": "Cannot cancel a response with status 'completed'.", "type": "invalid_request", "code": 400}})
+        json!({"error": {"message": "the run is already terminal and cannot be cancelled", "type": "invalid_request", "code": 400}})
     );
     assert_eq!(run_json(&s, &done).await["cancelRequests"], 1);
 }
@@ -203,10 +203,16 @@ async fn raw_get(base: &str, path: &str) -> Vec<u8> {
 #[tokio::test]
 async fn unknown_ids_are_404_and_the_key_is_required() {
     let s = server(105).await;
-    let not_found = json!({"error": {"message": "Response 'resp_x' not found.", "type": "not_found", "code": 404}});
-    for r in [get(&s, "resp_x").await, follow(&s, "resp_x", None).await, cancel(&s, "resp_x").await] {
+    // As recorded: a GET of an unknown id is a 404, a cancel of one the terminal-run 400.
+    let not_found = json!({"error": {"message": "resource not found", "type": "not_found", "code": 404}});
+    for r in [get(&s, "resp_x").await, follow(&s, "resp_x", None).await] {
         assert_eq!((r.status, r.json()), (404, not_found.clone()));
     }
+    let r = cancel(&s, "resp_x").await;
+    assert_eq!(
+        (r.status, r.json()["error"]["message"].as_str()),
+        (400, Some("the run is already terminal and cannot be cancelled"))
+    );
     let r = request(&s, "GET", "/v1/responses/resp_x", None, "").await;
     assert_eq!(r.status, 401);
     let r = request(&s, "POST", "/v1/responses/resp_x/cancel", None, "").await;
@@ -221,14 +227,13 @@ async fn background_mode_requires_store() {
     let s = server(106).await;
     let expected = json!({"error": {"message": "background mode requires \"store\": true", "type": "invalid_request",
                                     "code": 400, "param": "store"}});
-    for store in [json!(false), Value::Null] {
-        let mut body = json!({"model": "perplexity/sonar", "input": "x", "background": true});
-        if !store.is_null() {
-            body["store"] = store;
-        }
-        let r = request(&s, "POST", "/v1/agent", KEY, &body.to_string()).await;
-        assert_eq!((r.status, r.json()), (400, expected.clone()));
-    }
+    let body = json!({"model": "perplexity/sonar", "input": "x", "background": true, "store": false});
+    let r = request(&s, "POST", "/v1/agent", KEY, &body.to_string()).await;
+    assert_eq!((r.status, r.json()), (400, expected));
+    // Without `store` it is stored, as the recorded submit (no `store` sent, `store: true` back).
+    let body = json!({"preset": "medium", "input": "x", "background": true});
+    let r = request(&s, "POST", "/v1/agent", KEY, &body.to_string()).await;
+    assert_eq!((r.status, r.json()["status"].as_str(), r.json()["store"].as_bool()), (200, Some("queued"), Some(true)));
 }
 
 #[tokio::test]
@@ -298,9 +303,10 @@ async fn researchforget_forgets_the_run_and_cuts_its_followers() {
     assert_eq!(r.status, 200);
     assert!(!r.complete, "cut, no terminating chunk");
     assert!(r.events().iter().all(|e| !TERMINAL.contains(&kind(e))));
-    for r in [get(&s, &id).await, cancel(&s, &id).await, follow(&s, &id, None).await] {
+    for r in [get(&s, &id).await, follow(&s, &id, None).await] {
         assert_eq!(r.status, 404);
     }
+    assert_eq!(cancel(&s, &id).await.status, 400, "refused like a finished run, as recorded");
     assert_eq!(run_json(&s, &id).await["status"], "forgotten");
 }
 

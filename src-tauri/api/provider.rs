@@ -97,7 +97,7 @@ pub struct ProviderSpec {
     /// Sends images and related questions when asked (Sonar).
     pub extras: bool,
     /// Where its background runs are polled, resumed and cancelled (`{path}/{id}`): the Agent
-    /// API's `/v1/responses`. `None`: every answer is one stream, and a dropped one is not resumed.
+    /// API's `/v1/agent`. `None`: every answer is one stream, and a dropped one is not resumed.
     #[serde(skip)]
     pub runs_path: Option<&'static str>,
     /// Can run an answer in the background (see `runs_path`).
@@ -174,7 +174,9 @@ pub static PROVIDERS: [ProviderSpec; 3] = [
         searches: true,
         no_search_note: "",
         extras: false,
-        runs_path: Some("/v1/responses"),
+        // As recorded (cfdude/mcp-perplexity-pro, 2026-10-09): GET /v1/agent/{id}, POST
+        // /v1/agent/{id}/cancel. DESIGN §3.1 says /v1/responses/{id}; no recording shows it.
+        runs_path: Some("/v1/agent"),
         background_runs: true,
         wire: || Box::new(AgentMapper::default()),
     },

@@ -1,4 +1,4 @@
-//! Background runs (DESIGN §3.1): starting one (`background: true` answers at once with the run's
+//! Background runs (DESIGN §3.1; paths and replies as recorded in docs/perplexity-api.md §5): starting one (`background: true` answers at once with the run's
 //! id), following it to its end (its event stream, opened again after the last event read
 //! whenever the connection drops or goes silent; its status polled where the server will not
 //! stream it), and cancelling it. Also the one retry of an ordinary answer whose stream dropped:
@@ -371,7 +371,7 @@ mod tests {
         let agent = Endpoint::new(Provider::Agent, "https://api.perplexity.ai");
         assert_eq!(
             runs_url(&agent, "resp_ab-12", "/cancel").unwrap(),
-            "https://api.perplexity.ai/v1/responses/resp_ab-12/cancel"
+            "https://api.perplexity.ai/v1/agent/resp_ab-12/cancel"
         );
         for bad in ["", "../models", "resp_1?x=1", "resp 1", "resp/1"] {
             assert!(runs_url(&agent, bad, "").is_err(), "{bad}");

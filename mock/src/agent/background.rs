@@ -11,20 +11,25 @@ use crate::rng::Rng;
 use crate::scenarios::{split_deltas, Answer};
 use crate::sse::{End, SseWriter, Style};
 
-/// The 400 for `background: true` without `store: true`.
+/// The 400 for `background: true` with `store: false` (no recording shows it; a run that is not
+/// kept could never be polled).
 pub(crate) fn store_required() -> Response {
     Response::error_with_param(400, "background mode requires \"store\": true", "invalid_request", Some("store"))
 }
 
 /// The refusal as the API answers it.
-fn refused(id: &str, why: Refusal) -> Response {
+fn refused(_id: &str, why: Refusal) -> Response {
     match why {
-        Refusal::NotFound => Response::error_json(404, &format!("Response '{id}' not found."), "not_found"),
+        // As recorded (cfdude/mcp-perplexity-pro, 2026-10-09: `agent_get_unknown_404`,
+        // `agent_get_store_false_404`).
+        Refusal::NotFound => Response::error_json(404, "resource not found", "not_found"),
         Refusal::NoStream => {
             Response::error_json(400, "Streaming is not available for this response.", "invalid_request")
         }
-        Refusal::NotCancellable(status) => {
-            Response::error_json(400, &format!("Cannot cancel a response with status '{status}'."), "invalid_request")
+        // As recorded for a finished run and for an unknown one alike (`agent_cancel_terminal_400`,
+        // `agent_cancel_unknown_400`).
+        Refusal::NotCancellable(_) => {
+            Response::error_json(400, "the run is already terminal and cannot be cancelled", "invalid_request")
         }
     }
 }
@@ -79,9 +84,15 @@ pub(crate) async fn get(
     follow(runs, conn, id, after, rng, speed, &[]).await
 }
 
-/// `POST /v1/responses/{id}/cancel`.
+/// `POST /v1/agent/{id}/cancel`: accepted as recorded (`agent_cancel_accepted`:
+/// `{"response_id", "status": "cancelling"}`); the run then reads `cancelled`. An unknown run is
+/// refused like a finished one, as recorded.
 pub(crate) async fn cancel(runs: &Runs, conn: Conn, id: &str) {
-    let resp = runs.cancel(id).map_or_else(|why| refused(id, why), |r| Response::json(200, &r));
+    let resp = match runs.cancel(id) {
+        Ok(_) => Response::json(200, &serde_json::json!({"response_id": id, "status": "cancelling"})),
+        Err(Refusal::NotFound) => refused(id, Refusal::NotCancellable("unknown".into())),
+        Err(why) => refused(id, why),
+    };
     conn.respond(&resp).await
 }
 
@@ -137,9 +148,10 @@ async fn relay(runs: &Runs, out: &mut SseWriter, id: &str, mut after: Option<u64
     }
 }
 
-/// The run id in `/v1/responses/{id}` (GET) or `/v1/responses/{id}/cancel` (POST).
+/// The run id in `/v1/agent/{id}` (GET; as recorded) or `/v1/agent/{id}/cancel` (POST), or the
+/// same under the `/v1/responses` alias.
 pub(crate) fn id_in(path: &str, cancel: bool) -> Option<&str> {
-    let rest = path.strip_prefix("/v1/responses/")?;
+    let rest = path.strip_prefix("/v1/agent/").or_else(|| path.strip_prefix("/v1/responses/"))?;
     let id = if cancel { rest.strip_suffix("/cancel")? } else { rest };
     (!id.is_empty() && !id.contains('/')).then_some(id)
 }
@@ -155,6 +167,9 @@ mod tests {
         assert_eq!(id_in("/v1/responses/resp_1/cancel", false), None);
         assert_eq!(id_in("/v1/responses/", false), None);
         assert_eq!(id_in("/v1/responses/resp_1", true), None);
+        assert_eq!(id_in("/v1/agent/resp_1", false), Some("resp_1"));
+        assert_eq!(id_in("/v1/agent/resp_1/cancel", true), Some("resp_1"));
+        assert_eq!(id_in("/v1/agent", false), None);
     }
 
     #[test]
@@ -164,8 +179,11 @@ mod tests {
         assert_eq!(r.status, 404);
         assert_eq!(
             body(r),
-            serde_json::json!({"error": {"message": "Response 'resp_x' not found.", "type": "not_found", "code": 404}})
+            serde_json::json!({"error": {"message": "resource not found", "type": "not_found", "code": 404}})
         );
+        let r = refused("resp_x", Refusal::NotCancellable("completed".into()));
+        assert_eq!(r.status, 400);
+        assert_eq!(body(r)["error"]["message"], "the run is already terminal and cannot be cancelled");
         let r = store_required();
         assert_eq!(body(r)["error"]["param"], "store");
     }
