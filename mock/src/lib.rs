@@ -5,8 +5,8 @@
 //! requests), [`MockConfig`], [`RecordedRequest`] and the canned answers via [`fixture`]. The wire
 //! formats follow DESIGN §3 and the recordings of real traffic in `tests/fixtures/real/`:
 //! `POST /v1/agent` (and its alias `POST /v1/responses`), `POST /chat/completions`,
-//! `GET /v1/models`, background mode with `GET /v1/responses/{id}` (poll; `?stream=true` follows
-//! or resumes) and `POST /v1/responses/{id}/cancel` (`agent/background.rs`), plus the
+//! `GET /v1/models`, background mode with `GET /v1/agent/{id}` (as recorded; also under `/v1/responses`) (poll; `?stream=true` follows
+//! or resumes) and `POST /v1/agent/{id}/cancel` (`agent/background.rs`), plus the
 //! unauthenticated control endpoints and the answers' pictures ([`images`]) under `/__mock/`. All
 //! randomness (byte-level split points, pauses, odd framing, ids) comes from one seed.
 //!
