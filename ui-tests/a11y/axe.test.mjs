@@ -125,6 +125,12 @@ const SCREENS = [
     ready: `document.querySelector('#search[open]') && !document.querySelector('#search').hasAttribute('aria-busy')
       && document.querySelector('[data-testid="search-result"]')`,
   },
+  {
+    name: 'background research running (progress, Cancel, the runs atop the sidebar, Run in background)',
+    query: `research=left&deep=1&ask=${encodeURIComponent('Lithium prices #hold')}`,
+    ready: `document.querySelector('[data-testid="research-progress"] [data-testid="research-counts"]')?.textContent === '2 searches · 5 sources'
+      && document.querySelectorAll('[data-testid="research-item"]').length === 2 && document.querySelector('[data-testid="run-in-background"]').disabled`,
+  },
   { name: 'Settings: API key and provider', query: 'settings=1', ready: `${sheetOpen} && document.querySelector('[data-testid="key-input"]')` },
   {
     name: 'Settings: Cost with a row editor open', query: 'settings=1&cost=1&prices=own&costedit=sonar',

@@ -74,6 +74,15 @@ async function drive() {
     const action = params.get('dataaction');
     if (action) $(`[data-testid="${CSS.escape(action)}"]`)?.click();
   }
+  // Background research (#20): background=1 ticks "Run in background", deep=1 picks the medium preset.
+  if (params.get('background') === '1' || params.get('deep') === '1') {
+    await until(() => document.documentElement.dataset.ready === 'true');
+    if (params.get('deep') === '1') {
+      const picker = $('[data-testid="model-picker"]');
+      picker.value = 'medium';
+      picker.dispatchEvent(new Event('change', { bubbles: true }));
+    } else $('[data-testid="run-in-background"]').click();
+  }
   const question = params.get('ask');
   if (question) {
     await ask(question);

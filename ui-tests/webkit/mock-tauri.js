@@ -5,7 +5,9 @@
 // the key commands of mock-keys.js (key_status, key_save, key_remove, key_test) and the history
 // commands of mock-history.js (conversations_list, conversation_*, history_*, export_folder_open),
 // the cost commands of mock-cost.js (prices_get, cost_estimate, spend_summary, spend_report,
-// conversation_configure; every answer's cost is recorded there), and image_fetch (image n of answer m, its URL from the fake history; a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
+// conversation_configure; every answer's cost is recorded there), background runs of
+// mock-research.js (research_watch, research_cancel; chat_send with options.background, a deep
+// preset or #research plays as a run), and image_fetch (image n of answer m, its URL from the fake history; a small picture drawn on a canvas, as a data: PNG; URLs with "broken" fail).
 // Tags in the question pick a variant:
 //   #slow       slower deltas            #reasoning  reasoning events before the answer
 //   #error      stream dies mid-answer   #ratelimit  rate_limit error with retryAfter
@@ -18,13 +20,15 @@
 //   #markdown   an answer with a table, highlighted code, math and a task list (screenshots)
 //   #unsaved    the history cannot be written: "not saved" while retrying, after the end too
 //   #resaved    like #unsaved, then a later save works
+//   #research   a background run (see mock-research.js; also #hold and #cancelfails there)
 // Query parameters: key, openaiKey, keyring and keytest (see mock-keys.js) set up the keys,
 // ?provider=agent|sonar|openai the saved provider, ?retirement=offer (with sonar) the start-up offer
 // to leave the retired Sonar API,
 // ?models=offline makes models_list fall back to the built-in list with an error, and
 // ?notice=damaged adds the "settings file was damaged" notice to the first app_status, and
 // ?history=N seeds N saved conversations (see mock-history.js), and
-// ?spend=1 seeds 60 days of spending (see mock-cost.js).
+// ?spend=1 seeds 60 days of spending (see mock-cost.js), and
+// ?research=left|two seeds runs left going by the last session (see mock-research.js).
 // Everything the UI sent is kept in window.__mockTauri.calls.
 (() => {
   'use strict';
@@ -56,6 +60,7 @@
       search: { enabled: true, domains: [], recency: null, afterDate: null, beforeDate: null, contextSize: null, userLocation: null },
       relatedQuestions: false,
       images: false,
+      background: false,
     },
     priceOverrides: [],
     monthlyBudget: null,
@@ -383,6 +388,7 @@
   const calls = [];
   const history = window.__createMockHistory(params, { answer: ANSWER, sources: SOURCES, usage: usage(400), images: IMAGES, related: RELATED });
   const cost = window.__createMockCost(params, { settings, history });
+  const research = window.__createMockResearch(params, { history, spec, settings, cost, usage: usage(3000) });
 
   function chatSend({ args, onEvent }) {
     if ('messages' in args) return Promise.reject({ kind: 'bad_request', message: 'chat_send takes a question or regenerate, not messages.' });
@@ -405,6 +411,10 @@
       if (spent) cost.record({ model: args.model, total: spent.total, computed: !!spent.computed, conversationId });
       onEvent.onmessage(message);
     };
+    if (research.inBackground(args, question)) {
+      research.start({ requestId: args.requestId, receipt, model: args.model, question, steps, send, running });
+      return later(receipt, 5);
+    }
     const run = { timer: 0, send };
     running.set(args.requestId, run);
     const next = (k) => {
@@ -462,14 +472,13 @@
     chat_cancel: ({ requestId }) => {
       const run = running.get(requestId);
       if (!run) return false;
+      if (run.research) return research.cancel(run.research.answerId); // cancelled on the server too
       clearTimeout(run.timer);
       running.delete(requestId);
       setTimeout(() => run.send({ event: 'done', data: { finish: 'cancelled' } }), 20);
       return true;
     },
-    // No background runs in this fake yet: nothing is running, nothing to cancel.
-    research_watch: () => [],
-    research_cancel: () => false,
+    ...research.commands,
     // By answer and position, as the backend does: the URL is the one the answer came with.
     image_fetch: ({ messageId, index }) => {
       const url = history.imageUrl(messageId, index);
@@ -498,6 +507,6 @@
   }
 
   window.__TAURI__ = { core: { invoke, Channel } };
-  const mock = { folderFails: false, calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history, cost };
+  const mock = { folderFails: false, calls, running, settings, notices, keys: keyStore.keys, keyring: keyStore.keyring, keyStore, history, cost, research };
   window.__mockTauri = mock;
 })();

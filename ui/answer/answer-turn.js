@@ -6,8 +6,9 @@
 // (collapsed), image thumbnails, related questions, the sources list (collapsed), error banner,
 // footer (note, Retry, Copy, Copy with sources, Regenerate, versions, tokens/cost). The words of
 // the live status line, the retry countdown and the "Not saved" note are in turn-notes.js.
-// Just over 400 lines as one piece: each method is one event of the answer's life, and they
-// share the turn's state (its renderer, sources, note and footer).
+// About 440 lines as one piece: each method is one event of the answer's life, and they share
+// the turn's state (its renderer, sources, note and footer). A background run's progress block
+// is research/progress.js.
 
 import { renderAnsweredBy, renderCostActual } from '../cost/cost-display.js';
 import { renderErrorBanner } from '../chat/error-banner.js';
@@ -19,6 +20,8 @@ import { indexSources, linkCitations, renderSourceList } from './source-cards.js
 import { actionButton, copyText, flashCopied, renderVersions, setControlsBusy } from '../chat/turn-actions.js';
 import { el } from '../lib/dom.js';
 import { readingHosts, savingText, showLive, startRetryCountdown } from './turn-notes.js';
+import { ResearchProgress } from '../research/progress.js';
+import { runFor } from '../research/runs.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').ChatEvent} ChatEvent
@@ -61,6 +64,10 @@ export class AssistantTurn {
     this.versions = null;
     /** @type {string | null} the model or preset asked (a preset resolves to a model on the server) */
     this.model = null;
+    /** @type {ResearchProgress | null} while a background run goes on (research/progress.js) */
+    this.progress = null;
+    /** Sent as a background run: leaving the conversation does not stop it. */
+    this.background = false;
 
     this.el = el('article', 'turn turn-assistant');
     this.el.dataset.testid = 'message-assistant';
@@ -127,7 +134,9 @@ export class AssistantTurn {
     turn.showImages(message.images);
     turn.showRelated(message.related);
     if (message.usage) turn.handleEvent({ event: 'usage', data: message.usage });
-    if (message.status === 'complete') turn.complete(message.finish === 'length' ? 'length' : 'stop');
+    const run = message.status === 'streaming' ? runFor(message.id) : null;
+    if (run) turn.showRun(run.phase); // still running in the background: no live text here
+    else if (message.status === 'complete') turn.complete(message.finish === 'length' ? 'length' : 'stop');
     else if (message.status === 'error') turn.fail(message.error ?? { kind: 'unknown', message: 'This answer failed.', retryAfter: null });
     else turn.interrupt(message.finish === 'cancelled' ? 'Stopped' : 'Answer interrupted');
     return turn;
@@ -200,6 +209,9 @@ export class AssistantTurn {
       case 'saving':
         this.showSaving(data);
         break;
+      case 'run':
+        if (this.state === 'streaming') this.showRun(data.phase, data.message);
+        break;
       default:
         // Events this version does not know are ignored, never fatal.
         break;
@@ -210,7 +222,26 @@ export class AssistantTurn {
   setState(state) {
     this.state = state;
     this.el.dataset.state = state;
-    this.el.setAttribute('aria-busy', String(state === 'streaming'));
+    // With a background run's progress block, only the text is busy: its phase must be heard.
+    this.el.setAttribute('aria-busy', String(state === 'streaming' && !this.progress));
+    if (this.progress) this.content.setAttribute('aria-busy', 'true');
+    else this.content.removeAttribute('aria-busy');
+  }
+
+  /**
+   * A background run: its progress block (at the top of the answer) shows where it stands.
+   * @param {import('../ipc/ipc.js').RunPhase} phase @param {string | null} [message]
+   */
+  showRun(phase, message = null) {
+    if (!this.progress) {
+      this.progress = new ResearchProgress({
+        answerId: () => this.id,
+        seen: () => ({ searches: this.queries.length, sources: this.sources.size }),
+      });
+      this.el.prepend(this.progress.el);
+      this.setState(this.state);
+    }
+    this.progress.setPhase(phase, message);
   }
 
   /** @param {"stop" | "length"} finish */
@@ -255,6 +286,8 @@ export class AssistantTurn {
     this.renderer.finish();
     this.content.classList.toggle('is-empty', this.text.trim() === '');
     this.reasoning?.classList.remove('is-live');
+    this.progress?.end();
+    this.progress = null;
     if (this.queries.length && this.sources.size === 0) {
       this.statusLine.classList.remove('is-live');
       this.statusLine.textContent = `Searched: ${this.quotedQueries()}`;

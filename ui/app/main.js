@@ -24,6 +24,9 @@ import { appStatus, settingsGet, toIpcError } from '../ipc/ipc.js';
 import { $ } from '../lib/dom.js';
 import { applyStoredTheme } from '../lib/theme.js';
 import { loadProviders, providersLoaded } from '../ipc/providers.js';
+import { bindResearchList } from '../research/research-list.js';
+import { researchActions } from '../research/research-events.js';
+import { watchRuns } from '../research/runs.js';
 
 /**
  * @typedef {import('./actions.js').Parts} Parts
@@ -60,7 +63,10 @@ function start(launch) {
     { onChange: () => parts.setup.modelChanged() },
   );
   parts.setup = bindConversationSetup(
-    { root: $('#search-setup'), button: $('[data-testid="search-options"]'), panel: $('#search-panel') },
+    {
+      root: $('#search-setup'), button: $('[data-testid="search-options"]'), panel: $('#search-panel'),
+      background: { root: $('#background-option'), input: $('[data-testid="run-in-background"]'), hint: $('#background-hint') },
+    },
     { provider: session.provider, defaults: session.requestDefaults, picker: parts.picker, onChange: () => parts.estimate.refresh(true) },
   );
   parts.totals = bindTotals(
@@ -94,6 +100,7 @@ function start(launch) {
       },
       onRateLimit: act.rateLimited,
       onNoKey: act.noKey,
+      background: (model, options) => parts.setup.background(model, options),
     },
   );
   parts.composer = bindComposer(
@@ -112,8 +119,15 @@ function start(launch) {
       budget,
       spent: () => parts.totals.monthSpent(),
       searchLabel: act.estimateSearchLabel,
+      background: () => parts.setup.background(parts.picker.value(), parts.setup.options()),
     },
   );
+  // Background research (#20): the runs going now, at the top of the sidebar and in their answers.
+  const research = researchActions({
+    chat: parts.chat, toast: parts.toast, sidebar: parts.sidebar, refreshCosts: () => act.refreshCosts(parts.chat.currentId()),
+  });
+  bindResearchList($('#research-list'), { onOpen: research.openAnswer });
+  watchRuns(research);
   const menu = createConversationMenu($('#sidebar'));
   const historyActions = createHistoryActions({ list: parts.historyList, menu, toast: parts.toast, chat: parts.chat });
   bindDialogs(parts, session, act);

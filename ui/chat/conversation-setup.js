@@ -1,5 +1,6 @@
 // The model and search options of the conversation in view, picked in the header: the model
-// picker and "Web search ▾" (on/off, domains, recency, context size). A new chat starts from the
+// picker and "Web search ▾" (on/off, domains, recency, context size); and under the question box
+// "Run in background" (#20; only where the provider can, always on for deep research). A new chat starts from the
 // Settings defaults; a saved conversation comes back with what it last used, and a change is
 // remembered at once (conversation_configure), not only when the next question is sent.
 
@@ -7,6 +8,7 @@ import { conversationConfigure } from '../ipc/ipc.js';
 import { providerSpec } from '../ipc/providers.js';
 import { presetName } from '../settings/models.js';
 import { parseDomains } from '../settings/settings-form.js';
+import { DEEP_HINT, isDeepPreset, runsInBackground } from '../research/research-words.js';
 
 /**
  * @typedef {import('../ipc/ipc.js').RequestOptions} RequestOptions
@@ -19,6 +21,11 @@ import { parseDomains } from '../settings/settings-form.js';
  * @property {() => RequestOptions | null} defaults   the settings' request defaults
  * @property {{value: () => string, choose: (id: string | null) => void, has: (id: string) => boolean}} picker
  * @property {() => void} onChange   the model or options changed (the estimate follows)
+ *
+ * @typedef {object} BackgroundOption  "Run in background" under the question box
+ * @property {HTMLElement} root        shown only for a provider with background runs
+ * @property {HTMLInputElement} input  the checkbox
+ * @property {HTMLElement} hint        why it is on and cannot be turned off (deep presets)
  */
 
 /** @type {SearchOptions} */
@@ -66,10 +73,10 @@ export function searchLabel(search, provider, model) {
 }
 
 /**
- * @param {{root: HTMLElement, button: HTMLButtonElement, panel: HTMLElement}} els
+ * @param {{root: HTMLElement, button: HTMLButtonElement, panel: HTMLElement, background: BackgroundOption}} els
  * @param {SetupHooks} hooks
  */
-export function bindConversationSetup({ root, button, panel }, hooks) {
+export function bindConversationSetup({ root, button, panel, background }, hooks) {
   /** @template {HTMLElement} T @param {string} sel @returns {T} */
   const $ = (sel) => /** @type {T} */ (panel.querySelector(sel));
   const enabled = /** @type {HTMLInputElement} */ ($('[data-testid="search-toggle"]'));
@@ -107,6 +114,17 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
     context.value = options.search.contextSize ?? '';
     label.textContent = searchLabel(options.search, provider, model);
     button.title = none ? 'OpenAI-compatible endpoints do not search the web' : 'Search options for this conversation';
+    renderBackground(spec.backgroundRuns, model);
+  };
+
+  /** @param {boolean} canRun @param {string} model */
+  const renderBackground = (canRun, model) => {
+    const deep = canRun && isDeepPreset(model);
+    background.root.hidden = !canRun;
+    background.input.checked = runsInBackground(canRun, model, options);
+    background.input.disabled = deep;
+    background.hint.hidden = !deep;
+    background.hint.textContent = deep ? DEEP_HINT : '';
   };
 
   const save = () => {
@@ -169,6 +187,10 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
     options.search.recency = /** @type {any} */ (recency.value || null);
     changed();
   });
+  background.input.addEventListener('change', () => {
+    options.background = background.input.checked;
+    changed();
+  });
   context.addEventListener('change', () => {
     options.search.contextSize = /** @type {any} */ (context.value || null);
     changed();
@@ -179,12 +201,15 @@ export function bindConversationSetup({ root, button, panel }, hooks) {
   return {
     /** The options the next question is sent with. */
     options: () => completeOptions(options),
+    /** Whether a question with `model` and `opts` runs in the background on the provider in use. @param {string} model @param {RequestOptions | null} opts */
+    background: (model, opts) => runsInBackground(providerSpec(hooks.provider()).backgroundRuns, model, opts),
     /** The model picker changed. */
     modelChanged: changed,
     /** A new chat: the defaults from Settings and the default model. @param {string | null} model */
     showNew(model) {
       conversationId = null;
       options = completeOptions(hooks.defaults());
+      options.background = false; // a new chat starts in the foreground, whatever the defaults say
       error.hidden = true;
       hooks.picker.choose(model);
       render();

@@ -5,7 +5,8 @@
 // scrolled while an answer streams.
 //
 // One stream at a time. Opening another conversation or a new chat stops the running answer
-// first (the backend keeps what arrived, as "interrupted"); each answer's channel feeds only its
+// first (the backend keeps what arrived, as "interrupted"), except a background run (#20), which
+// goes on without the window and is only let go of; each answer's channel feeds only its
 // own turn, and `view` is bumped whenever the shown conversation changes, so a late receipt or a
 // late open never lands in the wrong conversation.
 //
@@ -57,6 +58,8 @@ import { createEarlier, WINDOW } from './earlier-messages.js';
  * @property {() => void} onOpenSettings
  * @property {() => Promise<void>} [onSwitchToAgent]  leave the retired Sonar API (the answer is then asked again)
  * @property {(limit: import('../ipc/ipc.js').RateLimit) => void} [onRateLimit]
+ * @property {(model: string, options: import('../ipc/ipc.js').RequestOptions | null) => boolean} [background]
+ *   whether a question with this model and options runs in the background
  * @property {(question: string | null, empty: boolean, error: import('../ipc/ipc.js').IpcError) => void} onNoKey
  *   chat_send found no key it may send (no_key, or key_elsewhere: saved for another address); a new
  *   question was taken back (`question`; null for Retry or Edit), `empty`: nothing else shown
@@ -230,6 +233,7 @@ export function createChat(els, hooks) {
     turn.model = args.model;
     const options = hooks.getOptions();
     if (options) args.options = options;
+    turn.background = hooks.background?.(args.model, options) ?? false;
     try {
       const receipt = await chatSend(args, (event) => {
         try {
@@ -439,7 +443,7 @@ export function createChat(els, hooks) {
     // The conversation in view (maybe streaming): no reload, at most bring the hit into view.
     const inView = id === conversationId && !opening && exchanges.length > 0;
     if (!reload && inView && (!messageId || reveal(messageId))) return;
-    stop();
+    leave();
     const shown = loading();
     try {
       const [conversation] = await Promise.all([conversationOpen(id, messageId), loadTurns()]);
@@ -497,8 +501,19 @@ export function createChat(els, hooks) {
     chatCancel(requestId).catch((err) => console.warn('chat_cancel failed:', err));
   };
 
+  /** Something else is shown: a background run goes on unseen (its channel feeds a turn no longer shown); any other answer stops. */
+  const leave = () => {
+    const turn = active?.exchange.answer;
+    if (!turn || !(turn.background || turn.progress)) {
+      stop();
+      return;
+    }
+    active = null;
+    setBusy(false);
+  };
+
   const newChat = () => {
-    stop();
+    leave();
     view += 1;
     opening = false;
     list.removeAttribute('aria-busy');
@@ -550,6 +565,19 @@ export function createChat(els, hooks) {
     parentForNext: lastMessageId,
     /** A new chat with nothing asked yet. */
     isEmpty: () => conversationId === null && exchanges.length === 0,
+    /**
+     * A background run ended (its answer is saved). When its conversation is shown and nothing
+     * streams into it, it is opened again so the saved answer and its cost show.
+     * @param {string} id  the conversation
+     * @param {string} answerId
+     * @returns {boolean} whether that conversation is the one shown
+     */
+    runFinished: (id, answerId) => {
+      if (id !== conversationId) return false;
+      if (!active) open(id, null, true);
+      else if (active.exchange.answer?.id !== answerId) console.info('a run ended while another answer streams here; it shows when reopened');
+      return true;
+    },
     /** The shown conversation was renamed elsewhere (the sidebar). @param {ConversationSummary} summary */
     renamed: (summary) => {
       if (summary.id === conversationId) setShown(summary.title, summary.id);

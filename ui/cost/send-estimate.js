@@ -1,6 +1,7 @@
 // The estimate under the question box (`cost-estimate`): what sending the question as typed would
 // cost — "≈ $0.0061 (up to $0.012) · sonar · web search on" — updated as the person types
-// (debounced), with a breakdown on click and as a tooltip. And the budget gate: a question that
+// (debounced), with a breakdown on click and as a tooltip; a background run (#20) reads as the
+// range it is, "Background research ≈ $0.41, up to $1.20". And the budget gate: a question that
 // could take this month's spending over the monthly budget asks before it is sent.
 
 import { costEstimate, toIpcError } from '../ipc/ipc.js';
@@ -18,6 +19,7 @@ import { el } from '../lib/dom.js';
  * @property {() => number | null} budget  the monthly budget, if any
  * @property {() => number | null} spent   this month's spending so far (null: not known yet)
  * @property {() => string} searchLabel    "web search on" and the like, for the summary line
+ * @property {() => boolean} [background]  the question would run in the background
  */
 
 export const DEBOUNCE_MS = 250;
@@ -47,9 +49,17 @@ function units(part) {
  * The one-line summary.
  * @param {Estimate} e
  * @param {string} search  e.g. "web search on"
+ * @param {boolean} [background]  a background run: a range, always with its upper bound
  */
-export function summaryText(e, search) {
-  const money = e.known && e.typical !== null && e.max !== null
+export function summaryText(e, search, background = false) {
+  const priced = e.known && e.typical !== null && e.max !== null;
+  if (background) {
+    const money = priced
+      ? `Background research ≈ ${formatEstimate(e.typical ?? 0)}, up to ${formatEstimate(e.max ?? 0)}`
+      : `Background research · unknown price · ~${count.format(e.inputTokens)} tokens in`;
+    return [money, e.model, search].filter(Boolean).join(' · ');
+  }
+  const money = priced && e.typical !== null && e.max !== null
     ? (formatEstimate(e.typical) === formatEstimate(e.max)
       ? `≈ ${formatEstimate(e.typical)}`
       : `≈ ${formatEstimate(e.typical)} (up to ${formatEstimate(e.max)})`)
@@ -146,7 +156,7 @@ export function bindEstimate({ button, detail, warning }, hooks) {
     latest = e;
     const spent = hooks.spent();
     const budget = hooks.budget();
-    let text = summaryText(e, hooks.searchLabel());
+    let text = summaryText(e, hooks.searchLabel(), hooks.background?.() ?? false);
     let tight = false;
     if (budget !== null && spent !== null) {
       const left = budget - spent;
@@ -225,6 +235,7 @@ export function bindEstimate({ button, detail, warning }, hooks) {
       const e = await fetchEstimate(question);
       const spent = hooks.spent() ?? 0;
       const left = budget - spent;
+      // Always the upper bound: a background run (minutes of searches) may well reach it.
       const most = e?.known ? e.max ?? 0 : null;
       if (most !== null && most <= left) return true;
       if (most === null && left > 0) return true; // unknown price, budget not yet reached
