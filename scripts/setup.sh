@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 what=${1:-test}
 
 APP_PKGS=(build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libdbus-1-dev)
-TEST_PKGS=(python3 webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick fonts-dejavu-core fonts-noto-color-emoji chromium chromium-driver desktop-file-utils rpm x11-utils)
+TEST_PKGS=(python3 webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick fonts-dejavu-core fonts-noto-color-emoji chromium chromium-driver desktop-file-utils rpm x11-utils python3-tk)
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -58,6 +58,7 @@ pub fn research_ended<R: Runtime>(app: &AppHandle<R>, runs: Arc<Runs>, info: &Ru
         }
         #[cfg(all(unix, not(target_os = "macos")))]
         handle.wait_for_action(|action| {
+            log::info!("the notification was answered: {action}");
             if action == "default" {
                 if let Some(window) = app.get_webview_window("main") {
                     let _ = window.unminimize();
