@@ -1,6 +1,7 @@
 // In-page self-test of the UI over the mock backend: markdown and citation units, the streaming
 // renderer (correctness, "settled blocks are never re-rendered", speed), then the real window
-// driven end to end (chat, Settings, About, keys, saved history, what comes under an answer, cost). Results go to <pre id="selftest-results"> as JSON, one check a line, and
+// driven end to end (chat, Settings, About, keys, saved history, what comes under an answer, cost,
+// background research). Results go to <pre id="selftest-results"> as JSON, one check a line, and
 // document.title becomes "selftest: N passed, M failed". Run headless:
 //   chromium --headless --no-sandbox --virtual-time-budget=120000 --dump-dom \
 //     http://127.0.0.1:8000/ui-tests/webkit/selftest.html
@@ -20,6 +21,7 @@ import { settingsFlows } from './selftest-settings.js';
 import { keyboardFlows } from './selftest-keyboard.js';
 import { aboutFlows } from './selftest-about.js';
 import { costFlows } from './selftest-cost.js';
+import { researchFlows } from './selftest-research.js';
 
 const results = [];
 const check = (name, ok, detail) => results.push(ok ? { name, ok: true } : { name, ok: false, detail });
@@ -334,6 +336,7 @@ async function run() {
     await longConversationFlows({ check, sleep, until });
     await extrasFlows({ check, sleep, until });
     await costFlows({ check, sleep, until });
+    await researchFlows({ check, sleep, until });
   } catch (err) {
     check('no exception', false, `${err?.message ?? err}\n${err?.stack ?? ''}`);
   }
