@@ -8,7 +8,7 @@ const E2E = await import('/work/main/e2e/support.mjs');
 const bootMs = S.bootEpochMs();
 const mock = await E2E.startMock();
 const N = Number(process.env.N || 16);
-const apps = { A: '/work/ab/A-citewise', B: '/work/ab/B-citewise', F: '/work/main/target/release/citewise-floor' };
+const apps = { A: process.env.APP_A || '/work/ab/A-citewise', B: process.env.APP_B || '/work/ab/B-citewise', F: '/work/main/target/release/citewise-floor' };
 const out = { A: [], B: [], F: [] };
 for (let i = 0; i < N; i++) {
   for (const k of (i % 2 ? ['B', 'A', 'F'] : ['A', 'B', 'F'])) {
@@ -26,6 +26,6 @@ for (let i = 0; i < N; i++) {
   }
   console.error(`round ${i + 1}: A ${out.A.at(-1)} B ${out.B.at(-1)} F ${out.F.at(-1)}`);
 }
-writeFileSync('/work/ab/result.json', JSON.stringify(out));
+writeFileSync(process.env.OUT || '/work/ab/result.json', JSON.stringify(out));
 mock.stop?.(); mock.close?.();
 process.exit(0);

@@ -127,7 +127,9 @@ function start(launch) {
     chat: parts.chat, toast: parts.toast, sidebar: parts.sidebar, refreshCosts: () => act.refreshCosts(parts.chat.currentId()),
   });
   bindResearchList($('#research-list'), { onOpen: research.openAnswer });
-  watchRuns(research);
+  // Asked once the list's first page is here, so start-up's own requests go first (a run
+  // picked up at start is listed a frame later; none can end that soon).
+  launch.firstPage.finally(() => watchRuns(research));
   const menu = createConversationMenu($('#sidebar'));
   const historyActions = createHistoryActions({ list: parts.historyList, menu, toast: parts.toast, chat: parts.chat });
   bindDialogs(parts, session, act);
