@@ -87,6 +87,13 @@ impl Endpoint {
     }
 }
 
+/// What [`Client::exchange`] brought back: the status, its `Retry-After`, and the body as read.
+pub(super) struct Exchange {
+    pub status: u16,
+    pub retry_after: Option<u64>,
+    pub body: Result<body::Read>,
+}
+
 #[derive(Clone)]
 pub struct Client {
     pub(super) http: reqwest::Client,
@@ -158,29 +165,44 @@ impl Client {
     pub async fn list_models(&self, endpoint: &Endpoint, key: &ApiKey) -> Result<Vec<super::models::CatalogueModel>> {
         let url =
             endpoint.models_url().ok_or_else(|| Error::Failed { message: "this provider has no model list".into() })?;
-        let response = self
-            .http
-            .get(&url)
+        let Exchange { status, retry_after, body } =
+            self.exchange(endpoint, &url, self.http.get(&url), key, MAX_MODELS_BODY, MODELS_TIMEOUT).await?;
+        let read = body?;
+        if !(200..300).contains(&status) {
+            return Err(honest(endpoint, Error::from_status(status, retry_after, &read.text)));
+        }
+        if !read.complete {
+            let message = format!("the model list is larger than {}", body::size(MAX_MODELS_BODY));
+            return Err(Error::protocol(message, &read.text));
+        }
+        super::models::parse_catalogue(&read.text).map_err(|e| Error::protocol(e.to_string(), &read.text))
+    }
+
+    /// One small request that is not a stream: sent with the key under `timeout`, no redirect
+    /// followed, its body read up to `ok_limit` on success (an error body's cap otherwise).
+    pub(super) async fn exchange(
+        &self,
+        endpoint: &Endpoint,
+        url: &str,
+        request: reqwest::RequestBuilder,
+        key: &ApiKey,
+        ok_limit: usize,
+        timeout: Duration,
+    ) -> Result<Exchange> {
+        let response = request
             .headers(auth_headers(key)?)
-            .timeout(MODELS_TIMEOUT)
+            .timeout(timeout)
             .send()
             .await
-            .map_err(|e| self.transport_error(&e, endpoint, &url))?;
+            .map_err(|e| self.transport_error(&e, endpoint, url))?;
         if response.status().is_redirection() {
             return Err(redirected(&endpoint.host(), &response));
         }
         let status = response.status().as_u16();
         let retry_after = retry_after_secs(response.headers());
-        let limit = if (200..300).contains(&status) { MAX_MODELS_BODY } else { MAX_ERROR_BODY };
-        let read = body::read(response, limit, MODELS_TIMEOUT, &CancellationToken::new()).await?;
-        if !(200..300).contains(&status) {
-            return Err(honest(endpoint, Error::from_status(status, retry_after, &read.text)));
-        }
-        if !read.complete {
-            let message = format!("the model list is larger than {}", body::size(limit));
-            return Err(Error::protocol(message, &read.text));
-        }
-        super::models::parse_catalogue(&read.text).map_err(|e| Error::protocol(e.to_string(), &read.text))
+        let limit = if (200..300).contains(&status) { ok_limit } else { MAX_ERROR_BODY };
+        let body = body::read(response, limit, timeout, &CancellationToken::new()).await;
+        Ok(Exchange { status, retry_after, body })
     }
 
     pub(super) async fn send_with_retries(

@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{self, MAX_ANSWER_BODY, MAX_ERROR_BODY};
-use super::client::{auth_headers, drive, honest, Client, Endpoint};
+use super::client::{auth_headers, drive, honest, Client, Endpoint, Exchange};
 use super::error::{Error, Result};
 use super::headers::{rate_limit, retry_after_secs};
 use super::messages::validate;
@@ -155,26 +155,12 @@ impl Client {
     /// (`Cancelled` too); one that ended meanwhile is [`Cancel::Ended`]: its end is on its way.
     pub async fn cancel_run(&self, endpoint: &Endpoint, key: &ApiKey, id: &str) -> Result<Cancel> {
         let url = runs_url(endpoint, id, "/cancel")?;
-        let response = self
-            .http
-            .post(&url)
-            .headers(auth_headers(key)?)
-            .timeout(HEAD_TIMEOUT)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(&e, endpoint, &url))?;
-        if response.status().is_redirection() {
-            return Err(redirected(&endpoint.host(), &response));
-        }
-        let status = response.status().as_u16();
+        let Exchange { status, retry_after, body } =
+            self.exchange(endpoint, &url, self.http.post(&url), key, MAX_ERROR_BODY, HEAD_TIMEOUT).await?;
         if (200..300).contains(&status) || status == 404 {
             return Ok(Cancel::Cancelled);
         }
-        let retry_after = retry_after_secs(response.headers());
-        let text = body::read(response, MAX_ERROR_BODY, HEAD_TIMEOUT, &CancellationToken::new())
-            .await
-            .map(|r| r.text)
-            .unwrap_or_default();
+        let text = body.map(|r| r.text).unwrap_or_default();
         // "Cannot cancel a response with status 'completed'": it ended meanwhile, and following
         // it brings that end.
         if matches!(status, 400 | 409) {
