@@ -28,8 +28,9 @@ use crate::secrets::ApiKey;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// From sending a question to the response head. Perplexity starts an event stream before the
-/// model works, so this is short; deep research gets more in case a gateway holds the head.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// model works, so this is short; deep research gets more in case a gateway holds the head. Also
+/// the small requests of background runs (start, status, cancel, resume: runs.rs).
+pub(super) const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 const HEAD_TIMEOUT_DEEP: Duration = Duration::from_secs(180);
 /// An error status's body, once its head has arrived.
 const ERROR_BODY_TIMEOUT: Duration = Duration::from_secs(20);

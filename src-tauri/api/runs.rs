@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{self, MAX_ANSWER_BODY, MAX_ERROR_BODY};
-use super::client::{auth_headers, drive, honest, Client, Endpoint, Exchange};
+use super::client::{auth_headers, drive, honest, Client, Endpoint, Exchange, HEAD_TIMEOUT};
 use super::error::{Error, Result};
 use super::headers::{rate_limit, retry_after_secs};
 use super::messages::validate;
@@ -25,8 +25,6 @@ use super::types::{ChatRequest, Finish, RunPhase, RunStatus, StreamEvent};
 use super::wire::{error_from_body, str_at, WireFormat};
 use crate::secrets::ApiKey;
 
-/// From asking to the response head, for the small requests (start, status, cancel, resume).
-const HEAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// A run's stream may be silent for minutes while it researches; after this long without an
 /// event it is opened again (cheap, and it finds a connection that died in sleep).
 const FOLLOW_IDLE: Duration = Duration::from_secs(120);
